@@ -1,0 +1,117 @@
+/**
+ * Every command of the extension, in one table of `(ctx) => handler`.
+ * The first three are user-facing (declared under `contributes.commands` in package.json);
+ * `openLocation` and `showLocations` are internal: the server puts them in CodeLenses.
+ */
+import * as vscode from 'vscode';
+import type { ProjectStatus } from '../../server/src/protocol';
+import { type Ctx } from './ctx';
+import { plural } from './statusBar';
+
+/** A position / range / location as the server sends them (LSP JSON, zero-based). */
+interface JsonPosition {
+  line: number;
+  character: number;
+}
+interface JsonLocation {
+  uri: string;
+  range: { start: JsonPosition; end: JsonPosition };
+}
+
+type Handler = (...args: any[]) => unknown;
+
+export const commands: Record<string, (ctx: Ctx) => Handler> = {
+  'djangoAtlas.showOutput': (ctx) => () => ctx.output.show(true),
+  'djangoAtlas.restartServer': (ctx) => () => ctx.restart(),
+  'djangoAtlas.showStatus': (ctx) => () => showStatus(ctx),
+  /** Args: (uri: string, line: number, character: number). Opens the file at that position. */
+  'djangoAtlas.openLocation': () => (uri: string, line: number, character: number) =>
+    open(uri, new vscode.Range(line, character, line, character)),
+  /**
+   * Args: (uri: string, position: JsonPosition, locations: JsonLocation[]). Shows the locations in
+   * the references peek at `position` of `uri`, or opens the only one directly.
+   */
+  'djangoAtlas.showLocations': () => showLocations,
+};
+
+export function registerCommands(ctx: Ctx): void {
+  for (const [name, factory] of Object.entries(commands)) {
+    ctx.push(vscode.commands.registerCommand(name, factory(ctx)));
+  }
+}
+
+async function open(uri: string, selection: vscode.Range): Promise<void> {
+  await vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection, preview: true });
+}
+
+function toRange(r: JsonLocation['range']): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+async function showLocations(uri: string, position: JsonPosition, locations: JsonLocation[]): Promise<void> {
+  if (!locations || locations.length === 0) {
+    void vscode.window.showInformationMessage('Django Atlas: nothing to show.');
+    return;
+  }
+  if (locations.length === 1) {
+    const only = locations[0];
+    return open(only.uri, toRange(only.range));
+  }
+  await vscode.commands.executeCommand(
+    'editor.action.showReferences',
+    vscode.Uri.parse(uri),
+    new vscode.Position(position.line, position.character),
+    locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri), toRange(l.range))),
+  );
+}
+
+interface ProjectItem extends vscode.QuickPickItem {
+  project: ProjectStatus;
+  error?: string;
+}
+
+async function showStatus(ctx: Ctx): Promise<void> {
+  const result = await ctx.status();
+  if (!result) {
+    const choice = await vscode.window.showWarningMessage('Django Atlas: the language server is not running.', 'Show Output', 'Restart');
+    if (choice === 'Show Output') ctx.output.show(true);
+    else if (choice === 'Restart') await ctx.restart();
+    return;
+  }
+  if (result.state === 'indexing' && result.projects.length === 0) {
+    void vscode.window.showInformationMessage('Django Atlas: still indexing the workspace…');
+    return;
+  }
+  if (result.projects.length === 0) {
+    const choice = await vscode.window.showInformationMessage(
+      'Django Atlas: no Django project found in this workspace (looked for manage.py and a settings module).',
+      'Show Output',
+    );
+    if (choice === 'Show Output') ctx.output.show(true);
+    return;
+  }
+  const items: ProjectItem[] = [];
+  for (const p of result.projects) {
+    items.push({
+      label: `${p.errors.length > 0 ? '$(error)' : '$(folder)'} ${vscode.workspace.asRelativePath(p.root)}`,
+      description: p.settingsModule ?? 'settings not found',
+      detail: [
+        `ROOT_URLCONF ${p.rootUrlconf ?? 'not found'}`,
+        plural(p.urlCount, 'URL'),
+        plural(p.viewCount, 'view'),
+        p.errors.length > 0 ? plural(p.errors.length, 'error') : 'no errors',
+      ].join(' · '),
+      project: p,
+    });
+    for (const e of p.errors) items.push({ label: `$(blank) $(warning) ${e}`, project: p, error: e });
+  }
+  const title = result.state === 'indexing' ? 'Django Atlas (indexing…)' : 'Django Atlas';
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Django projects in this workspace', matchOnDetail: true });
+  if (!picked) return;
+  if (picked.error !== undefined) {
+    const choice = await vscode.window.showErrorMessage(`Django Atlas: ${picked.error}`, 'Show Output');
+    if (choice === 'Show Output') ctx.output.show(true);
+  } else {
+    await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(picked.project.root));
+  }
+}

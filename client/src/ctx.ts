@@ -1,0 +1,138 @@
+/**
+ * Ctx: the one object that owns the client side of Django Atlas — the LanguageClient, the output
+ * channel, the status bar and every disposable. Commands (commands.ts) receive it; nothing else
+ * holds a reference to the client. The server itself is `dist/server.js`, started over IPC.
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import { IndexChangedNotification, StatusRequest, type StatusResult } from '../../server/src/protocol';
+import { readSettings, SECTION } from './settings';
+import { StatusBar } from './statusBar';
+
+/** Files whose changes the server must hear about even when they are not open. */
+const WATCHED_FILES = '**/{*.py,*.html,*.txt,pyproject.toml,setup.cfg,pytest.ini,tox.ini,.env}';
+
+export class Ctx implements vscode.Disposable {
+  readonly output: vscode.OutputChannel;
+  readonly statusBar: StatusBar;
+  private client: LanguageClient | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext, showOutputCommand: string) {
+    this.output = vscode.window.createOutputChannel('Django Atlas');
+    this.statusBar = new StatusBar(showOutputCommand);
+    this.disposables.push(this.output, this.statusBar);
+  }
+
+  /** Keeps `d` until the extension is deactivated. */
+  push(d: vscode.Disposable): void {
+    this.disposables.push(d);
+  }
+
+  /** Starts the language server; failures are reported, never thrown. */
+  async start(): Promise<void> {
+    const serverModule = this.extension.asAbsolutePath('dist/server.js');
+    if (!fs.existsSync(serverModule)) {
+      this.fail(`${serverModule} is missing (run \`npm run build\`).`);
+      return;
+    }
+    const client = this.client ?? this.createClient(serverModule);
+    this.client = client;
+    this.statusBar.starting();
+    try {
+      await client.start();
+    } catch (e) {
+      this.fail(`the language server failed to start: ${message(e)}`);
+      return;
+    }
+    await this.refreshStatus();
+  }
+
+  async restart(): Promise<void> {
+    if (!this.client) return this.start();
+    this.statusBar.starting();
+    try {
+      await this.client.restart();
+    } catch (e) {
+      this.fail(`the language server failed to restart: ${message(e)}`);
+      return;
+    }
+    await this.refreshStatus();
+  }
+
+  /** The index's current state, or undefined when the server is not running. */
+  async status(): Promise<StatusResult | undefined> {
+    if (!this.client?.isRunning()) return undefined;
+    try {
+      return await this.client.sendRequest(StatusRequest);
+    } catch (e) {
+      this.output.appendLine(`[client] status request failed: ${message(e)}`);
+      return undefined;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    try {
+      await client?.dispose();
+    } finally {
+      for (const d of this.disposables.splice(0).reverse()) d.dispose();
+    }
+  }
+
+  private createClient(serverModule: string): LanguageClient {
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: {
+        module: serverModule,
+        transport: TransportKind.ipc,
+        options: { execArgv: ['--nolazy', '--inspect=6009'] },
+      },
+    };
+    const watcher = vscode.workspace.createFileSystemWatcher(WATCHED_FILES);
+    this.disposables.push(watcher);
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'python' },
+        { scheme: 'file', language: 'django-html' },
+        { scheme: 'file', language: 'html' },
+      ],
+      synchronize: { configurationSection: SECTION, fileEvents: watcher },
+      // A function, so that a restart sends the settings in force then.
+      initializationOptions: () => readSettings(),
+      outputChannel: this.output,
+    };
+    const client = new LanguageClient('djangoAtlas', 'Django Atlas', serverOptions, clientOptions);
+    // Handlers registered on the client survive restarts.
+    this.disposables.push(
+      client.onNotification(IndexChangedNotification, (result) => this.statusBar.update(result)),
+      client.onDidChangeState(({ newState }) => {
+        if (newState === State.Starting) this.statusBar.starting();
+        else if (newState === State.Stopped) this.statusBar.stopped('the language server is not running.');
+      }),
+    );
+    return client;
+  }
+
+  private async refreshStatus(): Promise<void> {
+    const result = await this.status();
+    if (result) this.statusBar.update(result);
+  }
+
+  private fail(reason: string): void {
+    this.output.appendLine(`[client] ${reason}`);
+    this.statusBar.stopped(reason);
+  }
+}
+
+export function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,140 @@
+/**
+ * `django-atlas`: the command line over the analysis core (same index as the language server).
+ * Subcommands follow ../shared/cli-contract.md: `urls ROOT [--settings M] [--json]` and
+ * `check ROOT`. Errors go to stderr with a non-zero exit; `--json` output alone goes to stdout.
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { DiskHost } from '../core/host';
+import { Workspace } from '../core/workspace';
+import type { DjangoProject } from '../core/project';
+import { urlTable } from '../core/urls/table';
+import { projectDiagnostics } from '../core/checks';
+
+const USAGE = `usage: django-atlas <command> ROOT [options]
+
+commands:
+  urls ROOT [--settings M] [--json]   every URL pattern of ROOT_URLCONF, in resolution order
+  check ROOT [--settings M]           URL diagnostics as file:line:col: severity: message [code]
+
+options:
+  --settings M   the settings module (when several projects are below ROOT, picks one)
+  --json         machine-readable output (see the CLI contract)
+  --verbose      print what could not be resolved to stderr
+`;
+
+class CliError extends Error {
+  constructor(message: string, readonly code = 2) {
+    super(message);
+  }
+}
+
+async function openProject(root: string, settings: string | undefined, verbose: boolean): Promise<DjangoProject> {
+  const abs = path.resolve(root);
+  const host = new DiskHost(verbose ? (m) => process.stderr.write(`django-atlas: ${m}\n`) : () => {});
+  if (!host.stat(abs)?.isDirectory) throw new CliError(`${root}: not a folder`);
+  const ws = await Workspace.open(host, abs);
+  if (ws.projects.length === 0) {
+    if (settings) {
+      const forced = await Workspace.open(host, abs, { settingsModule: settings });
+      if (forced.projects.length) return checkProject(forced.projects[0], root);
+    }
+    throw new CliError(`${root}: no Django project found (no manage.py and no DJANGO_SETTINGS_MODULE in pytest/tox/setup.cfg/pyproject/.env)`);
+  }
+  let project = ws.projects[0];
+  if (settings) {
+    const match = ws.projects.find((p) => p.settingsModule === settings);
+    if (match) project = match;
+    else {
+      // The settings module named on the command line wins over what manage.py says.
+      const forced = await Workspace.open(host, abs, { settingsModule: settings });
+      project = forced.projects.find((p) => p.root === project.root) ?? forced.projects[0];
+    }
+  } else if (ws.projects.length > 1) {
+    process.stderr.write(`django-atlas: ${ws.projects.length} Django projects found; using ${path.relative(abs, project.root) || '.'} (${project.settingsModule}). Others:\n`);
+    for (const p of ws.projects.slice(1)) process.stderr.write(`  ${path.relative(abs, p.root) || '.'} (${p.settingsModule ?? 'no settings module'})\n`);
+  }
+  return checkProject(project, root);
+}
+
+function checkProject(project: DjangoProject, root: string): DjangoProject {
+  if (!project.settingsModule) throw new CliError(`${root}: cannot tell the settings module (set DJANGO_SETTINGS_MODULE in manage.py or pass --settings)`);
+  if (!project.moduleExists(project.settingsModule)) {
+    throw new CliError(`${root}: settings module '${project.settingsModule}' cannot be found on the Python path (${project.info.pythonPaths.join(', ')})`);
+  }
+  return project;
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.min(60, Math.max(...rows.map((r) => r[i].length))));
+  for (const r of rows) process.stdout.write(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd() + '\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      settings: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, root] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  if (!root) throw new CliError(`${command}: missing ROOT\n${USAGE}`);
+  switch (command) {
+    case 'urls': {
+      const project = await openProject(root, values.settings, values.verbose);
+      const table = urlTable(project);
+      const tree = project.urlTree();
+      if (values.json) {
+        process.stdout.write(JSON.stringify(table, null, 2) + '\n');
+      } else {
+        process.stdout.write(`settings: ${table.settings}   ROOT_URLCONF: ${table.root_urlconf}   ${table.urls.length} patterns\n\n`);
+        const rows = [['ROUTE', 'NAME', 'VIEW', 'SOURCE']];
+        for (const u of table.urls) {
+          rows.push([
+            u.route || '(empty)', u.name ?? '-', u.view ? `${u.view.module}.${u.view.qualname}` : '?',
+            (u.source ? `${u.source.file}:${u.source.line}` : '') + (u.conditional ? ' (conditional)' : ''),
+          ]);
+        }
+        printTable(rows);
+      }
+      for (const p of tree.problems) {
+        if (p.code === 'no-urlconf') throw new CliError(p.message);
+      }
+      return 0;
+    }
+    case 'check': {
+      const project = await openProject(root, values.settings, values.verbose);
+      const diags = projectDiagnostics(project);
+      let errors = 0;
+      for (const d of diags) {
+        if (d.severity === 'error') errors++;
+        const file = path.relative(path.resolve(root), d.loc.file).split(path.sep).join('/');
+        process.stdout.write(`${file}:${d.loc.line + 1}:${d.loc.character + 1}: ${d.severity}: ${d.message} [${d.code}]\n`);
+      }
+      process.stderr.write(`${diags.length} problem(s), ${errors} error(s)\n`);
+      return errors ? 1 : 0;
+    }
+    default:
+      throw new CliError(`unknown command '${command}'\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof CliError) {
+      process.stderr.write(`django-atlas: ${e.message}\n`);
+      process.exit(e.code);
+    }
+    process.stderr.write(`django-atlas: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(2);
+  },
+);

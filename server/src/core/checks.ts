@@ -1,0 +1,68 @@
+/**
+ * Project diagnostics for URLs: includes and views that cannot be found, circular includes,
+ * duplicate names in one namespace, and URL names used in `reverse()`/`{% url %}` that no pattern
+ * defines (with a "did you mean"). Shared by `django-atlas check` and the language server.
+ */
+import { closest } from 'fastest-levenshtein';
+import type { DjangoProject } from './project';
+import type { Loc } from './python/values';
+import { UrlNameIndex } from './urls/names';
+import { UsageIndex } from './urls/usageIndex';
+
+export interface Diagnostic {
+  loc: Loc;
+  severity: 'error' | 'warning' | 'information';
+  message: string;
+  code: string;
+}
+
+export function urlTreeDiagnostics(project: DjangoProject): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const tree = project.urlTree();
+  for (const p of tree.problems) {
+    if (!p.loc) continue;
+    const severity = p.code === 'unresolved-view' ? 'warning' : 'error';
+    out.push({ loc: p.loc, severity, message: p.message, code: p.code });
+  }
+  // Duplicate names in one namespace: written patterns only (routers and the admin repeat by design).
+  const seen = new Map<string, Loc>();
+  for (const leaf of tree.leaves) {
+    const p = leaf.pattern;
+    if (!leaf.name || p.origin) continue;
+    const first = seen.get(leaf.name);
+    const here = p.nameLoc ?? p.loc;
+    if (!first) seen.set(leaf.name, here);
+    else if (first.file !== here.file || first.line !== here.line) {
+      out.push({
+        loc: here, severity: 'warning', code: 'duplicate-url-name',
+        message: `URL name '${leaf.name}' is already used in this namespace (${first.file.split(/[\\/]/).pop()}:${first.line + 1}); reverse() will pick one of them`,
+      });
+    }
+  }
+  return out;
+}
+
+export function unknownNameMessage(name: string, index: UrlNameIndex): string {
+  const suggestion = index.names.length ? closest(name, index.names) : undefined;
+  return `unknown URL name '${name}'` + (suggestion ? `; did you mean '${suggestion}'?` : '');
+}
+
+export function usageDiagnostics(project: DjangoProject, usages: UsageIndex, files?: string[]): Diagnostic[] {
+  const index = new UrlNameIndex(project.urlTree());
+  if (project.urlTree().problems.some((p) => p.code === 'unresolved-include' || p.code === 'no-urlconf')) {
+    // With part of the tree missing, an unknown name may well be defined there: say nothing.
+    return [];
+  }
+  const out: Diagnostic[] = [];
+  const uses = files ? files.flatMap((f) => usages.forFile(f)) : usages.all();
+  for (const u of uses) {
+    if (index.has(u.name)) continue;
+    out.push({ loc: u.loc, severity: 'warning', message: unknownNameMessage(u.name, index), code: 'unknown-url-name' });
+  }
+  return out;
+}
+
+export function projectDiagnostics(project: DjangoProject, usages = new UsageIndex(project)): Diagnostic[] {
+  const all = [...urlTreeDiagnostics(project), ...usageDiagnostics(project, usages)];
+  return all.sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line || a.loc.character - b.loc.character);
+}

@@ -1,0 +1,435 @@
+/**
+ * One Django project: its root, settings module and Python search path, and the demand-driven
+ * evaluation of its modules (settings → ROOT_URLCONF → included URLconfs → views). Evaluated
+ * modules are memoized with their import dependencies; `invalidateFile` drops a module and
+ * everything that imported it (a settings change drops everything). Derived facts (apps, URL tree)
+ * are cached until the next invalidation.
+ */
+import path from 'node:path';
+import type { Host } from './host';
+import { ModuleResolver } from './python/modules';
+import { Interpreter, type EvalContext, type ModuleEnv } from './python/evaluator';
+import { parsePython } from './python/parser';
+import { type Value, type Loc, type DefV, UNKNOWN, str, asString } from './python/values';
+import type { ProjectInfo } from './discovery';
+import { buildUrlTree, type UrlTree } from './urls/tree';
+
+export interface AdminRegistration {
+  model: Value;
+  admin: Value | undefined;
+  loc: Loc;
+}
+
+export interface AppInfo {
+  /** The INSTALLED_APPS entry as written. */
+  entry: string;
+  /** AppConfig.name: the app's module. */
+  name: string;
+  label: string;
+  /** The AppConfig class, when there is one in source. */
+  config?: DefV;
+  /** Folder of the app package, when it can be found. */
+  dir?: string;
+  conditional: boolean;
+  loc?: Loc;
+}
+
+interface ModuleRecord {
+  env: ModuleEnv;
+  admin: AdminRegistration[];
+  converters: { name: string; converter: Value; loc: Loc }[];
+}
+
+/** Django's global_settings defaults for the settings we read. */
+const DJANGO_DEFAULTS: Record<string, Value> = {
+  DEBUG: { k: 'bool', v: false },
+  APPEND_SLASH: { k: 'bool', v: true },
+  LANGUAGE_CODE: str('en-us'),
+  USE_I18N: { k: 'bool', v: true },
+  MEDIA_URL: str(''),
+  STATIC_URL: { k: 'none' },
+  INSTALLED_APPS: { k: 'list', items: [] },
+  MIDDLEWARE: { k: 'list', items: [] },
+  TEMPLATES: { k: 'list', items: [] },
+  STATICFILES_DIRS: { k: 'list', items: [] },
+  AUTH_USER_MODEL: str('auth.User'),
+};
+
+export class DjangoProject implements EvalContext {
+  readonly resolver: ModuleResolver;
+  private readonly records = new Map<string, ModuleRecord>();
+  private readonly inProgress = new Set<string>();
+  private readonly stack: string[] = [];
+  /** module → modules that imported it while being evaluated. */
+  private readonly importedBy = new Map<string, Set<string>>();
+  private idCounter = 0;
+  private appsCache: AppInfo[] | undefined;
+  private treeCache: UrlTree | undefined;
+  /** Files that were read for this project's analysis, mapped to their module names. */
+  private readonly fileModules = new Map<string, string>();
+
+  constructor(
+    readonly host: Host,
+    readonly info: ProjectInfo,
+  ) {
+    this.resolver = new ModuleResolver(host, info.pythonPaths, info.sitePackages);
+  }
+
+  get root(): string {
+    return this.info.root;
+  }
+
+  get settingsModule(): string | null {
+    return this.info.settingsModule;
+  }
+
+  log(message: string): void {
+    this.host.log(message);
+  }
+
+  // ---- EvalContext ---------------------------------------------------------------------------
+
+  moduleExists(name: string): boolean {
+    return this.resolver.resolve(name) !== undefined;
+  }
+
+  getModule(name: string): ModuleEnv | undefined {
+    const current = this.stack[this.stack.length - 1];
+    if (current && current !== name) {
+      let set = this.importedBy.get(name);
+      if (!set) this.importedBy.set(name, (set = new Set()));
+      set.add(current);
+    }
+    const hit = this.records.get(name);
+    if (hit) return hit.env;
+    const mod = this.resolver.resolve(name);
+    if (!mod) return undefined;
+    const env: ModuleEnv = {
+      name, file: mod.file, isPackage: mod.dir !== undefined, external: mod.external,
+      scope: new Map(), setAt: new Map(), done: false, problems: [],
+    };
+    const record: ModuleRecord = { env, admin: [], converters: [] };
+    this.records.set(name, record);
+    if (!mod.file) {
+      env.done = true;
+      return env;
+    }
+    this.fileModules.set(path.normalize(mod.file), name);
+    const text = this.host.readFile(mod.file);
+    if (text === undefined) {
+      env.problems.push({ message: `cannot read ${mod.file}` });
+      this.log(`cannot read ${mod.file} (missing, binary or too large)`);
+      env.done = true;
+      return env;
+    }
+    if (this.inProgress.size > 200) {
+      env.problems.push({ message: 'import chain too deep' });
+      env.done = true;
+      return env;
+    }
+    this.inProgress.add(name);
+    this.stack.push(name);
+    let tree;
+    try {
+      tree = parsePython(text);
+      if (tree.rootNode.hasError && !mod.external) this.log(`syntax errors in ${mod.file}; reading what parses`);
+      new Interpreter(this, env).run(tree);
+    } catch (e) {
+      env.problems.push({ message: `evaluation failed: ${(e as Error).message}` });
+      this.log(`evaluation of ${name} failed: ${(e as Error).message}`);
+    } finally {
+      tree?.delete();
+      this.stack.pop();
+      this.inProgress.delete(name);
+      env.done = true;
+    }
+    for (const p of env.problems) if (!mod.external) this.log(`${name}: ${p.message}${p.loc ? ` (line ${p.loc.line + 1})` : ''}`);
+    return env;
+  }
+
+  private currentRecord(): ModuleRecord | undefined {
+    const name = this.stack[this.stack.length - 1];
+    return name ? this.records.get(name) : undefined;
+  }
+
+  onAdminRegister(models: Value[], admin: Value | undefined, loc: Loc): void {
+    const rec = this.currentRecord();
+    if (!rec) return;
+    for (const m of models) {
+      const forced = this.interp().force(m);
+      const list = forced.k === 'list' ? forced.items : [forced];
+      for (const model of list) rec.admin.push({ model: this.interp().force(model), admin, loc });
+    }
+  }
+
+  onRegisterConverter(converter: Value, name: string, loc: Loc): void {
+    this.currentRecord()?.converters.push({ name, converter, loc });
+  }
+
+  nextId(): number {
+    return ++this.idCounter;
+  }
+
+  /** An interpreter with no module of its own, for forcing lazy values outside evaluation. */
+  interp(env?: ModuleEnv): Interpreter {
+    return new Interpreter(this, env ?? { name: '__atlas__', file: undefined, isPackage: false, external: false, scope: new Map(), setAt: new Map(), done: true, problems: [] });
+  }
+
+  // ---- settings ------------------------------------------------------------------------------
+
+  settingsEnv(): ModuleEnv | undefined {
+    return this.info.settingsModule ? this.getModule(this.info.settingsModule) : undefined;
+  }
+
+  settingsValue(name: string): Value {
+    const env = this.settingsEnv();
+    const v = env?.scope.get(name);
+    if (v) return this.interp(env).force(v);
+    return DJANGO_DEFAULTS[name] ?? UNKNOWN;
+  }
+
+  /** Where a setting was last assigned (file and line), when it is set in source. */
+  settingLoc(name: string): Loc | undefined {
+    return this.settingsEnv()?.setAt.get(name);
+  }
+
+  rootUrlconf(): string | undefined {
+    return asString(this.settingsValue('ROOT_URLCONF'));
+  }
+
+  installedApps(): AppInfo[] {
+    if (this.appsCache) return this.appsCache;
+    const apps: AppInfo[] = [];
+    const list = this.settingsValue('INSTALLED_APPS');
+    if (list.k === 'list') {
+      for (const item of list.items) {
+        const v = this.interp().force(item);
+        if (v.k !== 'str') continue;
+        apps.push(this.appInfo(v.v, !!(v.cond || list.cond), v.loc));
+      }
+    }
+    this.appsCache = apps;
+    return apps;
+  }
+
+  private appInfo(entry: string, conditional: boolean, loc: Loc | undefined): AppInfo {
+    const base: AppInfo = { entry, name: entry, label: entry.split('.').pop()!, conditional, loc };
+    const mod = this.resolver.resolve(entry);
+    if (mod) {
+      base.dir = mod.dir ?? (mod.file ? path.dirname(mod.file) : undefined);
+      // Django ≥ 3.2 picks the AppConfig subclass of <app>.apps automatically: the only one, or
+      // the one with `default = True`.
+      const apps = this.resolver.resolve(`${entry}.apps`) ? this.getModule(`${entry}.apps`) : undefined;
+      if (apps) {
+        const configs = [...apps.scope.values()].filter(
+          (v): v is DefV => v.k === 'def' && v.kind === 'class' && v.module === apps.name && this.isAppConfig(v),
+        );
+        const defaults = configs.filter((c) => this.classAttrValue(c, 'default')?.k === 'bool' && (this.classAttrValue(c, 'default') as { v: boolean }).v);
+        const chosen = defaults.length === 1 ? defaults[0] : configs.length === 1 ? configs[0] : undefined;
+        if (chosen && !(this.classAttrValue(chosen, 'default')?.k === 'bool' && !(this.classAttrValue(chosen, 'default') as { v: boolean }).v)) {
+          return this.fromConfig(base, chosen);
+        }
+      }
+      return base;
+    }
+    // A dotted path to an AppConfig class.
+    const dot = entry.lastIndexOf('.');
+    if (dot > 0) {
+      const env = this.getModule(entry.slice(0, dot));
+      const cls = env?.scope.get(entry.slice(dot + 1));
+      const forced = cls ? this.interp(env).force(cls) : undefined;
+      if (forced?.k === 'def' && forced.kind === 'class') return this.fromConfig(base, forced);
+    }
+    return base;
+  }
+
+  private fromConfig(base: AppInfo, config: DefV): AppInfo {
+    const name = asString(this.classAttrValue(config, 'name')) ?? base.name;
+    const label = asString(this.classAttrValue(config, 'label')) ?? name.split('.').pop()!;
+    const mod = this.resolver.resolve(name);
+    const dir = mod ? (mod.dir ?? (mod.file ? path.dirname(mod.file) : undefined)) : base.dir;
+    return { ...base, name, label, config, dir };
+  }
+
+  classAttrValue(def: DefV, name: string): Value | undefined {
+    const v = this.interp().classAttr(def, name);
+    return v ? this.interp().force(v) : undefined;
+  }
+
+  private isAppConfig(def: DefV): boolean {
+    return this.mro(def).some((c) => c.qualname === 'AppConfig' || c.fq === 'django.apps.AppConfig' || c.fq === 'django.apps.config.AppConfig');
+  }
+
+  /**
+   * The class's method resolution order (C3 linearization) over the bases we can read; a base we
+   * cannot read (no site-packages) appears as its dotted name.
+   */
+  mro(def: DefV): MroEntry[] {
+    const memo = new Map<DefV, MroEntry[]>();
+    const linearize = (d: DefV, depth: number): MroEntry[] => {
+      const hit = memo.get(d);
+      if (hit) return hit;
+      if (depth > 50) return [{ def: d, qualname: d.qualname, module: d.module }];
+      memo.set(d, [{ def: d, qualname: d.qualname, module: d.module }]);
+      const seqs: MroEntry[][] = [];
+      const direct: MroEntry[] = [];
+      for (const b of d.cls?.bases ?? []) {
+        const v = this.interp().force(b);
+        if (v.k === 'def' && v.kind === 'class') {
+          seqs.push(linearize(v, depth + 1));
+          direct.push({ def: v, qualname: v.qualname, module: v.module });
+        } else if (v.k === 'unknown' && v.fq) {
+          const e: MroEntry = { qualname: v.fq.split('.').pop()!, module: v.fq.split('.').slice(0, -1).join('.'), fq: v.fq };
+          seqs.push([e]);
+          direct.push(e);
+        }
+      }
+      seqs.push(direct);
+      const out: MroEntry[] = [{ def: d, qualname: d.qualname, module: d.module }];
+      const key = (e: MroEntry) => e.def ?? e.fq;
+      const lists = seqs.map((s) => [...s]).filter((s) => s.length);
+      while (lists.length) {
+        let head: MroEntry | undefined;
+        for (const l of lists) {
+          const cand = l[0];
+          if (!lists.some((o) => o.slice(1).some((x) => key(x) === key(cand)))) {
+            head = cand;
+            break;
+          }
+        }
+        if (!head) {
+          // Inconsistent hierarchy (Python would raise): fall back to depth-first order.
+          head = lists[0][0];
+        }
+        out.push(head);
+        for (const l of lists) if (l.length && key(l[0]) === key(head)) l.shift();
+        for (let i = lists.length - 1; i >= 0; i--) if (!lists[i].length) lists.splice(i, 1);
+      }
+      memo.set(d, out);
+      return out;
+    };
+    return linearize(def, 0);
+  }
+
+  /** The app (by longest module-name prefix) a module belongs to. */
+  appForModule(module: string): AppInfo | undefined {
+    let best: AppInfo | undefined;
+    for (const app of this.installedApps()) {
+      if (module === app.name || module.startsWith(app.name + '.')) {
+        if (!best || app.name.length > best.name.length) best = app;
+      }
+    }
+    return best;
+  }
+
+  /** Admin registrations, in Django's autodiscover order (INSTALLED_APPS, then registration order). */
+  adminRegistrations(): AdminRegistration[] {
+    const out: AdminRegistration[] = [];
+    const seen = new Set<string>();
+    for (const app of this.installedApps()) {
+      const name = `${app.name}.admin`;
+      if (!this.resolver.resolve(name)) continue;
+      const visit = (mod: string) => {
+        if (seen.has(mod)) return;
+        seen.add(mod);
+        this.getModule(mod);
+        const rec = this.records.get(mod);
+        if (rec) out.push(...rec.admin);
+      };
+      visit(name);
+    }
+    // Registrations made in other modules that were evaluated (e.g. an admin package's submodules).
+    for (const [mod, rec] of this.records) if (!seen.has(mod) && rec.admin.length) out.push(...rec.admin);
+    return out;
+  }
+
+  converters(): Map<string, { converter: Value; loc: Loc }> {
+    const out = new Map<string, { converter: Value; loc: Loc }>();
+    for (const rec of this.records.values()) for (const c of rec.converters) out.set(c.name, c);
+    return out;
+  }
+
+  // ---- URLs ----------------------------------------------------------------------------------
+
+  urlTree(): UrlTree {
+    this.treeCache ??= buildUrlTree(this);
+    return this.treeCache;
+  }
+
+  // ---- invalidation --------------------------------------------------------------------------
+
+  /** The module name a file was read as, if it was read for this project. */
+  moduleForFile(file: string): string | undefined {
+    return this.fileModules.get(path.normalize(file)) ?? this.resolver.moduleNameForFile(file);
+  }
+
+  /**
+   * A file's text changed (or it was created/deleted). Returns true when the project's derived
+   * state was affected.
+   */
+  invalidateFile(file: string, created = false): boolean {
+    if (created) this.resolver.clear();
+    const name = this.moduleForFile(file);
+    if (!name) return false;
+    if (name === this.info.settingsModule || this.isSettingsDependency(name)) {
+      this.invalidateAll();
+      return true;
+    }
+    const dirty = new Set<string>();
+    const walk = (n: string) => {
+      if (dirty.has(n)) return;
+      dirty.add(n);
+      for (const dep of this.importedBy.get(n) ?? []) walk(dep);
+    };
+    walk(name);
+    // Modules not evaluated yet still matter when created/deleted (an include may now resolve).
+    let affected = created;
+    for (const n of dirty) {
+      if (this.records.delete(n)) affected = true;
+    }
+    if (affected || dirty.size) {
+      this.treeCache = undefined;
+      this.appsCache = undefined;
+    }
+    return affected;
+  }
+
+  private isSettingsDependency(name: string): boolean {
+    const settings = this.info.settingsModule;
+    if (!settings) return false;
+    const seen = new Set<string>();
+    const walk = (n: string): boolean => {
+      if (n === settings) return true;
+      if (seen.has(n)) return false;
+      seen.add(n);
+      for (const dep of this.importedBy.get(n) ?? []) if (walk(dep)) return true;
+      return false;
+    };
+    return walk(name);
+  }
+
+  invalidateAll(): void {
+    this.records.clear();
+    this.importedBy.clear();
+    this.resolver.clear();
+    this.treeCache = undefined;
+    this.appsCache = undefined;
+  }
+
+  /** Modules evaluated so far (for the status report and tests). */
+  evaluatedModules(): string[] {
+    return [...this.records.keys()];
+  }
+
+  moduleEnv(name: string): ModuleEnv | undefined {
+    return this.records.get(name)?.env;
+  }
+}
+
+export interface MroEntry {
+  def?: DefV;
+  qualname: string;
+  module: string;
+  /** Dotted name of a base we could not read. */
+  fq?: string;
+}

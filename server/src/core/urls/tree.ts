@@ -1,0 +1,207 @@
+/**
+ * The URL tree of a project, built the way Django's resolver sees ROOT_URLCONF: every `path()`,
+ * `re_path()` and `url()` leaf and every include (module, list, `(patterns, app_name)`, admin,
+ * DRF router, `i18n_patterns`) with its namespace. Leaves are flattened in resolution order with
+ * their full route and namespaced name. Circular includes are cut and reported.
+ */
+import type { DjangoProject } from '../project';
+import type { Loc, Value, ResolverV, PatternV, DefV } from '../python/values';
+import { asString } from '../python/values';
+import { viewRefOf, type ViewRef } from './views';
+import { routerPatterns } from './drf';
+import { adminPatterns } from './admin';
+
+export interface UrlPatternEntry {
+  kind: 'pattern';
+  route: string;
+  regex: boolean;
+  name: string | null;
+  view: ViewRef | null;
+  loc: Loc;
+  nameLoc?: Loc;
+  viewLoc?: Loc;
+  conditional: boolean;
+  /** What produced a generated pattern (DRF router, admin) when not written as path(). */
+  origin?: 'router' | 'admin' | 'static';
+}
+
+export interface UrlResolverEntry {
+  kind: 'resolver';
+  route: string;
+  regex: boolean;
+  namespace: string | null;
+  appName: string | null;
+  /** The included module, when the include names one. */
+  module: string | null;
+  moduleFile?: string;
+  children: UrlEntry[];
+  loc: Loc;
+  targetLoc?: Loc;
+  conditional: boolean;
+  i18n?: { prefixDefaultLanguage: boolean };
+}
+
+export type UrlEntry = UrlPatternEntry | UrlResolverEntry;
+
+export interface UrlLeaf {
+  /** Concatenated route from the root URLconf down. */
+  route: string;
+  /** Name with every enclosing instance namespace, or null. */
+  name: string | null;
+  /** Instance namespaces, outermost first. */
+  namespaces: string[];
+  /** Application namespaces, outermost first (null where an include has none). */
+  appNames: (string | null)[];
+  pattern: UrlPatternEntry;
+  /** The resolvers from the root down to the leaf. */
+  chain: UrlResolverEntry[];
+  conditional: boolean;
+}
+
+export interface UrlProblem {
+  message: string;
+  loc?: Loc;
+  code: 'unresolved-include' | 'unresolved-view' | 'circular-include' | 'bad-pattern' | 'no-urlconf';
+}
+
+export interface UrlTree {
+  rootUrlconf: string | null;
+  rootFile?: string;
+  entries: UrlEntry[];
+  leaves: UrlLeaf[];
+  problems: UrlProblem[];
+}
+
+export function buildUrlTree(project: DjangoProject): UrlTree {
+  const problems: UrlProblem[] = [];
+  const rootUrlconf = project.rootUrlconf() ?? null;
+  if (!rootUrlconf) {
+    problems.push({ message: 'ROOT_URLCONF is not set (or not a literal string) in the settings', code: 'no-urlconf', loc: project.settingLoc('ROOT_URLCONF') });
+    return { rootUrlconf, entries: [], leaves: [], problems };
+  }
+  const env = project.getModule(rootUrlconf);
+  if (!env?.file) {
+    problems.push({ message: `ROOT_URLCONF module '${rootUrlconf}' cannot be found`, code: 'no-urlconf', loc: project.settingLoc('ROOT_URLCONF') });
+    return { rootUrlconf, entries: [], leaves: [], problems };
+  }
+  const builder = new TreeBuilder(project, problems);
+  const entries = builder.moduleEntries(rootUrlconf, [rootUrlconf]);
+  const leaves: UrlLeaf[] = [];
+  flatten(entries, '', [], [], [], false, leaves);
+  return { rootUrlconf, rootFile: env.file, entries, leaves, problems };
+}
+
+function flatten(
+  entries: UrlEntry[], prefix: string, namespaces: string[], appNames: (string | null)[],
+  chain: UrlResolverEntry[], conditional: boolean, out: UrlLeaf[],
+): void {
+  for (const e of entries) {
+    if (e.kind === 'pattern') {
+      out.push({
+        route: prefix + e.route,
+        name: e.name === null ? null : [...namespaces, e.name].join(':'),
+        namespaces, appNames, pattern: e, chain, conditional: conditional || e.conditional,
+      });
+    } else {
+      const ns = e.namespace ? [...namespaces, e.namespace] : namespaces;
+      const apps = e.namespace ? [...appNames, e.appName] : appNames;
+      flatten(e.children, prefix + e.route, ns, apps, [...chain, e], conditional || e.conditional, out);
+    }
+  }
+}
+
+class TreeBuilder {
+  constructor(
+    readonly project: DjangoProject,
+    readonly problems: UrlProblem[],
+  ) {}
+
+  /** The entries of a URLconf module's `urlpatterns`. */
+  moduleEntries(module: string, stack: string[]): UrlEntry[] {
+    const env = this.project.getModule(module);
+    if (!env) return [];
+    const value = env.scope.get('urlpatterns');
+    if (!value) {
+      this.problems.push({ message: `'${module}' has no urlpatterns`, code: 'unresolved-include', loc: env.file ? { file: env.file, line: 0, character: 0, endLine: 0, endCharacter: 0 } : undefined });
+      return [];
+    }
+    return this.listEntries(this.project.interp(env).force(value), stack, false);
+  }
+
+  listEntries(value: Value, stack: string[], cond: boolean): UrlEntry[] {
+    const v = this.project.interp().force(value);
+    const out: UrlEntry[] = [];
+    if (v.k === 'list') {
+      for (const item of v.items) out.push(...this.entry(item, stack, cond || !!v.cond));
+    } else if (v.k === 'routerUrls' || v.k === 'adminUrls' || v.k === 'pattern' || v.k === 'resolver') {
+      out.push(...this.entry(v, stack, cond));
+    } else if (v.k !== 'unknown') {
+      // e.g. urlpatterns built by a function we cannot run
+    }
+    return out;
+  }
+
+  private entry(value: Value, stack: string[], cond: boolean): UrlEntry[] {
+    const v = this.project.interp().force(value);
+    const c = cond || !!v.cond;
+    switch (v.k) {
+      case 'pattern': return [this.pattern(v, c)];
+      case 'resolver': return [this.resolver(v, stack, c)];
+      case 'list': return this.listEntries(v, stack, c);
+      case 'routerUrls': return routerPatterns(this.project, v.router, c).map((p) => p);
+      case 'adminUrls': return adminPatterns(this.project, v.loc, c);
+      default: return [];
+    }
+  }
+
+  private pattern(p: PatternV, cond: boolean): UrlPatternEntry {
+    const view = viewRefOf(this.project, p.view);
+    if (!view) {
+      this.problems.push({ message: 'the view of this pattern cannot be found', loc: p.viewLoc ?? p.loc, code: 'unresolved-view' });
+    }
+    return {
+      kind: 'pattern', route: p.route, regex: p.regex, name: p.name, view, loc: p.loc,
+      nameLoc: p.nameLoc, viewLoc: p.viewLoc, conditional: cond,
+      origin: p.route.startsWith('^') && p.view.k === 'unknown' && p.view.fq?.endsWith('.serve') ? 'static' : undefined,
+    };
+  }
+
+  private resolver(r: ResolverV, stack: string[], cond: boolean): UrlResolverEntry {
+    const inc = r.include;
+    let target = this.project.interp().force(inc.target);
+    let module: string | null = null;
+    let moduleFile: string | undefined;
+    let children: UrlEntry[] = [];
+    let appName = inc.appName;
+    if (target.k === 'str') module = target.v;
+    else if (target.k === 'module') module = target.name;
+    if (module !== null) {
+      const env = this.project.getModule(module);
+      if (!env || !env.file) {
+        this.problems.push({ message: `included URLconf '${module}' cannot be found`, loc: inc.targetLoc ?? inc.loc, code: 'unresolved-include' });
+      } else if (stack.includes(module)) {
+        this.problems.push({ message: `circular include of '${module}' (${[...stack, module].join(' → ')})`, loc: inc.targetLoc ?? inc.loc, code: 'circular-include' });
+        moduleFile = env.file;
+      } else {
+        moduleFile = env.file;
+        appName ??= asString(this.project.interp(env).force(env.scope.get('app_name') ?? { k: 'none' })) ?? null;
+        children = this.moduleEntries(module, [...stack, module]);
+      }
+    } else if (target.k === 'adminUrls') {
+      children = adminPatterns(this.project, r.loc, false);
+    } else {
+      if (target.k === 'unknown' && target.origin) target = target.origin as DefV;
+      children = this.listEntries(target, stack, false);
+    }
+    const namespace = inc.namespace ?? appName;
+    let route = r.route;
+    if (r.i18n) {
+      const lang = asString(this.project.settingsValue('LANGUAGE_CODE')) ?? 'en-us';
+      route = r.i18n.prefixDefaultLanguage ? `${lang}/` : '';
+    }
+    return {
+      kind: 'resolver', route, regex: r.regex, namespace, appName, module, moduleFile, children,
+      loc: r.loc, targetLoc: inc.targetLoc, conditional: cond, i18n: r.i18n,
+    };
+  }
+}

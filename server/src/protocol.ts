@@ -1,0 +1,30 @@
+/**
+ * The custom LSP messages of Django Atlas, typed once and imported by both the client
+ * (client/src) and the server (server/src/lsp). Call sites use these types, never a method string.
+ * Keep the list in ARCHITECTURE.md ("Custom LSP messages") in step with this file.
+ */
+import { RequestType0, NotificationType } from 'vscode-languageserver-protocol';
+
+/** One Django project found in the workspace, as shown in the status bar. */
+export interface ProjectStatus {
+  /** Folder holding manage.py (or the project root), as a file path. */
+  root: string;
+  /** The settings module in force, or null when none could be found. */
+  settingsModule: string | null;
+  rootUrlconf: string | null;
+  urlCount: number;
+  viewCount: number;
+  /** Problems that stop the analysis of this project (missing settings, unreadable URLconf). */
+  errors: string[];
+}
+
+export interface StatusResult {
+  state: 'indexing' | 'ready' | 'no-project';
+  projects: ProjectStatus[];
+}
+
+/** Client → server: the current state of the index, for the status bar and the status report. */
+export const StatusRequest = new RequestType0<StatusResult, void>('djangoAtlas/status');
+
+/** Server → client: the index changed (a project was (re)indexed); the client re-asks StatusRequest. */
+export const IndexChangedNotification = new NotificationType<StatusResult>('djangoAtlas/indexChanged');
