@@ -1,1 +1,296 @@
-export {};
+/**
+ * The language server: vscode-languageserver glue over the analysis core. It owns the open
+ * documents (laid over the disk through an OverlayHost, Python ones re-parsed incrementally), one
+ * Workspace per workspace folder and one ProjectSession per Django project; it indexes in the
+ * background with work-done progress, keeps answers current on edits and file events, and
+ * publishes diagnostics. Runs over IPC (VS Code) or `--stdio` (other editors).
+ */
+import {
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType,
+  type InitializeParams, type InitializeResult, type Connection,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import path from 'node:path';
+import { DiskHost, OverlayHost } from '../core/host';
+import { Workspace } from '../core/workspace';
+import type { DjangoProject } from '../core/project';
+import { initPython, PythonDocument } from '../core/python/parser';
+import { projectDiagnostics, type Diagnostic } from '../core/checks';
+import { ProjectSession, type Doc } from '../features/session';
+import { definition, references } from '../features/navigation';
+import { hover, codeLenses, completions } from '../features/presentation';
+import { StatusRequest, IndexChangedNotification, type StatusResult } from '../protocol';
+import { uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion } from './convert';
+
+interface Settings {
+  settingsModule?: string;
+  pythonPaths?: string[];
+  codeLens?: { enable?: boolean };
+  diagnostics?: { enable?: boolean };
+}
+
+const TEMPLATE_LANGUAGES = new Set(['django-html', 'html', 'jinja', 'jinja-html', 'django-txt']);
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const log = (m: string) => connection.console.log(m);
+  const host = new OverlayHost(new DiskHost(log));
+  const pyDocs = new Map<string, PythonDocument>();
+  let folders: string[] = [];
+  let settings: Settings = {};
+  let workspaces: Workspace[] = [];
+  const sessions = new Map<DjangoProject, ProjectSession>();
+  let state: StatusResult['state'] = 'indexing';
+  let ready: Promise<void> = Promise.resolve();
+  let published = new Set<string>();
+  let diagTimer: NodeJS.Timeout | undefined;
+  let generation = 0;
+
+  const sessionFor = (file: string): ProjectSession | undefined => {
+    for (const ws of workspaces) {
+      const rel = path.relative(ws.folder, file);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      const p = ws.projectFor(file);
+      if (p) return sessions.get(p);
+    }
+    const any = workspaces.flatMap((w) => w.projects)[0];
+    return any ? sessions.get(any) : undefined;
+  };
+
+  const status = (): StatusResult => {
+    const projects = workspaces.flatMap((w) => w.projects).map((p) => {
+      const errors: string[] = [];
+      if (!p.settingsModule) errors.push('no settings module found (set djangoAtlas.settingsModule)');
+      else if (!p.moduleExists(p.settingsModule)) errors.push(`settings module '${p.settingsModule}' not found`);
+      let urlCount = 0;
+      let viewCount = 0;
+      if (state === 'ready' && !errors.length) {
+        const tree = p.urlTree();
+        urlCount = tree.leaves.length;
+        viewCount = new Set(tree.leaves.map((l) => l.pattern.view && `${l.pattern.view.module}.${l.pattern.view.qualname}`).filter(Boolean)).size;
+        for (const pr of tree.problems) if (pr.code === 'no-urlconf') errors.push(pr.message);
+      }
+      return { root: p.root, settingsModule: p.settingsModule, rootUrlconf: state === 'ready' ? p.rootUrlconf() ?? null : null, urlCount, viewCount, errors };
+    });
+    return { state: projects.length || state === 'indexing' ? state : 'no-project', projects };
+  };
+
+  const docOf = (uri: string): Doc | undefined => {
+    const file = uriToPath(uri);
+    const td = documents.get(uri);
+    if (!file) return undefined;
+    const text = td?.getText() ?? host.readFile(file);
+    if (text === undefined) return undefined;
+    const isPy = td ? td.languageId === 'python' : file.endsWith('.py');
+    if (isPy) {
+      let pd = pyDocs.get(uri);
+      if (!pd) {
+        pd = new PythonDocument(text);
+        if (td) pyDocs.set(uri, pd);
+      } else pd.update(text);
+      const doc: Doc = { file, text, kind: 'python', tree: pd.tree };
+      if (!td) queueMicrotask(() => pd!.dispose());
+      return doc;
+    }
+    if (td && !TEMPLATE_LANGUAGES.has(td.languageId)) return undefined;
+    return { file, text, kind: 'template' };
+  };
+
+  /** Runs a feature with the document and its project, answering "don't know" on any failure. */
+  const withDoc = async <T>(uri: string, fallback: T, fn: (s: ProjectSession, doc: Doc) => T): Promise<T> => {
+    await ready;
+    try {
+      const doc = docOf(uri);
+      if (!doc) return fallback;
+      const s = sessionFor(doc.file);
+      if (!s) return fallback;
+      return fn(s, doc);
+    } catch (e) {
+      log(`request failed for ${uri}: ${(e as Error).stack ?? e}`);
+      return fallback;
+    }
+  };
+
+  const publishDiagnostics = () => {
+    if (settings.diagnostics?.enable === false) {
+      for (const f of published) connection.sendDiagnostics({ uri: pathToUri(f), diagnostics: [] });
+      published = new Set();
+      return;
+    }
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const s of sessions.values()) {
+      let diags: Diagnostic[] = [];
+      try {
+        diags = projectDiagnostics(s.project, s.usages);
+      } catch (e) {
+        log(`diagnostics failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
+      }
+      for (const d of diags) {
+        let list = byFile.get(d.loc.file);
+        if (!list) byFile.set(d.loc.file, (list = []));
+        list.push(d);
+      }
+    }
+    for (const f of published) if (!byFile.has(f)) connection.sendDiagnostics({ uri: pathToUri(f), diagnostics: [] });
+    for (const [f, list] of byFile) connection.sendDiagnostics({ uri: pathToUri(f), diagnostics: list.map(toDiagnostic) });
+    published = new Set(byFile.keys());
+  };
+
+  const scheduleDiagnostics = () => {
+    if (diagTimer) clearTimeout(diagTimer);
+    diagTimer = setTimeout(() => {
+      diagTimer = undefined;
+      if (state === 'ready') publishDiagnostics();
+      connection.sendNotification(IndexChangedNotification, status());
+    }, 200);
+  };
+
+  /** Discovers the projects and indexes them, yielding between steps so requests are answered. */
+  const index = async () => {
+    const gen = ++generation;
+    state = 'indexing';
+    connection.sendNotification(IndexChangedNotification, status());
+    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('Django Atlas', 0, 'finding Django projects', false);
+    try {
+      await initPython();
+      const opts = { settingsModule: settings.settingsModule || undefined, extraPaths: settings.pythonPaths ?? [] };
+      workspaces = await Promise.all(folders.map((f) => Workspace.open(host, f, opts)));
+      sessions.clear();
+      for (const ws of workspaces) for (const p of ws.projects) sessions.set(p, new ProjectSession(p));
+      log(`found ${sessions.size} Django project(s): ${[...sessions.keys()].map((p) => `${p.root} (${p.settingsModule ?? 'no settings'}, via ${p.info.settingsSource})`).join('; ') || 'none'}`);
+      let i = 0;
+      for (const s of sessions.values()) {
+        if (gen !== generation) return;
+        const pct = Math.round((i++ / Math.max(1, sessions.size)) * 100);
+        progress?.report(pct, `URLs of ${path.basename(s.project.root)}`);
+        const t0 = Date.now();
+        const tree = s.project.urlTree();
+        log(`${s.project.root}: ${tree.leaves.length} URL patterns from ${tree.rootUrlconf ?? '(no ROOT_URLCONF)'} in ${Date.now() - t0} ms`);
+        for (const p of tree.problems) log(`  ${p.code}: ${p.message}${p.loc ? ` (${p.loc.file}:${p.loc.line + 1})` : ''}`);
+        await new Promise((r) => setImmediate(r));
+        progress?.report(pct, `URL names used in ${path.basename(s.project.root)}`);
+        await s.usages.scanInBackground(() => gen !== generation);
+      }
+      if (gen !== generation) return;
+      state = 'ready';
+    } catch (e) {
+      log(`indexing failed: ${(e as Error).stack ?? e}`);
+      state = 'ready';
+    } finally {
+      progress?.done();
+    }
+    publishDiagnostics();
+    connection.sendNotification(IndexChangedNotification, status());
+  };
+
+  const fileChanged = (file: string, kind: 'changed' | 'created' | 'deleted') => {
+    const base = path.basename(file);
+    if (kind !== 'changed' && ['manage.py', 'pytest.ini', 'setup.cfg', 'tox.ini', 'pyproject.toml', '.env'].includes(base)) {
+      ready = index();
+      return;
+    }
+    for (const s of sessions.values()) {
+      s.project.invalidateFile(file, kind !== 'changed');
+      if (kind === 'deleted') s.usages.remove(file);
+      else s.usages.update(file);
+    }
+    scheduleDiagnostics();
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    settings = (params.initializationOptions as Settings) ?? {};
+    folders = (params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p)) ??
+      (params.rootUri ? [uriToPath(params.rootUri)!].filter(Boolean) : []);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        definitionProvider: true,
+        referencesProvider: true,
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        completionProvider: { triggerCharacters: ["'", '"', ':'] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'django-atlas' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    ready = index();
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      for (const r of e.removed) folders = folders.filter((f) => f !== uriToPath(r.uri));
+      for (const a of e.added) {
+        const p = uriToPath(a.uri);
+        if (p) folders.push(p);
+      }
+      ready = index();
+    });
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const next = (change.settings as { djangoAtlas?: Settings } | undefined)?.djangoAtlas;
+    if (!next) return;
+    const reindex = next.settingsModule !== settings.settingsModule || JSON.stringify(next.pythonPaths ?? []) !== JSON.stringify(settings.pythonPaths ?? []);
+    settings = next;
+    if (reindex) ready = index();
+    else scheduleDiagnostics();
+  });
+
+  documents.onDidChangeContent((e) => {
+    const file = uriToPath(e.document.uri);
+    if (!file) return;
+    host.setBuffer(file, e.document.getText());
+    fileChanged(file, 'changed');
+  });
+  documents.onDidClose((e) => {
+    const file = uriToPath(e.document.uri);
+    pyDocs.get(e.document.uri)?.dispose();
+    pyDocs.delete(e.document.uri);
+    if (!file) return;
+    host.deleteBuffer(file);
+    fileChanged(file, 'changed');
+  });
+  connection.onDidChangeWatchedFiles((e) => {
+    for (const c of e.changes) {
+      const file = uriToPath(c.uri);
+      if (!file || documents.get(c.uri)) continue;
+      fileChanged(file, c.type === FileChangeType.Created ? 'created' : c.type === FileChangeType.Deleted ? 'deleted' : 'changed');
+    }
+  });
+
+  connection.onDefinition((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
+    definition(s, doc, offsetOf(doc, p.position.line, p.position.character)).map(toLocation)));
+  connection.onReferences((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
+    references(s, doc, offsetOf(doc, p.position.line, p.position.character), p.context.includeDeclaration).map(toLocation)));
+  connection.onHover((p) => withDoc(p.textDocument.uri, null, (s, doc) => {
+    const h = hover(s, doc, offsetOf(doc, p.position.line, p.position.character));
+    return h ? toHover(h) : null;
+  }));
+  connection.onCodeLens((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
+    settings.codeLens?.enable === false || doc.kind !== 'python' ? [] : codeLenses(s, doc.file).map(toCodeLens)));
+  connection.onCompletion((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
+    completions(s, doc, p.position.line, p.position.character).map(toCompletion)));
+  connection.onRequest(StatusRequest, async () => status());
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function offsetOf(doc: Doc, line: number, character: number): number {
+  let off = 0;
+  for (let i = 0; i < line; i++) {
+    const nl = doc.text.indexOf('\n', off);
+    if (nl < 0) return doc.text.length;
+    off = nl + 1;
+  }
+  return Math.min(off + character, doc.text.length);
+}
+
+if (require.main === module) {
+  if (process.argv.includes('--version')) {
+    process.stdout.write('django-atlas-server 0.1.0\n');
+    process.exit(0);
+  }
+  startServer(createConnection(ProposedFeatures.all));
+}

@@ -59,6 +59,22 @@ export class UsageIndex {
     for (const f of [...files.python, ...files.templates]) this.update(f);
   }
 
+  /**
+   * Scans every file in batches, yielding to the event loop between batches so the server keeps
+   * answering; `cancelled()` stops early (a newer indexing run started).
+   */
+  async scanInBackground(cancelled: () => boolean = () => false, batch = 50): Promise<void> {
+    if (this.scanned) return;
+    const files = listProjectFiles(this.project.host, this.project.info.pythonPaths, this.templateDirs());
+    const all = [...files.python, ...files.templates];
+    for (let i = 0; i < all.length; i += batch) {
+      if (cancelled()) return;
+      for (const f of all.slice(i, i + batch)) this.update(f);
+      await new Promise((r) => setImmediate(r));
+    }
+    this.scanned = true;
+  }
+
   /** Re-reads one file (after an edit, creation or deletion). */
   update(file: string): void {
     const text = this.project.host.readFile(file);

@@ -1,0 +1,140 @@
+/**
+ * Hover text, CodeLenses and completion for URL names and views. Routes are shown as a user would
+ * type them (leading `/`), names with their namespaces, views with their module and file.
+ */
+import path from 'node:path';
+import type { Loc } from '../core/python/values';
+import type { UrlLeaf } from '../core/urls/tree';
+import type { ViewRef } from '../core/urls/views';
+import type { Doc, ProjectSession } from './session';
+import { locate } from './locate';
+import { patternsForDef } from './navigation';
+
+export function displayRoute(route: string): string {
+  return '/' + route;
+}
+
+function where(s: ProjectSession, loc: Loc | undefined): string {
+  if (!loc) return 'library code';
+  const rel = path.relative(s.project.root, loc.file);
+  const shown = rel.startsWith('..') ? loc.file : rel.split(path.sep).join('/');
+  return `${shown}:${loc.line + 1}`;
+}
+
+function viewText(v: ViewRef | null): string {
+  return v ? `\`${v.module}.${v.qualname}\`` : '_unknown_';
+}
+
+function leafMarkdown(s: ProjectSession, l: UrlLeaf): string {
+  const lines = [
+    `**URL** \`${displayRoute(l.route)}\`${l.conditional ? ' _(conditional)_' : ''}`,
+    '',
+    `- name: \`${l.name ?? '(unnamed)'}\``,
+    `- view: ${viewText(l.pattern.view)}${l.pattern.view?.loc ? ` (${where(s, l.pattern.view.loc)})` : ''}`,
+    `- defined in ${where(s, l.pattern.loc)}`,
+  ];
+  if (l.chain.length) lines.push(`- included via ${l.chain.map((c) => `\`${c.route || '""'}\`${c.module ? ` → ${c.module}` : ''}`).join(', ')}`);
+  return lines.join('\n');
+}
+
+export interface HoverResult {
+  markdown: string;
+  loc: Loc;
+}
+
+export function hover(s: ProjectSession, doc: Doc, offset: number): HoverResult | undefined {
+  const t = locate(doc, offset);
+  if (!t) return undefined;
+  if (t.kind === 'urlName' || t.kind === 'patternName') {
+    const leaves = t.kind === 'urlName'
+      ? s.names.lookup(t.name)
+      : s.project.urlTree().leaves.filter((l) => l.pattern.nameLoc?.file === t.loc.file && l.pattern.nameLoc.line === t.loc.line && l.pattern.nameLoc.character === t.loc.character);
+    if (!leaves.length) {
+      if (t.kind === 'urlName') return { markdown: `No URL pattern is named \`${t.name}\` in ${s.project.rootUrlconf() ?? 'ROOT_URLCONF'}.`, loc: t.loc };
+      return { markdown: 'This pattern is not reachable from ROOT_URLCONF.', loc: t.loc };
+    }
+    return { markdown: leaves.slice(0, 5).map((l) => leafMarkdown(s, l)).join('\n\n---\n\n'), loc: t.loc };
+  }
+  if (t.kind === 'def') {
+    const leaves = patternsForDef(s, t.loc);
+    if (!leaves.length) return undefined;
+    const rows = leaves.slice(0, 10).map((l) => `- \`${displayRoute(l.route)}\` — \`${l.name ?? '(unnamed)'}\` (${where(s, l.pattern.loc)})`);
+    if (leaves.length > 10) rows.push(`- … and ${leaves.length - 10} more`);
+    return { markdown: [`**Django view** routed by ${leaves.length} URL pattern${leaves.length > 1 ? 's' : ''}:`, '', ...rows].join('\n'), loc: t.loc };
+  }
+  if (t.kind === 'module' || t.kind === 'dotted') {
+    const name = t.kind === 'module' ? t.name : t.value;
+    const mod = s.project.resolver.resolve(name);
+    if (mod) return { markdown: `\`${name}\` — ${mod.file ? where(s, { file: mod.file, line: 0, character: 0, endLine: 0, endCharacter: 0 }) : 'namespace package'}`, loc: t.loc };
+  }
+  return undefined;
+}
+
+export interface Lens {
+  loc: Loc;
+  title: string;
+  targets: Loc[];
+}
+
+/** Above each routed view: its routes and names; clicking goes to the pattern(s). */
+export function codeLenses(s: ProjectSession, file: string): Lens[] {
+  const byDef = new Map<string, { loc: Loc; leaves: UrlLeaf[] }>();
+  for (const l of s.project.urlTree().leaves) {
+    const v = l.pattern.view?.loc;
+    if (!v || v.file !== file) continue;
+    const key = `${v.line}:${v.character}`;
+    let e = byDef.get(key);
+    if (!e) byDef.set(key, (e = { loc: v, leaves: [] }));
+    e.leaves.push(l);
+  }
+  const out: Lens[] = [];
+  for (const { loc, leaves } of byDef.values()) {
+    const first = leaves[0];
+    const title = leaves.length === 1
+      ? `${displayRoute(first.route)}${first.name ? ` · ${first.name}` : ''}`
+      : `${leaves.length} routes: ${leaves.slice(0, 3).map((l) => displayRoute(l.route)).join(', ')}${leaves.length > 3 ? ', …' : ''}`;
+    out.push({ loc, title, targets: leaves.map((l) => l.pattern.loc) });
+  }
+  return out;
+}
+
+export interface Completion {
+  label: string;
+  detail: string;
+  documentation: string;
+  /** The range of the partial name being replaced. */
+  replace: Loc;
+}
+
+/**
+ * Inside `reverse('…`, `redirect('…`, `{% url '…` (and the like): the URL names. Works on the
+ * text of the line so half-typed code (an unclosed string) still completes.
+ */
+export function completions(s: ProjectSession, doc: Doc, line: number, character: number): Completion[] {
+  const lineText = doc.text.split('\n')[line] ?? '';
+  const before = lineText.slice(0, character);
+  const m = doc.kind === 'python'
+    ? /\b(?:reverse|reverse_lazy|redirect|resolve_url)\s*\(\s*(?:viewname\s*=\s*)?(['"])([\w:.-]*)$/.exec(before) ??
+      /\bpattern_name\s*=\s*(['"])([\w:.-]*)$/.exec(before)
+    : /\{%-?\s*url\s+(['"])([\w:.-]*)$/.exec(before);
+  if (!m) return [];
+  const typed = m[2];
+  const quote = m[1];
+  let end = character;
+  while (end < lineText.length && /[\w:.-]/.test(lineText[end])) end++;
+  void quote;
+  const replace: Loc = { file: doc.file, line, character: character - typed.length, endLine: line, endCharacter: end };
+  const out: Completion[] = [];
+  const seen = new Set<string>();
+  for (const l of s.project.urlTree().leaves) {
+    if (!l.name || seen.has(l.name)) continue;
+    seen.add(l.name);
+    out.push({
+      label: l.name,
+      detail: displayRoute(l.route),
+      documentation: `${viewText(l.pattern.view)} — ${where(s, l.pattern.loc)}`,
+      replace,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+/**
+ * The only place that converts between the core's types (file paths, 0-based `Loc`) and LSP's
+ * (URIs, `Range`, `Location`, `Diagnostic`, ...).
+ */
+import { URI } from 'vscode-uri';
+import {
+  type Location, type Range, type Diagnostic as LspDiagnostic, DiagnosticSeverity, type CodeLens,
+  type CompletionItem, CompletionItemKind, MarkupKind, type Hover,
+} from 'vscode-languageserver';
+import type { Loc } from '../core/python/values';
+import type { Diagnostic } from '../core/checks';
+import type { Lens, Completion, HoverResult } from '../features/presentation';
+
+export function uriToPath(uri: string): string | undefined {
+  const u = URI.parse(uri);
+  return u.scheme === 'file' ? u.fsPath : undefined;
+}
+
+export function pathToUri(file: string): string {
+  return URI.file(file).toString();
+}
+
+export function toRange(loc: Loc): Range {
+  return { start: { line: loc.line, character: loc.character }, end: { line: loc.endLine, character: loc.endCharacter } };
+}
+
+export function toLocation(loc: Loc): Location {
+  return { uri: pathToUri(loc.file), range: toRange(loc) };
+}
+
+export function toDiagnostic(d: Diagnostic): LspDiagnostic {
+  return {
+    range: toRange(d.loc),
+    severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    message: d.message,
+    code: d.code,
+    source: 'django-atlas',
+  };
+}
+
+export function toHover(h: HoverResult): Hover {
+  return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: toRange(h.loc) };
+}
+
+/** A lens runs the client's `djangoAtlas.showLocations` (opens one target, peeks several). */
+export function toCodeLens(l: Lens): CodeLens {
+  const start = { line: l.loc.line, character: l.loc.character };
+  return {
+    range: toRange(l.loc),
+    command: {
+      title: l.title,
+      command: 'djangoAtlas.showLocations',
+      arguments: [pathToUri(l.loc.file), start, l.targets.map(toLocation)],
+    },
+  };
+}
+
+export function toCompletion(c: Completion, index: number): CompletionItem {
+  return {
+    label: c.label,
+    kind: CompletionItemKind.Reference,
+    detail: c.detail,
+    documentation: { kind: MarkupKind.Markdown, value: c.documentation },
+    textEdit: { range: toRange(c.replace), newText: c.label },
+    sortText: String(index).padStart(6, '0'),
+    filterText: c.label,
+  };
+}

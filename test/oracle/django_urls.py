@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""Ground truth for `django-atlas urls` (and `flow`'s `match`): ask Django itself.
+
+Usage:
+    /usr/bin/python3 test/oracle/django_urls.py PROJECT_ROOT [--settings MODULE]
+                                                [--resolve PATH ... | --resolve-file FILE]
+
+PROJECT_ROOT is the directory that contains manage.py (a path to manage.py is
+accepted too). The settings module is --settings, else the value of the
+`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "...")` line in manage.py.
+PROJECT_ROOT is put first on sys.path, and PROJECT_ROOT/src before it when
+that directory exists and holds Python packages (src layout); the
+site-packages of PROJECT_ROOT/.venv, venv or env (if any) are appended.
+
+Prints, on stdout and nothing else, the cli-contract `urls` JSON:
+    {"settings", "root_urlconf", "urls": [{"route", "name", "view", "source", "conditional"}]}
+with leaves only, in resolution order. `source` and `conditional` are always
+null: Django does not know them at run time.
+
+With --resolve (or --resolve-file, one path per line), prints instead a JSON
+array with one object per PATH:
+    {"path", "match": {"route", "name", "kwargs", "view"} | null, "redirect"}
+as Django's resolve() and CommonMiddleware's APPEND_SLASH logic see it.
+
+Exit status: 0 on success, 2 on bad usage, 1 on any failure while loading the
+project (message on stderr), 3 on timeout.
+"""
+
+import argparse
+import glob
+import inspect
+import json
+import os
+import re
+import signal
+import sys
+import traceback
+
+sys.dont_write_bytecode = True  # leave the fixtures clean
+
+TIMEOUT_SECONDS = int(os.environ.get("DJANGO_URLS_ORACLE_TIMEOUT", "60"))
+
+SETTINGS_RE = re.compile(
+    r"""os\.environ\.setdefault\(\s*['"]DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([^'"]+)['"]"""
+)
+DEF_RE = re.compile(r"(async\s+def|def|class)\b")
+
+
+def die(message, code=1):
+    sys.stderr.write("django_urls.py: %s\n" % message)
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def on_timeout(signum, frame):
+    die("timed out after %d seconds" % TIMEOUT_SECONDS, 3)
+
+
+def settings_from_manage_py(root):
+    manage = os.path.join(root, "manage.py")
+    try:
+        with open(manage, "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+    except OSError as e:
+        die("cannot read %s: %s" % (manage, e), 2)
+    m = SETTINGS_RE.search(text)
+    if not m:
+        die("no os.environ.setdefault('DJANGO_SETTINGS_MODULE', ...) in %s; pass --settings" % manage, 2)
+    return m.group(1)
+
+
+def has_packages(directory):
+    try:
+        for entry in os.scandir(directory):
+            if entry.is_dir() and not entry.name.startswith("."):
+                return True
+            if entry.is_file() and entry.name.endswith(".py"):
+                return True
+    except OSError:
+        pass
+    return False
+
+
+class Project:
+    def __init__(self, root):
+        self.root = os.path.realpath(root)
+
+    def rel(self, path):
+        if path is None:
+            return None
+        real = os.path.realpath(path)
+        if real == self.root or real.startswith(self.root + os.sep):
+            return os.path.relpath(real, self.root).replace(os.sep, "/")
+        return real
+
+
+def def_line(obj):
+    """1-based line of the `def`/`class` keyword of obj (skipping decorators)."""
+    try:
+        lines, start = inspect.getsourcelines(obj)
+    except (OSError, TypeError):
+        return None
+    if not lines:
+        return None
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    for offset, line in enumerate(lines):
+        stripped = line.lstrip()
+        if len(line) - len(stripped) == indent and DEF_RE.match(stripped):
+            return start + offset
+    return start
+
+
+def source_file(obj):
+    try:
+        return inspect.getsourcefile(obj)
+    except TypeError:
+        return None
+
+
+def wrapped_api_view_function(view_class):
+    """The function under DRF's @api_view, or None."""
+    if view_class.__qualname__ != "WrappedAPIView":
+        return None
+    for method in getattr(view_class, "http_method_names", []):
+        handler = view_class.__dict__.get(method)
+        if handler is None or not inspect.isfunction(handler):
+            continue
+        try:
+            func = inspect.getclosurevars(handler).nonlocals.get("func")
+        except (TypeError, ValueError):
+            func = None
+        if func is not None:
+            return func
+    return None
+
+
+def describe_view(project, callback):
+    """(module, qualname, obj) for the code behind a URL callback."""
+    target = getattr(callback, "view_class", None)  # View.as_view()
+    if target is None:
+        target = getattr(callback, "cls", None)  # DRF ViewSetMixin.as_view()
+    if target is not None:
+        func = wrapped_api_view_function(target)
+        if func is not None:
+            target = func
+        obj = target
+        module = getattr(target, "__module__", None)
+        qualname = getattr(target, "__qualname__", None)
+    else:
+        # functools.wraps copies __module__/__qualname__; for the file and
+        # line follow __wrapped__ as long as it names the same code.
+        module = getattr(callback, "__module__", None)
+        qualname = getattr(callback, "__qualname__", None)
+        obj = callback
+        seen = set()
+        while id(obj) not in seen:
+            seen.add(id(obj))
+            inner = getattr(obj, "__wrapped__", None)
+            if inner is None:
+                break
+            if getattr(inner, "__module__", None) != module or getattr(inner, "__qualname__", None) != qualname:
+                break
+            obj = inner
+        if inspect.ismethod(obj):
+            obj = obj.__func__
+        elif not (inspect.isfunction(obj) or inspect.isclass(obj)) and hasattr(obj, "__call__"):
+            # A callable instance: point at its class.
+            if not inspect.isbuiltin(obj):
+                obj = type(obj)
+    f = source_file(obj)
+    return {
+        "module": module,
+        "qualname": qualname,
+        "file": project.rel(f) if f else None,
+        "line": def_line(obj) if f else None,
+    }
+
+
+def walk(project, patterns, prefix, namespaces, out):
+    from django.urls.resolvers import URLPattern, URLResolver
+
+    for p in patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            ns = namespaces + [p.namespace] if p.namespace else namespaces
+            walk(project, p.url_patterns, route, ns, out)
+        elif isinstance(p, URLPattern):
+            name = ":".join(namespaces + [p.name]) if p.name else None
+            out.append(
+                {
+                    "route": route,
+                    "name": name,
+                    "view": describe_view(project, p.callback),
+                    "source": None,
+                    "conditional": None,
+                }
+            )
+        else:
+            die("unknown URL pattern type %r at %r" % (type(p), route))
+
+
+def find_leaf(patterns, path, prefix):
+    """(URLPattern, route as in the `urls` listing) that Django's resolve() picks for path."""
+    from django.urls.resolvers import URLPattern, URLResolver
+
+    for p in patterns:
+        matched = p.pattern.match(path)
+        if not matched:
+            continue
+        if isinstance(p, URLPattern):
+            return p, prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            found = find_leaf(p.url_patterns, matched[0], prefix + str(p.pattern))
+            if found:
+                return found
+    return None
+
+
+def resolve_paths(project, paths):
+    from django.conf import settings
+    from django.urls import Resolver404, get_resolver
+
+    resolver = get_resolver()
+
+    def is_valid(path):
+        try:
+            resolver.resolve(path)
+            return True
+        except Resolver404:
+            return False
+
+    from django.conf.urls.i18n import is_language_prefix_patterns_used
+    from django.utils import translation
+
+    i18n_patterns_used, _ = is_language_prefix_patterns_used(settings.ROOT_URLCONF)
+    locale_middleware = "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+
+    result = []
+    for raw in paths:
+        path = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "", raw)
+        path = path.split("?", 1)[0].split("#", 1)[0] or "/"
+        if not path.startswith("/"):
+            path = "/" + path
+        # LocaleMiddleware activates the language named by the path's prefix (no cookie, no
+        # Accept-Language header here); otherwise LANGUAGE_CODE stays active.
+        language = settings.LANGUAGE_CODE
+        if locale_middleware and i18n_patterns_used and settings.USE_I18N:
+            language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            result.append(resolve_one(project, resolver, is_valid, path))
+    return result
+
+
+def resolve_one(project, resolver, is_valid, path):
+    from django.conf import settings
+    from django.urls import Resolver404
+
+    entry = {"path": path, "match": None, "redirect": None}
+    try:
+        m = resolver.resolve(path)
+    except Resolver404:
+        m = None
+    if m is not None:
+        leaf = find_leaf(resolver.url_patterns, path[1:], "")  # the root resolver eats one "/"
+        if leaf is None or leaf[0].callback is not m.func:
+            die("internal error: cannot find the leaf Django resolved %r to" % path)
+        entry["match"] = {
+            "route": leaf[1],
+            "name": m.view_name if m.url_name else None,
+            "kwargs": {k: (v if isinstance(v, (int, float, bool, type(None))) else str(v)) for k, v in m.kwargs.items()},
+            "view": describe_view(project, m.func),
+        }
+    elif settings.APPEND_SLASH and not path.endswith("/") and is_valid(path + "/"):
+        entry["redirect"] = path + "/"
+    return entry
+
+
+def main():
+    parser = argparse.ArgumentParser(description="List a Django project's URLs as Django resolves them.")
+    parser.add_argument("root", help="directory containing manage.py")
+    parser.add_argument("--settings", help="settings module (default: from manage.py)")
+    parser.add_argument("--resolve", nargs="+", metavar="PATH", help="resolve these paths instead of listing")
+    parser.add_argument("--resolve-file", metavar="FILE", help="like --resolve, one path per line ('#' comments)")
+    args = parser.parse_args()
+    if args.resolve_file:
+        try:
+            with open(args.resolve_file, encoding="utf-8") as f:
+                extra = [line.rstrip("\r\n") for line in f]
+        except OSError as e:
+            die("cannot read %s: %s" % (args.resolve_file, e), 2)
+        args.resolve = (args.resolve or []) + [p for p in extra if p.strip() and not p.lstrip().startswith("#")]
+
+    signal.signal(signal.SIGALRM, on_timeout)
+    signal.alarm(TIMEOUT_SECONDS)
+
+    root = args.root
+    if os.path.isfile(root):
+        root = os.path.dirname(root) or "."
+    if not os.path.isdir(root):
+        die("not a directory: %s" % args.root, 2)
+    if not os.path.isfile(os.path.join(root, "manage.py")) and not args.settings:
+        die("no manage.py in %s; pass --settings" % root, 2)
+    project = Project(root)
+    settings_module = args.settings or settings_from_manage_py(project.root)
+
+    src = os.path.join(project.root, "src")
+    sys.path.insert(0, project.root)
+    if os.path.isdir(src) and has_packages(src):
+        sys.path.insert(0, src)  # what a src-layout manage.py does
+    for venv in (".venv", "venv", "env"):  # the project's virtualenv: third-party apps
+        for site in sorted(glob.glob(os.path.join(project.root, venv, "lib", "python3*", "site-packages"))):
+            sys.path.append(site)
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+
+    real_stdout = sys.stdout
+    sys.stdout = sys.stderr  # anything the project prints must not pollute the JSON
+    try:
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.urls import get_resolver
+
+        if args.resolve:
+            output = resolve_paths(project, args.resolve)
+        else:
+            urls = []
+            walk(project, get_resolver().url_patterns, "", [], urls)
+            output = {"settings": settings_module, "root_urlconf": settings.ROOT_URLCONF, "urls": urls}
+    except RecursionError:
+        die("infinite recursion while loading URLconfs (circular include?)")
+    except SystemExit as e:
+        die("project called sys.exit(%r)" % (e.code,))
+    except BaseException:
+        die("failed to load the project:\n" + traceback.format_exc())
+    finally:
+        sys.stdout = real_stdout
+
+    signal.alarm(0)
+    real_stdout.buffer.write((json.dumps(output, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    real_stdout.flush()
+    return 0
+
+
+def supervise():
+    """Run main() in a child process and kill it if it overruns (a stuck C call ignores SIGALRM)."""
+    import subprocess
+
+    env = dict(os.environ, DJANGO_URLS_ORACLE_CHILD="1", PYTHONDONTWRITEBYTECODE="1")
+    try:
+        child = subprocess.run(
+            [sys.executable, os.path.abspath(__file__)] + sys.argv[1:],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            timeout=TIMEOUT_SECONDS + 5,
+        )
+    except subprocess.TimeoutExpired:
+        die("timed out after %d seconds (killed)" % TIMEOUT_SECONDS, 3)
+    sys.stdout.buffer.write(child.stdout)
+    sys.stdout.flush()
+    return child.returncode
+
+
+if __name__ == "__main__":
+    if os.environ.get("DJANGO_URLS_ORACLE_CHILD") == "1":
+        sys.exit(main())
+    sys.exit(supervise())
