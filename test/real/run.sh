@@ -36,6 +36,7 @@ run() {
     if PYTHONPATH="$pp" PYTHONDONTWRITEBYTECODE=1 PYTHONWARNINGS=ignore \
         "$py" "$ORACLE" "$REAL/$name" "$@" > "$out.tmp" 2> "$out.stderr"; then
         mv "$out.tmp" "$out"
+        [ -s "$out.stderr" ] || rm -f "$out.stderr"
         "$DEBIAN_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["root_urlconf"], len(d["urls"]), "leaves")' "$out" >&2
     else
         rm -f "$out.tmp"
@@ -68,7 +69,8 @@ project_bakerydemo() {
 project_babybuddy() {
     local pp; pp=$(join "$REAL/vendor/babybuddy" "$REAL/deb/django-5.2/$OV" "$REAL/deb/sid/$OV" \
         "$HERE/stubs/babybuddy")
-    run babybuddy "$REAL/babybuddy.django.json" "$DEBIAN_PY" "$pp"
+    # manage.py sets no default; the docs and .devcontainer.json use the development settings
+    run babybuddy "$REAL/babybuddy.django.json" "$DEBIAN_PY" "$pp" --settings babybuddy.settings.development
 }
 
 project_drf-tutorial() {

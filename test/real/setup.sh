@@ -128,6 +128,7 @@ VENDOR=(
     "djangoproject brutasse+django-push                22fda99641cfbd2f3075a723d92652a8e38220a5  django_push                django-push                1.1"
     "djangoproject macropin+django-registration        v2.13                                     registration               django-registration-redux  2.13"
     "djangoproject django-recaptcha+django-recaptcha   4.1.0                                     django_recaptcha           django-recaptcha           4.1.0"
+    "djangoproject django-commons+django-debug-toolbar 7.0.0                                     debug_toolbar              django-debug-toolbar       7.0.0"
     "djangoproject adamchainz+django-read-only         1.21.0                                    src/django_read_only       django-read-only           1.21.0"
     "bakerydemo    wagtail+wagtail                     v7.4.3                                    wagtail                    wagtail                    7.4.3"
     "bakerydemo    django-commons+django-debug-toolbar 4.4.6                                     debug_toolbar              django-debug-toolbar       4.4.6"
@@ -138,7 +139,7 @@ VENDOR=(
     "bakerydemo    tbrlpld+laces                       v0.1.2                                    laces                      laces                      0.1.2"
     "bakerydemo    wagtail+django-modelsearch          53d1292f94f38260f7cf6ad014260be0280710fb  modelsearch                modelsearch                1.1.1"
     "bakerydemo    allcaps+wagtail-font-awesome-svg    bab59b66b0c5a5a28e0e8fd45e9cc5bf1beeeec8  wagtailfontawesomesvg      wagtail-font-awesome-svg   1.0"
-    "babybuddy     zlorf+django-dbsettings             c3817416500b020ff51bc851848312a6e9c95959  dbsettings                 django-dbsettings          1.1.0"
+    "babybuddy     surefyresystems+django-dbsettings   e1655e5eb5c816da74ca9b3a9b4e5457207d880e  dbsettings                 django-dbsettings          1.3.0"
     "drf-tutorial  tfranzel+drf-spectacular            d8679422975c68bc3a2c97c278957ec043d915c1  drf_spectacular            drf-spectacular            0.29.0"
 )
 rm -rf "$REAL/vendor"

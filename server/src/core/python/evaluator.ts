@@ -205,8 +205,11 @@ export class Interpreter {
       const c = kids[i];
       if (c.type === 'ERROR') this.recoverFromError(c, cond);
       else if (c.isNamed && (c.type.endsWith('statement') || c.type.endsWith('definition'))) this.execStatement(c, cond);
-      else if ((c.type === 'def' || c.type === 'class') && kids[i + 1]?.type === 'identifier') {
-        const nameNode = kids[i + 1];
+      else if ((c.type === 'def' || c.type === 'class') && kids[i + 1]) {
+        // `def name(...)` with a missing colon parses as `def` + a call expression.
+        const next = kids[i + 1];
+        const nameNode = next.type === 'identifier' ? next : next.type === 'call' ? next.childForFieldName('function') : null;
+        if (nameNode?.type !== 'identifier') continue;
         const def: DefV = {
           k: 'def', kind: c.type === 'def' ? 'function' : 'class', module: this.env.name,
           qualname: this.qualname(nameNode.text), loc: this.loc(nameNode), decorators: [],
@@ -230,6 +233,15 @@ export class Interpreter {
   }
 
   private bind(name: string, value: Value, node: Node, cond: boolean): void {
+    if (cond && value.k === 'list' && !value.cond) {
+      // `X = X + [...]` under a runtime condition: only the new items are conditional.
+      const prev = this.env.scope.get(name);
+      const known = new Set(prev?.k === 'list' ? prev.items : []);
+      value = { ...value, items: value.items.map((i) => (known.has(i) ? i : withCond(i, true))) };
+      this.env.scope.set(name, value);
+      this.env.setAt.set(name, this.loc(node));
+      return;
+    }
     this.env.scope.set(name, withCond(value, cond));
     this.env.setAt.set(name, this.loc(node));
   }

@@ -178,7 +178,7 @@ export function asStringList(v: Value | undefined): { value: string; cond: boole
   if (!v || v.k !== 'list') return undefined;
   const out: { value: string; cond: boolean; loc?: Loc }[] = [];
   for (const item of v.items) {
-    if (item.k === 'str') out.push({ value: item.v, cond: !!item.cond || !!v.cond, loc: item.loc });
+    if (item.k === 'str' || item.k === 'path') out.push({ value: item.v, cond: !!item.cond || !!v.cond, loc: item.k === 'str' ? item.loc : undefined });
   }
   return out;
 }

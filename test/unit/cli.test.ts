@@ -1,0 +1,78 @@
+/** The CLI as a user runs it: contract JSON, readable table, exit codes and clear errors. */
+import { describe, test, expect, beforeAll } from 'vitest';
+import { spawnSync, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FIXTURES } from '../helpers';
+
+const REPO = path.resolve(__dirname, '../..');
+const CLI = path.join(REPO, 'dist/cli.js');
+
+function run(...args: string[]) {
+  const r = spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 60000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  execFileSync('node', [path.join(REPO, 'scripts/build.mjs')], { cwd: REPO });
+});
+
+describe('django-atlas urls', () => {
+  test('--json prints the contract and nothing else', () => {
+    const r = run('urls', path.join(FIXTURES, 'demo'), '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.settings).toBe('mysite.settings');
+    expect(j.root_urlconf).toBe('mysite.urls');
+    const row = j.urls.find((u: { name: string }) => u.name === 'blog:post-detail');
+    expect(row).toEqual({
+      route: 'blog/<int:year>/<slug:slug>/', name: 'blog:post-detail',
+      view: { module: 'blog.views', qualname: 'PostDetailView', file: 'blog/views.py', line: 20 },
+      source: { file: 'blog/urls.py', line: 11 }, conditional: false,
+    });
+  });
+
+  test('without --json: a readable table', () => {
+    const r = run('urls', path.join(FIXTURES, 'demo'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/blog\/<int:year>\/<slug:slug>\/\s+blog:post-detail\s+blog\.views\.PostDetailView\s+blog\/urls\.py:11/);
+  });
+
+  test('--settings picks the settings module; several projects are listed on stderr', () => {
+    const r = run('urls', path.join(FIXTURES, 'monorepo'), '--json');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('2 Django projects found');
+    const web = run('urls', path.join(FIXTURES, 'monorepo'), '--settings', 'web_site.settings', '--json');
+    expect(JSON.parse(web.out).settings).toBe('web_site.settings');
+  });
+
+  test('clear errors and a non-zero exit where it cannot run', () => {
+    const missing = run('urls', path.join(FIXTURES, 'nope'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('not a folder');
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-empty-'));
+    const none = run('urls', empty);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('no Django project found');
+    const bad = run('urls', path.join(FIXTURES, 'demo'), '--settings', 'no.such.settings');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("settings module 'no.such.settings' cannot be found");
+    expect(run('frobnicate', empty).code).toBe(2);
+  });
+});
+
+describe('django-atlas check', () => {
+  test('a clean project: exit 0, nothing printed', () => {
+    const r = run('check', path.join(FIXTURES, 'demo'));
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+  });
+
+  test('the broken project: file:line:col: severity: message [code], exit 1', () => {
+    const r = run('check', path.join(FIXTURES, 'broken'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^brokensite\/urls\.py:11:\d+: error: included URLconf 'missing\.urls' cannot be found \[unresolved-include\]$/m);
+    expect(r.out).toMatch(/circular include of 'loop_a\.urls'.*\[circular-include\]/);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * Editor features on the analysis core (no LSP): each case names a file of the demo fixture and a
+ * substring with a `|` marking the cursor, and states what the feature must answer.
+ */
+import { describe, test, expect, beforeAll } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openFixture, FIXTURES } from '../helpers';
+import { ProjectSession, type Doc } from '../../server/src/features/session';
+import { definition, references } from '../../server/src/features/navigation';
+import { hover, codeLenses, completions } from '../../server/src/features/presentation';
+import { PythonDocument } from '../../server/src/core/python/parser';
+import type { Loc } from '../../server/src/core/python/values';
+
+const ROOT = path.join(FIXTURES, 'demo');
+let s: ProjectSession;
+
+beforeAll(async () => {
+  s = new ProjectSession(await openFixture('demo'));
+});
+
+function doc(rel: string, text?: string): Doc {
+  const file = path.join(ROOT, rel);
+  const t = text ?? fs.readFileSync(file, 'utf8');
+  if (rel.endsWith('.py')) return { file, text: t, kind: 'python', tree: new PythonDocument(t).tree };
+  return { file, text: t, kind: 'template' };
+}
+
+/** Offset of the `|` in `marked`, found in the file's text. */
+function at(d: Doc, marked: string): number {
+  const bare = marked.replace('|', '');
+  const i = d.text.indexOf(bare);
+  if (i < 0) throw new Error(`'${bare}' not in ${d.file}`);
+  return i + marked.indexOf('|');
+}
+
+function lineOf(rel: string, needle: string): number {
+  return fs.readFileSync(path.join(ROOT, rel), 'utf8').split('\n').findIndex((l) => l.includes(needle));
+}
+
+const show = (l: Loc) => `${path.relative(ROOT, l.file)}:${l.line}`;
+
+describe('definition', () => {
+  const cases: [string, string, string, string][] = [
+    ['blog/views.py', 'reverse("blog:post-de|tail"', 'blog/urls.py', '"<int:year>/<slug:slug>/"'],
+    ['blog/views.py', 'reverse_lazy("blog:post-l|ist")', 'blog/urls.py', 'name="post-list"'],
+    ['blog/views.py', 'redirect("shop:in|dex")', 'shop/urls.py', 'name="index"'],
+    ['blog/templates/blog/index.html', "{% url 'blog:post-l|ist' %}", 'blog/urls.py', 'name="post-list"'],
+    ['mysite/urls.py', 'include("blog.u|rls")', 'blog/urls.py', 'from django.urls import path'],
+  ];
+  for (const [file, marked, target, needle] of cases) {
+    test(`${file}: ${marked}`, () => {
+      const d = doc(file);
+      expect(definition(s, d, at(d, marked)).map(show)).toEqual([`${target}:${lineOf(target, needle)}`]);
+    });
+  }
+
+  test('INSTALLED_APPS AppConfig path → the class', () => {
+    const d = doc('mysite/settings.py');
+    const entry = s.project.installedApps().find((a) => a.name === 'blog')!.entry;
+    const locs = definition(s, d, at(d, `"${entry.slice(0, 3)}|${entry.slice(3)}"`));
+    expect(locs.map(show)).toEqual([`blog/apps.py:${lineOf('blog/apps.py', 'class BlogConfig')}`]);
+  });
+
+  test('ROOT_URLCONF → the module', () => {
+    const d = doc('mysite/settings.py');
+    expect(definition(s, d, at(d, '"mysite.u|rls"')).map(show)).toEqual(['mysite/urls.py:0']);
+  });
+
+  test('plain Python is left to Pylance', () => {
+    const d = doc('blog/views.py');
+    expect(definition(s, d, at(d, 'Post.objects.fil|ter'))).toEqual([]);
+    expect(definition(s, d, at(d, 'render(request, "blog/ind|ex.html"'))).toEqual([]);
+  });
+});
+
+describe('references', () => {
+  test('from a view def → the patterns routed to it', () => {
+    const d = doc('blog/views.py');
+    expect(references(s, d, at(d, 'def pub|lish'), true).map(show)).toEqual([`blog/urls.py:${lineOf('blog/urls.py', 'name="publish"')}`]);
+  });
+
+  test("from a pattern's name → every use, in Python and templates", () => {
+    const d = doc('blog/urls.py');
+    const refs = references(s, d, at(d, 'name="post-l|ist"'), false).map(show);
+    expect(refs).toContain(`blog/views.py:${lineOf('blog/views.py', 'reverse_lazy("blog:post-list")')}`);
+    expect(refs).toContain(`templates/home.html:${lineOf('templates/home.html', "url 'blog:post-list'")}`);
+    expect(refs).toContain(`blog/templates/blog/index.html:${lineOf('blog/templates/blog/index.html', "url 'blog:post-list'")}`);
+  });
+});
+
+describe('hover, CodeLens, completion', () => {
+  test('hover on a URL name shows route, name and view', () => {
+    const d = doc('blog/views.py');
+    const h = hover(s, d, at(d, 'reverse("blog:post-d|etail"'))!;
+    expect(h.markdown).toContain('/blog/<int:year>/<slug:slug>/');
+    expect(h.markdown).toContain('blog.views.PostDetailView');
+    expect(h.markdown).toContain('blog/urls.py:11');
+  });
+
+  test('hover on a view def lists its routes', () => {
+    const d = doc('blog/views.py');
+    expect(hover(s, d, at(d, 'class PostDetail|View'))!.markdown).toContain('/blog/<int:year>/<slug:slug>/');
+  });
+
+  test('a CodeLens above each routed view', () => {
+    const lenses = codeLenses(s, path.join(ROOT, 'blog/views.py'));
+    const detail = lenses.find((l) => l.loc.line === lineOf('blog/views.py', 'class PostDetailView'))!;
+    expect(detail.title).toBe('/blog/<int:year>/<slug:slug>/ · blog:post-detail');
+    expect(detail.targets.map(show)).toEqual([`blog/urls.py:${lineOf('blog/urls.py', 'post-detail')}`]);
+    expect(lenses.length).toBe(6);
+  });
+
+  test('completion inside reverse(" of a half-typed line', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'blog/views.py'), 'utf8') + '\n\ndef x(request):\n    return reverse("blog:po';
+    const d = doc('blog/views.py', text);
+    const lines = text.split('\n');
+    const items = completions(s, d, lines.length - 1, lines[lines.length - 1].length);
+    const item = items.find((i) => i.label === 'blog:post-detail')!;
+    expect(item.detail).toBe('/blog/<int:year>/<slug:slug>/');
+    expect(item.replace.character).toBe(lines[lines.length - 1].indexOf('blog:po'));
+  });
+
+  test("completion inside {% url '", () => {
+    const d = doc('templates/about.html', "{% url 'sh");
+    expect(completions(s, d, 0, 10).map((i) => i.label)).toContain('shop:index');
+    expect(completions(s, d, 0, 3)).toEqual([]);
+  });
+});
