@@ -27,12 +27,33 @@ find_py312() {
     return 1
 }
 
-join() { local IFS=:; echo "$*"; }
+# make_venv NAME PYTHON DIR... : $REAL/NAME/.venv/lib/pythonX.Y/site-packages made of symlinks to
+# every entry of DIR... (the first DIR that has a name wins, like sys.path). The oracle imports
+# from it, and django-atlas finds it the way it finds any project's virtualenv, so both read the
+# very same library code. Prints the site-packages path.
+make_venv() {
+    local name=$1 py=$2; shift 2
+    local ver; ver=$("$py" -c 'import sys; print("python%d.%d" % sys.version_info[:2])')
+    local venv="$REAL/$name/.venv" sp="$REAL/$name/.venv/lib/$ver/site-packages"
+    rm -rf "$venv"; mkdir -p "$sp"
+    printf 'home = %s\nversion = %s\n# made by test/real/run.sh: symlinks, not a real virtualenv\n' \
+        "$(dirname "$py")" "${ver#python}" > "$venv/pyvenv.cfg"
+    local d e b
+    for d in "$@"; do
+        [ -d "$d" ] || continue
+        for e in "$d"/*; do
+            b=$(basename "$e")
+            case "$b" in __pycache__|*.pth) continue ;; esac
+            [ -e "$sp/$b" ] || [ -L "$sp/$b" ] || ln -s "$e" "$sp/$b"
+        done
+    done
+    echo "$sp"
+}
 
 # run NAME OUTPUT PYTHON PYTHONPATH [oracle args...]
 run() {
     local name=$1 out=$2 py=$3 pp=$4; shift 4
-    printf '%-28s ' "$(basename "$out")" >&2
+    printf '%-36s ' "$(basename "$out")" >&2
     if PYTHONPATH="$pp" PYTHONDONTWRITEBYTECODE=1 PYTHONWARNINGS=ignore \
         "$py" "$ORACLE" "$REAL/$name" "$@" > "$out.tmp" 2> "$out.stderr"; then
         mv "$out.tmp" "$out"
@@ -46,38 +67,39 @@ run() {
 }
 
 project_locallibrary() {
-    # Debian bookworm-backports Django 4.2 (project pins 5.1); no extra packages.
-    run locallibrary "$REAL/locallibrary.django.json" "$DEBIAN_PY" ""
+    # Debian bookworm-backports Django 4.2 (the project pins 5.1); nothing else needed.
+    local sp; sp=$(make_venv locallibrary "$DEBIAN_PY" "$DIST")
+    run locallibrary "$REAL/locallibrary.django.json" "$DEBIAN_PY" "$sp"
 }
 
 project_djangoproject() {
     local py; py=$(find_py312) || { echo "djangoproject: no Python >= 3.12" >&2; return 1; }
-    local pp; pp=$(join "$REAL/vendor/djangoproject" "$REAL/deb/django-6.1/$OV" "$REAL/deb/sid/$OV" \
-        "$HERE/stubs/djangoproject" "$HERE/settings" "$DIST")
-    run djangoproject "$REAL/djangoproject.django.json" "$py" "$pp"
-    # The other django-hosts hosts (djangoproject/hosts.py): same settings, other ROOT_URLCONF.
-    run djangoproject "$REAL/djangoproject.docs.django.json" "$py" "$pp" --settings gt_djangoproject_docs
-    run djangoproject "$REAL/djangoproject.dashboard.django.json" "$py" "$pp" --settings gt_djangoproject_dashboard
+    local sp; sp=$(make_venv djangoproject "$py" "$REAL/vendor/djangoproject" "$REAL/deb/django-6.1/$OV" \
+        "$REAL/deb/sid/$OV" "$HERE/stubs/djangoproject" "$DIST")
+    run djangoproject "$REAL/djangoproject.django.json" "$py" "$sp"
+    # The other django-hosts hosts (djangoproject/hosts.py): same settings, another ROOT_URLCONF.
+    run djangoproject "$REAL/djangoproject.docs.django.json" "$py" "$sp:$HERE/settings" --settings gt_djangoproject_docs
+    run djangoproject "$REAL/djangoproject.dashboard.django.json" "$py" "$sp:$HERE/settings" --settings gt_djangoproject_dashboard
 }
 
 project_bakerydemo() {
-    local pp; pp=$(join "$REAL/vendor/bakerydemo" "$REAL/deb/django-5.2/$OV" "$REAL/deb/sid/$OV" \
-        "$HERE/stubs/bakerydemo")
-    run bakerydemo "$REAL/bakerydemo.django.json" "$DEBIAN_PY" "$pp"
+    local sp; sp=$(make_venv bakerydemo "$DEBIAN_PY" "$REAL/vendor/bakerydemo" "$REAL/deb/django-5.2/$OV" \
+        "$REAL/deb/sid/$OV" "$HERE/stubs/bakerydemo" "$DIST")
+    run bakerydemo "$REAL/bakerydemo.django.json" "$DEBIAN_PY" "$sp"
 }
 
 project_babybuddy() {
-    local pp; pp=$(join "$REAL/vendor/babybuddy" "$REAL/deb/django-5.2/$OV" "$REAL/deb/sid/$OV" \
-        "$HERE/stubs/babybuddy")
+    local sp; sp=$(make_venv babybuddy "$DEBIAN_PY" "$REAL/vendor/babybuddy" "$REAL/deb/django-5.2/$OV" \
+        "$REAL/deb/sid/$OV" "$HERE/stubs/babybuddy" "$DIST")
     # manage.py sets no default; the docs and .devcontainer.json use the development settings
-    run babybuddy "$REAL/babybuddy.django.json" "$DEBIAN_PY" "$pp" --settings babybuddy.settings.development
+    run babybuddy "$REAL/babybuddy.django.json" "$DEBIAN_PY" "$sp" --settings babybuddy.settings.development
 }
 
 project_drf-tutorial() {
     local py; py=$(find_py312) || { echo "drf-tutorial: no Python >= 3.12" >&2; return 1; }
-    local pp; pp=$(join "$REAL/vendor/drf-tutorial" "$REAL/deb/django-6.1/$OV" "$REAL/deb/sid/$OV" \
-        "$HERE/stubs/drf-tutorial" "$DIST")
-    run drf-tutorial "$REAL/drf-tutorial.django.json" "$py" "$pp"
+    local sp; sp=$(make_venv drf-tutorial "$py" "$REAL/vendor/drf-tutorial" "$REAL/deb/django-6.1/$OV" \
+        "$REAL/deb/sid/$OV" "$HERE/stubs/drf-tutorial" "$DIST")
+    run drf-tutorial "$REAL/drf-tutorial.django.json" "$py" "$sp"
 }
 
 names=("$@")

@@ -8,6 +8,7 @@ import type { UrlLeaf } from '../core/urls/tree';
 import type { ViewRef } from '../core/urls/views';
 import type { Doc, ProjectSession } from './session';
 import { locate } from './locate';
+import { lexTemplate, splitTagContent } from '../core/templates/lexer';
 import { patternsForDef } from './navigation';
 
 export function displayRoute(route: string): string {
@@ -98,6 +99,30 @@ export function codeLenses(s: ProjectSession, file: string): Lens[] {
   return out;
 }
 
+/**
+ * The partial URL name before the cursor in Python, when the cursor is in the first string argument
+ * of a reversing call (read from the line's text, so an unclosed string still completes).
+ */
+function typedPythonName(before: string): string | undefined {
+  const m = /\b(?:reverse|reverse_lazy|redirect|resolve_url)\s*\(\s*(?:viewname\s*=\s*)?['"]([\w:.-]*)$/.exec(before) ??
+    /\bpattern_name\s*=\s*['"]([\w:.-]*)$/.exec(before);
+  return m?.[1];
+}
+
+/** The partial name typed in `{% url '…` at the cursor (the lexer ends an unclosed tag at the line end). */
+function typedTemplateName(lineText: string, character: number): string | undefined {
+  for (const tok of lexTemplate(lineText)) {
+    if (tok.kind !== 'block' || character < tok.contentStart || character > tok.end) continue;
+    const bits = splitTagContent(tok.content, tok.contentStart);
+    const b = bits[1];
+    if (bits[0]?.text !== 'url' || !b || (b.text[0] !== '"' && b.text[0] !== "'")) return undefined;
+    if (character <= b.start || character > b.start + b.text.length) return undefined;
+    const partial = lineText.slice(b.start + 1, character);
+    return /^[\w:.-]*$/.test(partial) ? partial : undefined;
+  }
+  return undefined;
+}
+
 export interface Completion {
   label: string;
   detail: string;
@@ -112,17 +137,10 @@ export interface Completion {
  */
 export function completions(s: ProjectSession, doc: Doc, line: number, character: number): Completion[] {
   const lineText = doc.text.split('\n')[line] ?? '';
-  const before = lineText.slice(0, character);
-  const m = doc.kind === 'python'
-    ? /\b(?:reverse|reverse_lazy|redirect|resolve_url)\s*\(\s*(?:viewname\s*=\s*)?(['"])([\w:.-]*)$/.exec(before) ??
-      /\bpattern_name\s*=\s*(['"])([\w:.-]*)$/.exec(before)
-    : /\{%-?\s*url\s+(['"])([\w:.-]*)$/.exec(before);
-  if (!m) return [];
-  const typed = m[2];
-  const quote = m[1];
+  const typed = doc.kind === 'python' ? typedPythonName(lineText.slice(0, character)) : typedTemplateName(lineText, character);
+  if (typed === undefined) return [];
   let end = character;
   while (end < lineText.length && /[\w:.-]/.test(lineText[end])) end++;
-  void quote;
   const replace: Loc = { file: doc.file, line, character: character - typed.length, endLine: line, endCharacter: end };
   const out: Completion[] = [];
   const seen = new Set<string>();

@@ -20,6 +20,7 @@ import { ProjectSession, type Doc } from '../features/session';
 import { definition, references } from '../features/navigation';
 import { hover, codeLenses, completions } from '../features/presentation';
 import { StatusRequest, IndexChangedNotification, type StatusResult } from '../protocol';
+import { createWorkerScanner } from './workerScanner';
 import { uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion } from './convert';
 
 interface Settings {
@@ -45,6 +46,7 @@ export function startServer(connection: Connection): void {
   let published = new Set<string>();
   let diagTimer: NodeJS.Timeout | undefined;
   let generation = 0;
+  let worker: ReturnType<typeof createWorkerScanner> | null = null;
 
   const sessionFor = (file: string): ProjectSession | undefined => {
     for (const ws of workspaces) {
@@ -170,7 +172,15 @@ export function startServer(connection: Connection): void {
         for (const p of tree.problems) log(`  ${p.code}: ${p.message}${p.loc ? ` (${p.loc.file}:${p.loc.line + 1})` : ''}`);
         await new Promise((r) => setImmediate(r));
         progress?.report(pct, `URL names used in ${path.basename(s.project.root)}`);
-        await s.usages.scanInBackground(() => gen !== generation);
+        if (worker === null) worker = createWorkerScanner(log);
+        const t1 = Date.now();
+        try {
+          await s.usages.scanInBackground(() => gen !== generation, worker?.scanner);
+        } catch (e) {
+          log(`background scan failed (${(e as Error).message}); scanning in process`);
+          await s.usages.scanInBackground(() => gen !== generation);
+        }
+        log(`${s.project.root}: URL-name uses of ${s.usages.files().length} files scanned in ${Date.now() - t1} ms`);
       }
       if (gen !== generation) return;
       state = 'ready';
@@ -272,6 +282,7 @@ export function startServer(connection: Connection): void {
   connection.onCompletion((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
     completions(s, doc, p.position.line, p.position.character).map(toCompletion)));
   connection.onRequest(StatusRequest, async () => status());
+  connection.onShutdown(() => worker?.dispose());
 
   documents.listen(connection);
   connection.listen();

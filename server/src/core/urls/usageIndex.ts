@@ -12,6 +12,26 @@ import { asString } from '../python/values';
 
 const PY_HINTS = ['reverse', 'redirect', 'resolve_url', 'pattern_name', '_URL'];
 
+/** A cheap content fingerprint (FNV-1a), so unchanged files are not re-scanned and texts are not kept. */
+export function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${text.length}:${(h >>> 0).toString(16)}`;
+}
+
+export interface ScannedFile {
+  file: string;
+  /** undefined when the file could not be read. */
+  hash?: string;
+  uses: UrlNameUse[];
+}
+
+/** Scans files from disk: in process, or in a worker thread (the server's `WorkerScanner`). */
+export type Scanner = (files: string[]) => Promise<ScannedFile[]>;
+
 export function scanFileText(file: string, text: string): UrlNameUse[] {
   if (file.endsWith('.py')) {
     if (!PY_HINTS.some((h) => text.includes(h))) return [];
@@ -27,7 +47,7 @@ export function scanFileText(file: string, text: string): UrlNameUse[] {
 }
 
 export class UsageIndex {
-  private readonly byFile = new Map<string, { text: string; uses: UrlNameUse[] }>();
+  private readonly byFile = new Map<string, { hash: string; uses: UrlNameUse[] }>();
   private scanned = false;
 
   constructor(private readonly project: DjangoProject) {}
@@ -60,17 +80,29 @@ export class UsageIndex {
   }
 
   /**
-   * Scans every file in batches, yielding to the event loop between batches so the server keeps
-   * answering; `cancelled()` stops early (a newer indexing run started).
+   * Scans every file in batches, off the main thread when a `scanner` (worker) is given, else in
+   * process with a yield to the event loop between batches so the server keeps answering.
+   * `cancelled()` stops early (a newer indexing run started).
    */
-  async scanInBackground(cancelled: () => boolean = () => false, batch = 50): Promise<void> {
+  async scanInBackground(cancelled: () => boolean = () => false, scanner?: Scanner, batch = 200): Promise<void> {
     if (this.scanned) return;
     const files = listProjectFiles(this.project.host, this.project.info.pythonPaths, this.templateDirs());
     const all = [...files.python, ...files.templates];
     for (let i = 0; i < all.length; i += batch) {
       if (cancelled()) return;
-      for (const f of all.slice(i, i + batch)) this.update(f);
-      await new Promise((r) => setImmediate(r));
+      const chunk = all.slice(i, i + batch);
+      if (scanner) {
+        for (const r of await scanner(chunk)) {
+          // An open buffer may have been scanned by update() meanwhile: it wins.
+          if (r.hash === undefined || this.byFile.has(r.file)) continue;
+          this.byFile.set(r.file, { hash: r.hash, uses: r.uses });
+        }
+      } else {
+        for (let j = 0; j < chunk.length; j++) {
+          this.update(chunk[j]);
+          if (j % 20 === 19) await new Promise((r) => setImmediate(r));
+        }
+      }
     }
     this.scanned = true;
   }
@@ -82,13 +114,13 @@ export class UsageIndex {
       this.byFile.delete(file);
       return;
     }
-    const prev = this.byFile.get(file);
-    if (prev && prev.text === text) return;
+    const hash = fingerprint(text);
+    if (this.byFile.get(file)?.hash === hash) return;
     try {
-      this.byFile.set(file, { text, uses: scanFileText(file, text) });
+      this.byFile.set(file, { hash, uses: scanFileText(file, text) });
     } catch (e) {
       this.project.log(`could not scan ${file} for URL names: ${(e as Error).message}`);
-      this.byFile.set(file, { text, uses: [] });
+      this.byFile.set(file, { hash, uses: [] });
     }
   }
 
@@ -106,8 +138,8 @@ export class UsageIndex {
     return this.byFile.get(file)?.uses ?? [];
   }
 
+  /** Files scanned so far. */
   files(): string[] {
-    this.ensure();
     return [...this.byFile.keys()];
   }
 }
