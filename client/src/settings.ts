@@ -1,22 +1,14 @@
 /**
  * The `djangoAtlas.*` settings as one typed object, read in one place and sent to the server as
- * `initializationOptions` (and again on every `workspace/didChangeConfiguration`).
- * Adding a setting: declare it under `contributes.configuration` in package.json (with a
- * markdownDescription), add the field here and in `readSettings`, then use it in the server.
+ * `initializationOptions` (and again on every `workspace/didChangeConfiguration`). The type lives in the shared protocol
+ * module; its comment there is the recipe for adding a setting.
  */
 import * as vscode from 'vscode';
+import type { DjangoAtlasSettings } from '../../server/src/protocol';
+
+export type { DjangoAtlasSettings };
 
 export const SECTION = 'djangoAtlas';
-
-export interface DjangoAtlasSettings {
-  /** Overrides the detected DJANGO_SETTINGS_MODULE; '' means "detect it". */
-  settingsModule: string;
-  /** Extra folders searched for modules (e.g. a virtualenv's site-packages), absolute or workspace-relative. */
-  pythonPaths: string[];
-  codeLens: { enable: boolean };
-  diagnostics: { enable: boolean };
-  trace: { server: 'off' | 'messages' | 'verbose' };
-}
 
 /** The settings in force for `scope` (a workspace folder or document), or the window's. */
 export function readSettings(scope?: vscode.ConfigurationScope): DjangoAtlasSettings {

@@ -5,6 +5,22 @@
  */
 import { RequestType0, NotificationType } from 'vscode-languageserver-protocol';
 
+/**
+ * The `djangoAtlas.*` settings, as the client sends them in `initializationOptions` and under
+ * `djangoAtlas` in `workspace/didChangeConfiguration`. Adding a setting: declare it under
+ * `contributes.configuration` in package.json, add it here and in client/src/settings.ts
+ * `readSettings`, then read it in server/src/lsp/main.ts.
+ */
+export interface DjangoAtlasSettings {
+  /** Overrides the detected DJANGO_SETTINGS_MODULE; '' means "detect it". */
+  settingsModule: string;
+  /** Extra folders searched for modules (e.g. a virtualenv's site-packages), absolute or workspace-relative. */
+  pythonPaths: string[];
+  codeLens: { enable: boolean };
+  diagnostics: { enable: boolean };
+  trace: { server: 'off' | 'messages' | 'verbose' };
+}
+
 /** One Django project found in the workspace, as shown in the status bar. */
 export interface ProjectStatus {
   /** Folder holding manage.py (or the project root), as a file path. */

@@ -19,16 +19,15 @@ import { projectDiagnostics, type Diagnostic } from '../core/checks';
 import { ProjectSession, type Doc } from '../features/session';
 import { definition, references } from '../features/navigation';
 import { hover, codeLenses, completions } from '../features/presentation';
-import { StatusRequest, IndexChangedNotification, type StatusResult } from '../protocol';
+import { StatusRequest, IndexChangedNotification, type StatusResult, type DjangoAtlasSettings } from '../protocol';
 import { createWorkerScanner } from './workerScanner';
 import { uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion } from './convert';
 
-interface Settings {
-  settingsModule?: string;
-  pythonPaths?: string[];
+/** What the client sent; every field may be missing (other editors send nothing). */
+type Settings = Partial<Omit<DjangoAtlasSettings, 'codeLens' | 'diagnostics'>> & {
   codeLens?: { enable?: boolean };
   diagnostics?: { enable?: boolean };
-}
+};
 
 const TEMPLATE_LANGUAGES = new Set(['django-html', 'html', 'jinja', 'jinja-html', 'django-txt']);
 
