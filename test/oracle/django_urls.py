@@ -147,6 +147,16 @@ def describe_view(project, callback):
         module = getattr(target, "__module__", None)
         qualname = getattr(target, "__qualname__", None)
     else:
+        # functools.partial(view, ...): the code is the wrapped function.
+        import functools
+
+        while isinstance(callback, functools.partial):
+            callback = callback.func
+        if not (inspect.isfunction(callback) or inspect.ismethod(callback) or inspect.isclass(callback)) \
+                and hasattr(callback, "__call__") and not inspect.isbuiltin(callback) \
+                and getattr(callback, "__qualname__", None) is None:
+            # A callable instance (e.g. a syndication Feed()): its class holds the code.
+            callback = type(callback)
         # functools.wraps copies __module__/__qualname__; for the file and
         # line follow __wrapped__ as long as it names the same code.
         module = getattr(callback, "__module__", None)

@@ -59,7 +59,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 SID_PKGS=(
     python3-asgiref python3-typing-extensions python3-psycopg
-    python3-sorl-thumbnail python3-django-countries python3-django-debug-toolbar
+    python3-sorl-thumbnail python3-django-countries
     python3-django-contact-form python3-django-money
     python3-djangorestframework python3-django-filters python3-django-taggit
     python3-django-treebeard python3-django-modelcluster python3-willow python3-bs4

@@ -3,7 +3,7 @@
  * duplicate names in one namespace, and URL names used in `reverse()`/`{% url %}` that no pattern
  * defines (with a "did you mean"). Shared by `django-atlas check` and the language server.
  */
-import { closest } from 'fastest-levenshtein';
+import { distance } from 'fastest-levenshtein';
 import type { DjangoProject } from './project';
 import type { Loc } from './python/values';
 import { UrlNameIndex } from './urls/names';
@@ -42,8 +42,26 @@ export function urlTreeDiagnostics(project: DjangoProject): Diagnostic[] {
   return out;
 }
 
+/** The known name closest to `name` (edit distance; ties go to the longer common prefix). */
+export function suggestName(name: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  let bestPrefix = -1;
+  for (const n of names) {
+    const d = distance(name, n);
+    let p = 0;
+    while (p < n.length && p < name.length && n[p] === name[p]) p++;
+    if (d < bestScore || (d === bestScore && p > bestPrefix)) {
+      best = n;
+      bestScore = d;
+      bestPrefix = p;
+    }
+  }
+  return best;
+}
+
 export function unknownNameMessage(name: string, index: UrlNameIndex): string {
-  const suggestion = index.names.length ? closest(name, index.names) : undefined;
+  const suggestion = suggestName(name, index.names);
   return `unknown URL name '${name}'` + (suggestion ? `; did you mean '${suggestion}'?` : '');
 }
 

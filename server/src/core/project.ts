@@ -278,8 +278,9 @@ export class DjangoProject implements EvalContext {
         if (v.k === 'def' && v.kind === 'class') {
           seqs.push(linearize(v, depth + 1));
           direct.push({ def: v, qualname: v.qualname, module: v.module });
-        } else if (v.k === 'unknown' && v.fq) {
-          const e: MroEntry = { qualname: v.fq.split('.').pop()!, module: v.fq.split('.').slice(0, -1).join('.'), fq: v.fq };
+        } else if ((v.k === 'unknown' && v.fq) || v.k === 'builtin') {
+          const fq = v.k === 'builtin' ? v.name : v.fq!;
+          const e: MroEntry = { qualname: fq.split('.').pop()!, module: fq.split('.').slice(0, -1).join('.'), fq };
           seqs.push([e]);
           direct.push(e);
         }
@@ -322,25 +323,50 @@ export class DjangoProject implements EvalContext {
     return best;
   }
 
-  /** Admin registrations, in Django's autodiscover order (INSTALLED_APPS, then registration order). */
+  /**
+   * Admin registrations in the order Django makes them: autodiscover imports each installed app's
+   * `admin` module in INSTALLED_APPS order, and an admin module that imports another one (say
+   * `django.contrib.auth.admin`) runs that one first.
+   */
   adminRegistrations(): AdminRegistration[] {
     const out: AdminRegistration[] = [];
     const seen = new Set<string>();
+    const visit = (mod: string, depth: number) => {
+      if (seen.has(mod) || depth > 20) return;
+      seen.add(mod);
+      const env = this.getModule(mod);
+      if (!env) return;
+      for (const imp of env.imports ?? []) {
+        if (imp.endsWith('.admin') || imp.includes('.admin.')) visit(imp, depth + 1);
+      }
+      const rec = this.records.get(mod);
+      if (rec) out.push(...rec.admin);
+    };
     for (const app of this.installedApps()) {
       const name = `${app.name}.admin`;
-      if (!this.resolver.resolve(name)) continue;
-      const visit = (mod: string) => {
-        if (seen.has(mod)) return;
-        seen.add(mod);
-        this.getModule(mod);
-        const rec = this.records.get(mod);
-        if (rec) out.push(...rec.admin);
-      };
-      visit(name);
+      if (this.resolver.resolve(name)) visit(name, 0);
     }
-    // Registrations made in other modules that were evaluated (e.g. an admin package's submodules).
-    for (const [mod, rec] of this.records) if (!seen.has(mod) && rec.admin.length) out.push(...rec.admin);
     return out;
+  }
+
+  /** Which Django REST framework router a project class derives from, if any. */
+  routerKind(cls: DefV): string | undefined {
+    for (const e of this.mro(cls).slice(1)) {
+      const fq = e.fq ?? `${e.module}.${e.qualname}`;
+      if (fq === 'rest_framework.routers.DefaultRouter') return fq;
+      if (fq === 'rest_framework.routers.SimpleRouter') return fq;
+    }
+    return undefined;
+  }
+
+  /** A library's version as its package says (`django.VERSION`, `rest_framework.__version__`). */
+  libraryVersion(pkg: 'django' | 'rest_framework'): number[] | undefined {
+    const env = this.getModule(pkg);
+    if (!env) return undefined;
+    const v = env.scope.get(pkg === 'django' ? 'VERSION' : '__version__');
+    if (v?.k === 'list') return v.items.flatMap((i) => (i.k === 'num' ? [i.v] : []));
+    if (v?.k === 'str') return v.v.split('.').map((x) => parseInt(x, 10)).filter((n) => !Number.isNaN(n));
+    return undefined;
   }
 
   converters(): Map<string, { converter: Value; loc: Loc }> {

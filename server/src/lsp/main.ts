@@ -58,6 +58,17 @@ export function startServer(connection: Connection): void {
     return any ? sessions.get(any) : undefined;
   };
 
+  /** The session of the deepest project root containing the file (no fallback). */
+  const ownerOf = (file: string): ProjectSession | undefined => {
+    let best: ProjectSession | undefined;
+    for (const s of sessions.values()) {
+      const rel = path.relative(s.project.root, file);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      if (!best || s.project.root.length > best.project.root.length) best = s;
+    }
+    return best;
+  };
+
   const status = (): StatusResult => {
     const projects = workspaces.flatMap((w) => w.projects).map((p) => {
       const errors: string[] = [];
@@ -179,6 +190,11 @@ export function startServer(connection: Connection): void {
           log(`background scan failed (${(e as Error).message}); scanning in process`);
           await s.usages.scanInBackground(() => gen !== generation);
         }
+        // The worker read the disk: open (possibly unsaved) buffers of this project win.
+        for (const d of documents.all()) {
+          const f = uriToPath(d.uri);
+          if (f && ownerOf(f) === s) s.usages.update(f);
+        }
         log(`${s.project.root}: URL-name uses of ${s.usages.files().length} files scanned in ${Date.now() - t1} ms`);
       }
       if (gen !== generation) return;
@@ -199,8 +215,11 @@ export function startServer(connection: Connection): void {
       ready = index();
       return;
     }
+    const owner = ownerOf(file);
     for (const s of sessions.values()) {
       s.project.invalidateFile(file, kind !== 'changed');
+      // Only the project the file lives in counts its URL-name uses.
+      if (s !== owner) continue;
       if (kind === 'deleted') s.usages.remove(file);
       else s.usages.update(file);
     }
@@ -240,7 +259,8 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration((change) => {
     const next = (change.settings as { djangoAtlas?: Settings } | undefined)?.djangoAtlas;
     if (!next) return;
-    const reindex = next.settingsModule !== settings.settingsModule || JSON.stringify(next.pythonPaths ?? []) !== JSON.stringify(settings.pythonPaths ?? []);
+    const reindex = (next.settingsModule || '') !== (settings.settingsModule || '') ||
+      JSON.stringify(next.pythonPaths ?? []) !== JSON.stringify(settings.pythonPaths ?? []);
     settings = next;
     if (reindex) ready = index();
     else scheduleDiagnostics();

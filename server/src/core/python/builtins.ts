@@ -147,6 +147,13 @@ const handlers: Record<string, Handler> = {
     if (v.k === 'num') return str(String(v.v));
     return UNKNOWN;
   },
+  getattr: (it, _c, a) => {
+    const name = it.force(a.args[1] ?? UNKNOWN);
+    if (name.k !== 'str' || !a.args[0]) return UNKNOWN;
+    const v = it.force(it.getAttr(a.args[0], name.v));
+    // `getattr(settings, "X", default)`: the default when the settings do not say.
+    return v.k === 'unknown' && a.args[2] ? a.args[2] : v;
+  },
   bool: (it, _c, a) => {
     const t = truthy(it.force(arg(a, 0) ?? UNKNOWN));
     return t === undefined ? UNKNOWN : { k: 'bool', v: t };

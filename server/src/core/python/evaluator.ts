@@ -27,6 +27,8 @@ export interface ModuleEnv {
   done: boolean;
   /** What this module could not resolve (missing modules, syntax errors), for the log and diagnostics. */
   problems: { message: string; loc?: Loc }[];
+  /** Modules it imports, in statement order (admin registrations follow Python's import order). */
+  imports?: string[];
 }
 
 /** What the evaluator needs from the project it runs in. */
@@ -41,6 +43,8 @@ export interface EvalContext {
   onAdminRegister(models: Value[], admin: Value | undefined, loc: Loc): void;
   /** `register_converter(Converter, "name")`. */
   onRegisterConverter(converter: Value, name: string, loc: Loc): void;
+  /** The DRF router builtin a project class derives from (`rest_framework.routers.DefaultRouter`), if any. */
+  routerKind?(cls: DefV): string | undefined;
   /** `sys.path.insert(0, ...)` / `sys.path.append(...)` (manage.py adding `src/`). */
   onSysPath?(dir: string): void;
   nextId(): number;
@@ -265,6 +269,7 @@ export class Interpreter {
 
   private checkImport(module: string, node: Node): void {
     if (!this.ctx.moduleExists(module) && !isKnownName(module)) this.importFailed = true;
+    else (this.env.imports ??= []).push(module);
     void node;
   }
 
@@ -297,13 +302,9 @@ export class Interpreter {
       }
       return;
     }
-    if (!this.ctx.moduleExists(module) && !isKnownName(module)) {
-      this.importFailed = true;
-      const external = module.split('.')[0];
-      if (this.env.external || !['django', 'rest_framework'].includes(external)) {
-        // Unknown third-party modules are normal without a virtualenv: not worth a problem each.
-      }
-    }
+    // Unknown third-party modules are normal without a virtualenv: not worth a problem each.
+    if (!this.ctx.moduleExists(module) && !isKnownName(module)) this.importFailed = true;
+    else (this.env.imports ??= []).push(module);
     for (const c of node.namedChildren) {
       if (c.id === modNode.id) continue;
       let name: string | undefined;
@@ -313,7 +314,10 @@ export class Interpreter {
         name = c.childForFieldName('name')?.text;
         alias = c.childForFieldName('alias')?.text;
       }
-      if (name && alias) this.bind(alias, { k: 'lazy', module, name }, c, cond);
+      if (name && alias) {
+        this.bind(alias, { k: 'lazy', module, name }, c, cond);
+        if (this.ctx.moduleExists(`${module}.${name}`)) (this.env.imports ??= []).push(`${module}.${name}`);
+      }
     }
   }
 
@@ -807,7 +811,12 @@ export class Interpreter {
       const f = this.force(arg);
       if (isViewLike(f)) return { k: 'view', target: f, cond: f.cond };
     }
-    if (callee.k === 'def' && callee.kind === 'class') return { k: 'unknown', origin: callee };
+    if (callee.k === 'def' && callee.kind === 'class') {
+      // A project subclass of a DRF router is a router too.
+      const router = this.ctx.routerKind?.(callee);
+      if (router) return callBuiltin(this, { k: 'builtin', name: router }, a, node, cond) ?? { k: 'unknown', origin: callee, instance: true };
+      return { k: 'unknown', origin: callee, instance: true };
+    }
     if (callee.k === 'unknown' && callee.origin) return { k: 'unknown', origin: callee.origin };
     if (callee.k === 'unknown' && callee.fq) return { k: 'call', name: callee.fq, args: a.args, kwargs: a.kwargs };
     return UNKNOWN;

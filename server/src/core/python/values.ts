@@ -123,6 +123,8 @@ export interface UnknownV extends Base {
   origin?: DefV;
   /** Dotted name of a library object we could not read (no site-packages). */
   fq?: string;
+  /** An instance of `origin` (the result of calling the class), e.g. a callable `Feed()` view. */
+  instance?: boolean;
 }
 
 export type Value =

@@ -42,7 +42,10 @@ export function adminPatterns(project: DjangoProject, loc: Loc, cond: boolean): 
   });
   const out: UrlEntry[] = SITE_VIEWS.map(([route, method, name]) => pat(route, siteView(method), name));
   const shortcut = project.getModule('django.contrib.contenttypes.views')?.scope.get('shortcut');
-  out.push(pat('r/<int:content_type_id>/<path:object_id>/', shortcut?.k === 'def' ? defToViewRef(shortcut) : externalViewRef('django.contrib.contenttypes.views.shortcut'), 'view_on_site'));
+  // Django 5.2 (#35903) accepts non-integer ContentType pks here.
+  const dj = project.libraryVersion('django');
+  const ct = dj && (dj[0] > 5 || (dj[0] === 5 && dj[1] >= 2)) ? 'path' : 'int';
+  out.push(pat(`r/<${ct}:content_type_id>/<path:object_id>/`, shortcut?.k === 'def' ? defToViewRef(shortcut) : externalViewRef('django.contrib.contenttypes.views.shortcut'), 'view_on_site'));
 
   const labels: string[] = [];
   for (const reg of registered(project)) {

@@ -58,8 +58,11 @@ export function routerPatterns(project: DjangoProject, router: RouterV, cond: bo
     for (const a of actions.filter((x) => x.detail)) push(fmt(`^{prefix}/{lookup}/${a.urlPath}{trailing_slash}$`), `${basename}-${a.urlName}`);
   }
   if (router.kind === 'default') {
+    // DRF ≥ 3.15 routes the API root with path('') instead of re_path('^$').
+    const drf = project.libraryVersion('rest_framework');
+    const pathRoot = !!drf && (drf[0] > 3 || (drf[0] === 3 && drf[1] >= 15));
     out.push({
-      kind: 'pattern', route: '^$', regex: true, name: 'api-root', view: apiRootView(project),
+      kind: 'pattern', route: pathRoot ? '' : '^$', regex: !pathRoot, name: 'api-root', view: apiRootView(project),
       loc: router.loc, conditional: cond, origin: 'router',
     });
     return formatSuffixPatterns(out);
@@ -73,7 +76,7 @@ function formatSuffixPatterns(patterns: UrlPatternEntry[]): UrlPatternEntry[] {
   for (const p of patterns) {
     out.push(p);
     const base = p.route.replace(/\$+$/, '').replace(/\/+$/, '');
-    out.push({ ...p, route: `${base}\\.(?P<format>[a-z0-9]+)/?$` });
+    out.push({ ...p, route: p.regex ? `${base}\\.(?P<format>[a-z0-9]+)/?$` : `${base}<drf_format_suffix:format>` });
   }
   return out;
 }

@@ -70,6 +70,8 @@ export function viewRefOf(project: DjangoProject, value: Value, depth = 0): View
       return viewRefOf(project, v.target, depth + 1);
     case 'unknown':
       if (v.fq) return externalViewRef(v.fq);
+      // A callable instance (`LatestEntriesFeed()`): its class holds the code.
+      if (v.instance && v.origin?.kind === 'class') return defToViewRef(v.origin);
       return null;
     case 'call':
       for (const a of v.args) {
