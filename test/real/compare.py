@@ -39,6 +39,11 @@ def location(row, root):
     return (os.path.realpath(f) if os.path.isabs(f) else f, v.get("line"))
 
 
+def project_view(row):
+    f = (row.get("view") or {}).get("file")
+    return bool(f) and not os.path.isabs(f) and ".venv/" not in f and "site-packages" not in f
+
+
 KEYS = {
     "route": lambda r: (r["route"],),
     "route+name": lambda r: (r["route"], r.get("name")),
@@ -72,6 +77,15 @@ def main():
     out = {"ours": len(ours), "django": len(django), "levels": {}}
     for level, key in KEYS.items():
         out["levels"][level] = score(ours, django, key)
+    # The target: (route, name, view) of the leaves whose view is the project's own code
+    # (a file inside the project, not its virtualenv), each side filtered by its own view file.
+    mine = [r for r in ours if project_view(r)]
+    theirs = [r for r in django if project_view(r)]
+    pv = score(mine, theirs, KEYS["full"])
+    # A leaf counts as found when it is anywhere in our table (our view file may differ).
+    pv["recall"] = sum((collections.Counter(map(KEYS["full"], theirs)) & collections.Counter(map(KEYS["full"], ours))).values()) / len(theirs) if theirs else 1.0
+    pv["precision"] = sum((collections.Counter(map(KEYS["full"], mine)) & collections.Counter(map(KEYS["full"], django))).values()) / len(mine) if mine else 1.0
+    out["levels"]["project views"] = pv
 
     # located + order, over the leaves matched at the `full` level
     full = KEYS["full"]
@@ -94,7 +108,7 @@ def main():
         return
     print("ours %d leaves, django %d leaves" % (len(ours), len(django)))
     for level, s in out["levels"].items():
-        print("%-11s matched %4d  recall %6.1f%%  precision %6.1f%%" % (level, s["matched"], 100 * s["recall"], 100 * s["precision"]))
+        print("%-13s matched %4d  recall %6.1f%%  precision %6.1f%%" % (level, s["matched"], 100 * s["recall"], 100 * s["precision"]))
     print("located    %d of %d full matches agree on file:line; resolution order %s" % (
         located, len(pairs), "kept" if order_ok else "DIFFERS"))
     s = out["levels"]["full"]

@@ -4,7 +4,9 @@
  * defines (with a "did you mean"). Shared by `django-atlas check` and the language server.
  */
 import { distance } from 'fastest-levenshtein';
+import path from 'node:path';
 import type { DjangoProject } from './project';
+import { displayPath } from './urls/table';
 import type { Loc } from './python/values';
 import { UrlNameIndex } from './urls/names';
 import { UsageIndex } from './urls/usageIndex';
@@ -21,7 +23,7 @@ export function urlTreeDiagnostics(project: DjangoProject): Diagnostic[] {
   const tree = project.urlTree();
   for (const p of tree.problems) {
     if (!p.loc) continue;
-    const severity = p.code === 'unresolved-view' ? 'warning' : 'error';
+    const severity = p.code === 'unresolved-view' || p.code === 'unresolved-library-include' ? 'warning' : p.code === 'opaque-include' ? 'information' : 'error';
     out.push({ loc: p.loc, severity, message: p.message, code: p.code });
   }
   // Duplicate names in one namespace: written patterns only (routers and the admin repeat by design).
@@ -35,7 +37,7 @@ export function urlTreeDiagnostics(project: DjangoProject): Diagnostic[] {
     else if (first.file !== here.file || first.line !== here.line) {
       out.push({
         loc: here, severity: 'warning', code: 'duplicate-url-name',
-        message: `URL name '${leaf.name}' is already used in this namespace (${first.file.split(/[\\/]/).pop()}:${first.line + 1}); reverse() will pick one of them`,
+        message: `URL name '${leaf.name}' is already used in this namespace (${displayPath(project.root, first.file)}:${first.line + 1}); reverse() picks the last one, resolve() the first`,
       });
     }
   }
@@ -67,7 +69,7 @@ export function unknownNameMessage(name: string, index: UrlNameIndex): string {
 
 export function usageDiagnostics(project: DjangoProject, usages: UsageIndex, files?: string[]): Diagnostic[] {
   const index = new UrlNameIndex(project.urlTree());
-  if (project.urlTree().problems.some((p) => p.code === 'unresolved-include' || p.code === 'no-urlconf')) {
+  if (project.urlTree().problems.some((p) => p.code !== 'unresolved-view' && p.code !== 'circular-include')) {
     // With part of the tree missing, an unknown name may well be defined there: say nothing.
     return [];
   }
@@ -80,7 +82,13 @@ export function usageDiagnostics(project: DjangoProject, usages: UsageIndex, fil
   return out;
 }
 
+/** Diagnostics are about the project's own files, never its virtualenv's or the system's. */
+function isProjectFile(project: DjangoProject, file: string): boolean {
+  const rel = path.relative(project.root, file);
+  return !rel.startsWith('..') && !path.isAbsolute(rel) && !/(^|[\\/])(site|dist)-packages([\\/]|$)/.test(rel);
+}
+
 export function projectDiagnostics(project: DjangoProject, usages = new UsageIndex(project)): Diagnostic[] {
-  const all = [...urlTreeDiagnostics(project), ...usageDiagnostics(project, usages)];
+  const all = [...urlTreeDiagnostics(project), ...usageDiagnostics(project, usages)].filter((d) => isProjectFile(project, d.loc.file));
   return all.sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line || a.loc.character - b.loc.character);
 }

@@ -18,6 +18,8 @@ export interface AdminRegistration {
   model: Value;
   admin: Value | undefined;
   loc: Loc;
+  /** `admin.site.unregister(Model)`. */
+  unregister?: boolean;
 }
 
 export interface AppInfo {
@@ -152,14 +154,24 @@ export class DjangoProject implements EvalContext {
     return name ? this.records.get(name) : undefined;
   }
 
-  onAdminRegister(models: Value[], admin: Value | undefined, loc: Loc): void {
+  onAdminRegister(models: Value[], admin: Value | undefined, loc: Loc, unregister = false): void {
     const rec = this.currentRecord();
     if (!rec) return;
     for (const m of models) {
       const forced = this.interp().force(m);
       const list = forced.k === 'list' ? forced.items : [forced];
-      for (const model of list) rec.admin.push({ model: this.interp().force(model), admin, loc });
+      for (const model of list) rec.admin.push({ model: this.interp().force(model), admin, loc, unregister });
     }
+  }
+
+  /** The model class an `app_label.ModelName` string names (AUTH_USER_MODEL, get_user_model()). */
+  modelByLabel(label: string): Value | undefined {
+    const [appLabel, name] = label.split('.');
+    const app = this.installedApps().find((a) => a.label === appLabel);
+    if (!app || !name) return undefined;
+    const env = this.getModule(`${app.name}.models`);
+    const v = env?.scope.get(name);
+    return v ? this.interp(env).force(v) : undefined;
   }
 
   onRegisterConverter(converter: Value, name: string, loc: Loc): void {

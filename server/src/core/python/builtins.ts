@@ -28,6 +28,7 @@ const KNOWN = new Set<string>([
   'django.conf.settings', 'django.conf',
   'django.contrib.admin', 'django.contrib.admin.site', 'django.contrib.admin.sites.site',
   'django.contrib.admin.register', 'django.contrib.admin.decorators.register', 'django.contrib.admin.autodiscover',
+  'django.contrib.auth.get_user_model',
   'django.utils.translation.gettext_lazy', 'django.utils.translation.gettext', 'django.utils.translation.ugettext_lazy',
   'django.utils.translation.ugettext', 'django.utils.translation.pgettext_lazy', 'django.utils.translation.pgettext',
   'rest_framework.routers.DefaultRouter', 'rest_framework.routers.SimpleRouter',
@@ -93,6 +94,14 @@ function makePattern(regex: boolean): Handler {
       const include: IncludeV = {
         k: 'include', target, appName: asString(app) ?? null, namespace: asString(ns) ?? null, loc,
       };
+      return { k: 'resolver', route: r, regex, include, loc, cond } satisfies ResolverV;
+    }
+    const vn = argNode(a, 1, 'view');
+    if (view.k === 'unknown' && vn?.type === 'attribute' && vn.childForFieldName('attribute')?.text === 'urls') {
+      // `path("api/", something.urls)`: by Django convention a (patterns, app_name, namespace)
+      // triple we cannot expand (a library's router or site): an include with unknown contents.
+      it.problem(`cannot expand '${vn.text}' statically`, vn);
+      const include: IncludeV = { k: 'include', target: UNKNOWN, appName: null, namespace: null, loc, targetLoc: nodeLoc(it, vn) };
       return { k: 'resolver', route: r, regex, include, loc, cond } satisfies ResolverV;
     }
     const p: PatternV = {
@@ -293,6 +302,14 @@ const handlers: Record<string, Handler> = {
   'django.contrib.admin.site.register': (it, _c, a, node) => {
     it.ctx.onAdminRegister([a.args[0] ?? UNKNOWN], a.args[1] ?? a.kwargs.get('admin_class'), locOf(it.file, node));
     return NONE;
+  },
+  'django.contrib.admin.site.unregister': (it, _c, a, node) => {
+    it.ctx.onAdminRegister([a.args[0] ?? UNKNOWN], undefined, locOf(it.file, node), true);
+    return NONE;
+  },
+  'django.contrib.auth.get_user_model': (it) => {
+    const label = it.force(it.ctx.settingsValue('AUTH_USER_MODEL'));
+    return (label.k === 'str' && it.ctx.modelByLabel?.(label.v)) || UNKNOWN;
   },
   'django.contrib.admin.sites.site.register': (it, _c, a, node) => {
     it.ctx.onAdminRegister([a.args[0] ?? UNKNOWN], a.args[1] ?? a.kwargs.get('admin_class'), locOf(it.file, node));

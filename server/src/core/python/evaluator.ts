@@ -40,7 +40,9 @@ export interface EvalContext {
   /** `settings.NAME` as the project's settings module defines it (with Django's defaults). */
   settingsValue(name: string): Value;
   /** `admin.site.register(...)` and `@admin.register(...)`. */
-  onAdminRegister(models: Value[], admin: Value | undefined, loc: Loc): void;
+  onAdminRegister(models: Value[], admin: Value | undefined, loc: Loc, unregister?: boolean): void;
+  /** The model class an `app_label.ModelName` string names. */
+  modelByLabel?(label: string): Value | undefined;
   /** `register_converter(Converter, "name")`. */
   onRegisterConverter(converter: Value, name: string, loc: Loc): void;
   /** The DRF router builtin a project class derives from (`rest_framework.routers.DefaultRouter`), if any. */

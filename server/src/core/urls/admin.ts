@@ -127,37 +127,33 @@ function modelIdentity(project: DjangoProject, model: Value): { appLabel: string
   return { appLabel, modelName: v.qualname.split('.').pop()!.toLowerCase() };
 }
 
+/** The admin registry as Django builds it: registration order, `unregister` removing a model. */
 function registered(project: DjangoProject): Registered[] {
-  const out: Registered[] = [];
-  const seen = new Set<string>();
-  const add = (r: Registered) => {
-    const key = `${r.appLabel}.${r.modelName}`;
-    if (seen.has(key)) return; // Django raises AlreadyRegistered; the first one stands.
-    seen.add(key);
-    out.push(r);
-  };
+  const registry = new Map<string, Registered>();
   const haveDjango = project.moduleExists('django.contrib.admin');
-  const regs = project.adminRegistrations();
   // AdminSite.register ignores a swapped model (auth.User when AUTH_USER_MODEL names another).
   const userModel = (project.settingsValue('AUTH_USER_MODEL') as { v?: string }).v?.toLowerCase() ?? 'auth.user';
-  const swapped = (r: Registered) => `${r.appLabel}.${r.modelName}` === 'auth.user' && userModel !== 'auth.user';
-  for (const app of project.installedApps()) {
-    if (!haveDjango && CONTRIB_ADMIN[app.name]) {
-      for (const [appLabel, model, admin] of CONTRIB_ADMIN[app.name]) {
-        if (swapped({ appLabel, modelName: model.toLowerCase(), admin: undefined })) continue;
-        add({ appLabel, modelName: model.toLowerCase(), admin: undefined, adminFq: `${app.name}.admin.${admin}` });
+  const swapped = (key: string) => key === 'auth.user' && userModel !== 'auth.user';
+  if (!haveDjango) {
+    for (const app of project.installedApps()) {
+      for (const [appLabel, model, admin] of CONTRIB_ADMIN[app.name] ?? []) {
+        const key = `${appLabel}.${model.toLowerCase()}`;
+        if (!swapped(key)) registry.set(key, { appLabel, modelName: model.toLowerCase(), admin: undefined, adminFq: `${app.name}.admin.${admin}` });
       }
     }
-    for (const reg of regs) {
-      if (!reg.loc.file) continue;
-      const mod = project.moduleForFile(reg.loc.file);
-      if (!mod || project.appForModule(mod) !== app) continue;
-      const id = modelIdentity(project, reg.model);
-      if (!id) continue;
-      const adminV = reg.admin ? project.interp().force(reg.admin) : undefined;
-      if (swapped({ ...id, admin: undefined })) continue;
-      add({ ...id, admin: adminV?.k === 'def' && adminV.kind === 'class' ? adminV : undefined });
-    }
   }
-  return out;
+  for (const reg of project.adminRegistrations()) {
+    const id = modelIdentity(project, reg.model);
+    if (!id) continue;
+    const key = `${id.appLabel}.${id.modelName}`;
+    if (reg.unregister) {
+      registry.delete(key);
+      continue;
+    }
+    // Django raises AlreadyRegistered for a second registration: the first one stands.
+    if (registry.has(key) || swapped(key)) continue;
+    const adminV = reg.admin ? project.interp().force(reg.admin) : undefined;
+    registry.set(key, { ...id, admin: adminV?.k === 'def' && adminV.kind === 'class' ? adminV : undefined });
+  }
+  return [...registry.values()];
 }

@@ -61,7 +61,7 @@ export interface UrlLeaf {
 export interface UrlProblem {
   message: string;
   loc?: Loc;
-  code: 'unresolved-include' | 'unresolved-view' | 'circular-include' | 'bad-pattern' | 'no-urlconf';
+  code: 'unresolved-include' | 'unresolved-library-include' | 'opaque-include' | 'unresolved-view' | 'circular-include' | 'bad-pattern' | 'no-urlconf';
 }
 
 export interface UrlTree {
@@ -178,7 +178,12 @@ class TreeBuilder {
     if (module !== null) {
       const env = this.project.getModule(module);
       if (!env || !env.file) {
-        this.problems.push({ message: `included URLconf '${module}' cannot be found`, loc: inc.targetLoc ?? inc.loc, code: 'unresolved-include' });
+        // A package the project does not contain is a library: without its site-packages we
+        // cannot see it, which is not the same as Django failing to import it.
+        const inProject = this.project.resolver.resolve(module.split('.')[0]) && !this.project.resolver.resolve(module.split('.')[0])!.external;
+        this.problems.push(inProject
+          ? { message: `included URLconf '${module}' cannot be found`, loc: inc.targetLoc ?? inc.loc, code: 'unresolved-include' }
+          : { message: `included URLconf '${module}' is not in the project and no site-packages provides it (see djangoAtlas.pythonPaths)`, loc: inc.targetLoc ?? inc.loc, code: 'unresolved-library-include' });
       } else if (stack.includes(module)) {
         this.problems.push({ message: `circular include of '${module}' (${[...stack, module].join(' → ')})`, loc: inc.targetLoc ?? inc.loc, code: 'circular-include' });
         moduleFile = env.file;
@@ -189,6 +194,8 @@ class TreeBuilder {
       }
     } else if (target.k === 'adminUrls') {
       children = adminPatterns(this.project, r.loc, false);
+    } else if (target.k === 'unknown' && !target.origin) {
+      this.problems.push({ message: 'the patterns included here cannot be read statically', loc: inc.targetLoc ?? inc.loc, code: 'opaque-include' });
     } else {
       if (target.k === 'unknown' && target.origin) target = target.origin as DefV;
       children = this.listEntries(target, stack, false);
