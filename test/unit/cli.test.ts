@@ -72,7 +72,8 @@ describe('django-atlas check', () => {
   test('the broken project: file:line:col: severity: message [code], exit 1', () => {
     const r = run('check', path.join(FIXTURES, 'broken'));
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^brokensite\/urls\.py:11:\d+: error: included URLconf 'missing\.urls' cannot be found \[unresolved-include\]$/m);
+    expect(r.out).toMatch(/^brokensite\/urls\.py:12:\d+: error: included URLconf 'app\.gone_urls' cannot be found \[unresolved-include\]$/m);
+    expect(r.out).toMatch(/^brokensite\/urls\.py:11:\d+: warning: included URLconf 'missing\.urls' is not in the project, and no virtualenv was found .*\[unresolved-library-include\]$/m);
     expect(r.out).toMatch(/circular include of 'loop_a\.urls'.*\[circular-include\]/);
   });
 });

@@ -54,7 +54,8 @@ describe('broken project: no crash, problems reported', async () => {
   test('check diagnostics name the missing and circular includes', () => {
     const msgs = projectDiagnostics(p).map((d) => `${d.severity}:${d.code}:${d.message}`);
     expect(msgs.some((m) => m.startsWith('error:circular-include'))).toBe(true);
-    expect(msgs.some((m) => m.includes("'missing.urls' cannot be found"))).toBe(true);
+    expect(msgs.some((m) => m.startsWith('error:unresolved-include') && m.includes("'app.gone_urls' cannot be found"))).toBe(true);
+    expect(msgs.some((m) => m.startsWith('warning:unresolved-library-include') && m.includes("'missing.urls'"))).toBe(true);
   });
 
   test('a function after a syntax error is still found', () => {

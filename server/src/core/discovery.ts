@@ -18,6 +18,8 @@ export interface ProjectInfo {
   settingsSource: string;
   pythonPaths: string[];
   sitePackages: string[];
+  /** site-packages came from a virtualenv or the user's setting, not the system fallback. */
+  hasVirtualenv: boolean;
 }
 
 export interface DiscoveryOptions {
@@ -60,7 +62,7 @@ export function findProjects(host: Host, folder: string, opts: DiscoveryOptions 
       const settings = opts.settingsModule || fromConfig!.module;
       projects.push({
         root: folder, settingsModule: settings, settingsSource: opts.settingsModule ? 'djangoAtlas.settingsModule' : fromConfig!.source,
-        pythonPaths: pythonPathsFor(host, folder, [], settings), sitePackages: findSitePackages(host, folder, folder, opts.extraPaths),
+        pythonPaths: pythonPathsFor(host, folder, [], settings), ...sitePackagesInfo(host, folder, folder, opts.extraPaths),
       });
     }
   }
@@ -96,7 +98,7 @@ function projectFromManage(host: Host, manageFile: string, workspace: string, op
   }
   return {
     root, manageFile, settingsModule, settingsSource, pythonPaths,
-    sitePackages: findSitePackages(host, root, workspace, opts.extraPaths),
+    ...sitePackagesInfo(host, root, workspace, opts.extraPaths),
   };
 }
 
@@ -214,8 +216,13 @@ export function settingsFromConfigFiles(host: Host, dir: string): { module: stri
   return undefined;
 }
 
+function sitePackagesInfo(host: Host, root: string, workspace: string, extra: string[] = []): { sitePackages: string[]; hasVirtualenv: boolean } {
+  const own = findSitePackages(host, root, workspace, extra, false);
+  return own.length ? { sitePackages: own, hasVirtualenv: true } : { sitePackages: findSitePackages(host, root, workspace, extra, true), hasVirtualenv: false };
+}
+
 /** site-packages of a virtualenv next to (or above) the project, plus user paths; system ones as a last resort. */
-export function findSitePackages(host: Host, root: string, workspace: string, extra: string[] = []): string[] {
+export function findSitePackages(host: Host, root: string, workspace: string, extra: string[] = [], systemFallback = true): string[] {
   const out: string[] = [];
   const add = (p: string) => {
     if (!out.includes(p) && host.stat(p)?.isDirectory) out.push(p);
@@ -231,7 +238,7 @@ export function findSitePackages(host: Host, root: string, workspace: string, ex
     if (dir === workspace || path.dirname(dir) === dir) break;
     dir = path.dirname(dir);
   }
-  if (out.length === 0) {
+  if (out.length === 0 && systemFallback) {
     // No virtualenv: the system interpreter's packages (Debian's python3-django lives here).
     add('/usr/lib/python3/dist-packages');
     for (const base of ['/usr/local/lib', '/usr/lib']) {

@@ -180,10 +180,11 @@ class TreeBuilder {
       if (!env || !env.file) {
         // A package the project does not contain is a library: without its site-packages we
         // cannot see it, which is not the same as Django failing to import it.
-        const inProject = this.project.resolver.resolve(module.split('.')[0]) && !this.project.resolver.resolve(module.split('.')[0])!.external;
-        this.problems.push(inProject
+        const top = this.project.resolver.resolve(module.split('.')[0]);
+        const certain = (top && !top.external) || this.project.info.hasVirtualenv;
+        this.problems.push(certain
           ? { message: `included URLconf '${module}' cannot be found`, loc: inc.targetLoc ?? inc.loc, code: 'unresolved-include' }
-          : { message: `included URLconf '${module}' is not in the project and no site-packages provides it (see djangoAtlas.pythonPaths)`, loc: inc.targetLoc ?? inc.loc, code: 'unresolved-library-include' });
+          : { message: `included URLconf '${module}' is not in the project, and no virtualenv was found to look in (see djangoAtlas.pythonPaths)`, loc: inc.targetLoc ?? inc.loc, code: 'unresolved-library-include' });
       } else if (stack.includes(module)) {
         this.problems.push({ message: `circular include of '${module}' (${[...stack, module].join(' → ')})`, loc: inc.targetLoc ?? inc.loc, code: 'circular-include' });
         moduleFile = env.file;
