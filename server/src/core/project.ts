@@ -164,6 +164,15 @@ export class DjangoProject implements EvalContext {
     }
   }
 
+  /** `package.module.attr` (a dotted path as settings and old URLconfs write them): the value it names. */
+  lookupDotted(dotted: string): Value | undefined {
+    const dot = dotted.lastIndexOf('.');
+    if (dot <= 0) return undefined;
+    const env = this.getModule(dotted.slice(0, dot));
+    const v = env?.scope.get(dotted.slice(dot + 1));
+    return env && v ? this.interp(env).force(v) : undefined;
+  }
+
   /** The model class an `app_label.ModelName` string names (AUTH_USER_MODEL, get_user_model()). */
   modelByLabel(label: string): Value | undefined {
     const [appLabel, name] = label.split('.');

@@ -30,16 +30,12 @@ export function resolveDotted(project: DjangoProject, dotted: string): Loc | und
     const init = path.join(mod.dir, '__init__.py');
     return project.host.stat(init)?.isFile ? fileStart(init) : undefined;
   }
+  const v = project.lookupDotted(dotted);
+  if (v?.k === 'def') return v.loc;
+  if (v?.k === 'module') return resolveDotted(project, v.name);
   const dot = dotted.lastIndexOf('.');
-  if (dot <= 0) return undefined;
-  const env = project.getModule(dotted.slice(0, dot));
-  const v = env?.scope.get(dotted.slice(dot + 1));
-  if (!env || !v) return undefined;
-  const forced = project.interp(env).force(v);
-  if (forced.k === 'def') return forced.loc;
-  if (forced.k === 'module') return resolveDotted(project, forced.name);
-  const at = env.setAt.get(dotted.slice(dot + 1));
-  return at;
+  // Any other name (a middleware factory's result, a constant): where it was assigned.
+  return v ? project.moduleEnv(dotted.slice(0, dot))?.setAt.get(dotted.slice(dot + 1)) : undefined;
 }
 
 export function definition(s: ProjectSession, doc: Doc, offset: number): Loc[] {

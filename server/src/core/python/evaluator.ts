@@ -183,15 +183,7 @@ export class Interpreter {
       }
       case 'function_definition': return this.execDef(node, [], cond);
       case 'class_definition': return this.execClass(node, [], cond);
-      case 'decorated_definition': {
-        const decorators = node.namedChildren
-          .filter((c) => c.type === 'decorator')
-          .map((d) => (d.namedChildren[0] ? this.evalExpr(d.namedChildren[0], cond) : UNKNOWN));
-        const def = node.childForFieldName('definition');
-        if (def?.type === 'function_definition') this.execDef(def, decorators, cond);
-        else if (def?.type === 'class_definition') this.execClass(def, decorators, cond);
-        return;
-      }
+      case 'decorated_definition': return this.execDecorated(node, cond);
       case 'ERROR':
         this.problem('syntax error', node);
         this.recoverFromError(node, cond);
@@ -427,6 +419,15 @@ export class Interpreter {
     for (const d of decorators) this.applyClassDecorator(d, def);
   }
 
+  private execDecorated(node: Node, cond: boolean): void {
+    const decorators = node.namedChildren
+      .filter((c) => c.type === 'decorator')
+      .map((d) => (d.namedChildren[0] ? this.evalExpr(d.namedChildren[0], cond) : UNKNOWN));
+    const def = node.childForFieldName('definition');
+    if (def?.type === 'function_definition') this.execDef(def, decorators, cond);
+    else if (def?.type === 'class_definition') this.execClass(def, decorators, cond);
+  }
+
   private execClassStatement(s: Node, info: ClassInfo, cond: boolean): void {
     if (s.type === 'expression_statement') {
       for (const c of s.namedChildren) {
@@ -442,12 +443,7 @@ export class Interpreter {
     } else if (s.type === 'class_definition') {
       this.execClass(s, [], cond);
     } else if (s.type === 'decorated_definition') {
-      const decorators = s.namedChildren
-        .filter((c) => c.type === 'decorator')
-        .map((d) => (d.namedChildren[0] ? this.evalExpr(d.namedChildren[0], cond) : UNKNOWN));
-      const def = s.childForFieldName('definition');
-      if (def?.type === 'function_definition') this.execDef(def, decorators, cond);
-      else if (def?.type === 'class_definition') this.execClass(def, decorators, cond);
+      this.execDecorated(s, cond);
     }
   }
 

@@ -90,11 +90,6 @@ export function viewRefOf(project: DjangoProject, value: Value, depth = 0): View
 
 /** A view given as a dotted string (`"app.views.index"`, pre-2.0 code): the def it names. */
 export function dottedViewRef(project: DjangoProject, dotted: string): ViewRef | null {
-  const dot = dotted.lastIndexOf('.');
-  if (dot <= 0) return null;
-  const env = project.getModule(dotted.slice(0, dot));
-  const v = env?.scope.get(dotted.slice(dot + 1));
-  if (!env || !v) return null;
-  const forced = project.interp(env).force(v);
-  return forced.k === 'def' ? defToViewRef(forced) : null;
+  const v = project.lookupDotted(dotted);
+  return v?.k === 'def' ? defToViewRef(v) : null;
 }
