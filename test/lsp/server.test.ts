@@ -246,6 +246,11 @@ describe('demo project', () => {
       const w = diags.find(isTypo)!;
       expect(w.severity).toBe(2);
       expect(w.range.start).toEqual(positionOf(typo, 'blog:post-detial'));
+      // The quick fix replaces the name with the suggestion.
+      const actions = await c.request<{ title: string; edit: { changes: Record<string, { newText: string; range: unknown }[]> } }[]>(
+        'textDocument/codeAction', { textDocument: td(BLOG_VIEWS), range: w.range, context: { diagnostics: [w] } });
+      expect(actions.map((a) => a.title)).toEqual(["Replace with 'blog:post-detail'"]);
+      expect(Object.values(actions[0].edit.changes)[0]).toEqual([{ range: w.range, newText: 'blog:post-detail' }]);
       const since2 = c.diagnosticsLog.length;
       await c.replaceIn(BLOG_VIEWS, 'post-detial', 'post-detail');
       const after = await c.waitDiagnostics(BLOG_VIEWS, (ds) => !ds.some(isTypo), since2);

@@ -16,6 +16,8 @@ export interface Diagnostic {
   severity: 'error' | 'warning' | 'information';
   message: string;
   code: string;
+  /** A replacement for the diagnostic's range that fixes it (the "did you mean" name). */
+  fix?: { title: string; newText: string };
 }
 
 export function urlTreeDiagnostics(project: DjangoProject): Diagnostic[] {
@@ -44,16 +46,21 @@ export function urlTreeDiagnostics(project: DjangoProject): Diagnostic[] {
   return out;
 }
 
-/** The known name closest to `name` (edit distance; ties go to the longer common prefix). */
+/**
+ * The known name closest to `name`: a small edit distance (at most a third of the name), names in
+ * the same namespace preferred, ties going to the longer common prefix. None when nothing is close.
+ */
 export function suggestName(name: string, names: string[]): string | undefined {
   let best: string | undefined;
-  let bestScore = Infinity;
+  let bestScore = Math.max(1, Math.floor(name.length / 3)) + 1;
   let bestPrefix = -1;
+  const ns = name.includes(':') ? name.slice(0, name.lastIndexOf(':') + 1) : '';
   for (const n of names) {
-    const d = distance(name, n);
+    // A name in another namespace counts as one edit further away.
+    const d = distance(name, n) + (ns && !n.startsWith(ns) ? 1 : 0);
     let p = 0;
     while (p < n.length && p < name.length && n[p] === name[p]) p++;
-    if (d < bestScore || (d === bestScore && p > bestPrefix)) {
+    if (d < bestScore || (d === bestScore && best !== undefined && p > bestPrefix)) {
       best = n;
       bestScore = d;
       bestPrefix = p;
@@ -77,7 +84,11 @@ export function usageDiagnostics(project: DjangoProject, usages: UsageIndex, fil
   const uses = files ? files.flatMap((f) => usages.forFile(f)) : usages.all();
   for (const u of uses) {
     if (index.has(u.name)) continue;
-    out.push({ loc: u.loc, severity: 'warning', message: unknownNameMessage(u.name, index), code: 'unknown-url-name' });
+    const suggestion = suggestName(u.name, index.names);
+    out.push({
+      loc: u.loc, severity: 'warning', message: unknownNameMessage(u.name, index), code: 'unknown-url-name',
+      fix: suggestion ? { title: `Replace with '${suggestion}'`, newText: suggestion } : undefined,
+    });
   }
   return out;
 }

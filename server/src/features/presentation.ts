@@ -3,6 +3,7 @@
  * type them (leading `/`), names with their namespaces, views with their module and file.
  */
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Loc } from '../core/python/values';
 import type { UrlLeaf } from '../core/urls/tree';
 import type { ViewRef } from '../core/urls/views';
@@ -15,11 +16,23 @@ export function displayRoute(route: string): string {
   return '/' + route;
 }
 
+/** `file:line` as a link that opens the place (markdown), relative to the project when inside it. */
 function where(s: ProjectSession, loc: Loc | undefined): string {
   if (!loc) return 'library code';
   const rel = path.relative(s.project.root, loc.file);
   const shown = rel.startsWith('..') ? loc.file : rel.split(path.sep).join('/');
-  return `${shown}:${loc.line + 1}`;
+  return `[${shown}:${loc.line + 1}](${pathToFileURL(loc.file).href}#L${loc.line + 1})`;
+}
+
+function plainWhere(s: ProjectSession, loc: Loc | undefined): string {
+  if (!loc) return 'library code';
+  const rel = path.relative(s.project.root, loc.file);
+  return `${rel.startsWith('..') ? loc.file : rel.split(path.sep).join('/')}:${loc.line + 1}`;
+}
+
+/** Where a lens or a list jumps to: the start of the `path(` call, not the whole call selected. */
+function startOf(loc: Loc): Loc {
+  return { ...loc, endLine: loc.line, endCharacter: loc.character };
 }
 
 function viewText(v: ViewRef | null): string {
@@ -94,7 +107,7 @@ export function codeLenses(s: ProjectSession, file: string): Lens[] {
     const title = leaves.length === 1
       ? `${displayRoute(first.route)}${first.name ? ` · ${first.name}` : ''}`
       : `${leaves.length} routes: ${leaves.slice(0, 3).map((l) => displayRoute(l.route)).join(', ')}${leaves.length > 3 ? ', …' : ''}`;
-    out.push({ loc, title, targets: leaves.map((l) => l.pattern.loc) });
+    out.push({ loc, title, targets: leaves.map((l) => startOf(l.pattern.loc)) });
   }
   return out;
 }
@@ -142,17 +155,20 @@ export function completions(s: ProjectSession, doc: Doc, line: number, character
   let end = character;
   while (end < lineText.length && /[\w:.-]/.test(lineText[end])) end++;
   const replace: Loc = { file: doc.file, line, character: character - typed.length, endLine: line, endCharacter: end };
-  const out: Completion[] = [];
+  const own: Completion[] = [];
+  const library: Completion[] = [];
   const seen = new Set<string>();
   for (const l of s.project.urlTree().leaves) {
     if (!l.name || seen.has(l.name)) continue;
     seen.add(l.name);
-    out.push({
+    // The project's own views first; the admin's and libraries' names after them.
+    const list = l.pattern.origin === 'admin' || l.pattern.view?.external ? library : own;
+    list.push({
       label: l.name,
       detail: displayRoute(l.route),
-      documentation: `${viewText(l.pattern.view)} — ${where(s, l.pattern.loc)}`,
+      documentation: `${viewText(l.pattern.view)} — ${plainWhere(s, l.pattern.loc)}`,
       replace,
     });
   }
-  return out;
+  return [...own, ...library];
 }

@@ -5,7 +5,7 @@
 import { URI } from 'vscode-uri';
 import {
   type Location, type Range, type Diagnostic as LspDiagnostic, DiagnosticSeverity, type CodeLens,
-  type CompletionItem, CompletionItemKind, MarkupKind, type Hover,
+  type CompletionItem, CompletionItemKind, MarkupKind, type Hover, type CodeAction, CodeActionKind,
 } from 'vscode-languageserver';
 import type { Loc } from '../core/python/values';
 import type { Diagnostic } from '../core/checks';
@@ -35,7 +35,25 @@ export function toDiagnostic(d: Diagnostic): LspDiagnostic {
     message: d.message,
     code: d.code,
     source: 'django-atlas',
+    data: d.fix,
   };
+}
+
+/** The quick fixes carried by our diagnostics (see `Diagnostic.fix`). */
+export function toQuickFixes(uri: string, diagnostics: LspDiagnostic[]): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const d of diagnostics) {
+    const fix = d.data as { title?: string; newText?: string } | undefined;
+    if (d.source !== 'django-atlas' || !fix?.title || fix.newText === undefined) continue;
+    out.push({
+      title: fix.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      isPreferred: true,
+      edit: { changes: { [uri]: [{ range: d.range, newText: fix.newText }] } },
+    });
+  }
+  return out;
 }
 
 export function toHover(h: HoverResult): Hover {

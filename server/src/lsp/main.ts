@@ -6,7 +6,7 @@
  * publishes diagnostics. Runs over IPC (VS Code) or `--stdio` (other editors).
  */
 import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType,
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType, CodeActionKind,
   type InitializeParams, type InitializeResult, type Connection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -21,7 +21,7 @@ import { definition, references } from '../features/navigation';
 import { hover, codeLenses, completions } from '../features/presentation';
 import { StatusRequest, IndexChangedNotification, type StatusResult, type DjangoAtlasSettings } from '../protocol';
 import { createWorkerScanner } from './workerScanner';
-import { uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion } from './convert';
+import { uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion, toQuickFixes } from './convert';
 
 /** What the client sent; every field may be missing (other editors send nothing). */
 type Settings = Partial<Omit<DjangoAtlasSettings, 'codeLens' | 'diagnostics'>> & {
@@ -170,7 +170,7 @@ export function startServer(connection: Connection): void {
       workspaces = await Promise.all(folders.map((f) => Workspace.open(host, f, opts)));
       sessions.clear();
       for (const ws of workspaces) for (const p of ws.projects) sessions.set(p, new ProjectSession(p));
-      log(`found ${sessions.size} Django project(s): ${[...sessions.keys()].map((p) => `${p.root} (${p.settingsModule ?? 'no settings'}, via ${p.info.settingsSource})`).join('; ') || 'none'}`);
+      log(`Django projects found: ${sessions.size}: ${[...sessions.keys()].map((p) => `${p.root} (${p.settingsModule ?? 'no settings'}, via ${p.info.settingsSource})`).join('; ') || 'none'}`);
       let i = 0;
       for (const s of sessions.values()) {
         if (gen !== generation) return;
@@ -238,6 +238,7 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         completionProvider: { triggerCharacters: ["'", '"', ':'] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'django-atlas' },
@@ -300,6 +301,7 @@ export function startServer(connection: Connection): void {
     settings.codeLens?.enable === false || doc.kind !== 'python' ? [] : codeLenses(s, doc.file).map(toCodeLens)));
   connection.onCompletion((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
     completions(s, doc, p.position.line, p.position.character).map(toCompletion)));
+  connection.onCodeAction((p) => toQuickFixes(p.textDocument.uri, p.context.diagnostics));
   connection.onRequest(StatusRequest, async () => status());
   connection.onShutdown(() => worker?.dispose());
 
