@@ -28,6 +28,11 @@ export function urlTreeDiagnostics(project: DjangoProject): Diagnostic[] {
     const severity = p.code === 'unresolved-view' || p.code === 'unresolved-library-include' ? 'warning' : p.code === 'opaque-include' ? 'information' : 'error';
     out.push({ loc: p.loc, severity, message: p.message, code: p.code });
   }
+  for (const leaf of tree.leaves) {
+    const p = leaf.pattern;
+    if (p.origin || p.view) continue;
+    out.push({ loc: p.viewLoc ?? p.loc, severity: 'warning', message: 'the view of this pattern cannot be found', code: 'unresolved-view' });
+  }
   // Duplicate names in one namespace: written patterns only (routers and the admin repeat by design).
   const seen = new Map<string, Loc>();
   for (const leaf of tree.leaves) {

@@ -95,6 +95,10 @@ export class DjangoProject implements EvalContext {
     return this.resolver.resolve(name) !== undefined;
   }
 
+  isEvaluated(name: string): boolean {
+    return this.records.has(name);
+  }
+
   getModule(name: string): ModuleEnv | undefined {
     const current = this.stack[this.stack.length - 1];
     if (current && current !== name) {
@@ -158,9 +162,10 @@ export class DjangoProject implements EvalContext {
     const rec = this.currentRecord();
     if (!rec) return;
     for (const m of models) {
-      const forced = this.interp().force(m);
+      // A list/tuple of models is spread; a lazy name stays lazy (admin.ts reads it cheaply).
+      const forced = m.k === 'lazy' ? m : this.interp().force(m);
       const list = forced.k === 'list' ? forced.items : [forced];
-      for (const model of list) rec.admin.push({ model: this.interp().force(model), admin, loc, unregister });
+      for (const model of list) rec.admin.push({ model, admin, loc, unregister });
     }
   }
 
@@ -240,7 +245,12 @@ export class DjangoProject implements EvalContext {
       base.dir = mod.dir ?? (mod.file ? path.dirname(mod.file) : undefined);
       // Django ≥ 3.2 picks the AppConfig subclass of <app>.apps automatically: the only one, or
       // the one with `default = True`.
-      const apps = this.resolver.resolve(`${entry}.apps`) ? this.getModule(`${entry}.apps`) : undefined;
+      // Only an `apps.py` that sets `label` or `default` can change the defaults; others need not
+      // be evaluated (a big project has hundreds). `name` must equal the entry for such apps.
+      const appsMod = this.resolver.resolve(`${entry}.apps`);
+      const appsText = appsMod?.file ? this.host.readFile(appsMod.file) : undefined;
+      const matters = appsText !== undefined && /\b(label|default)\s*=/.test(appsText);
+      const apps = matters ? this.getModule(`${entry}.apps`) : undefined;
       if (apps) {
         const configs = [...apps.scope.values()].filter(
           (v): v is DefV => v.k === 'def' && v.kind === 'class' && v.module === apps.name && this.isAppConfig(v),

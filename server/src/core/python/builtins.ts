@@ -73,7 +73,8 @@ function makePattern(regex: boolean): Handler {
   return (it, _callee, a, node, cond) => {
     const route = it.force(arg(a, 0, 'route') ?? UNKNOWN);
     const viewArg = arg(a, 1, 'view');
-    const view = viewArg ? it.force(viewArg) : UNKNOWN;
+    // A lazy view stays lazy (its module is read when someone asks where the view is).
+    const view = viewArg ? (viewArg.k === 'lazy' ? viewArg : it.force(viewArg)) : UNKNOWN;
     const nameV = it.force(arg(a, 3, 'name') ?? NONE);
     const routeStr = route.k === 'str' ? route.v : undefined;
     const loc = locOf(it.file, node);
@@ -413,7 +414,7 @@ function debugOnlyServe(it: Interpreter, prefix: Value, view: Value, node: Node)
   if (prefix.k !== 'str' || !prefix.v || debug === false || /^[a-z][a-z0-9+.-]*:\/\//i.test(prefix.v)) return { k: 'list', items: [] };
   const p: PatternV = {
     k: 'pattern', route: `^${reEscape(prefix.v.replace(/^\/+/, ''))}(?P<path>.*)$`, regex: true, view, name: null,
-    loc: locOf(it.file, node), cond: true,
+    loc: locOf(it.file, node), cond: true, origin: 'static',
   };
   return { k: 'list', items: [p] };
 }

@@ -37,6 +37,8 @@ export interface EvalContext {
   getModule(name: string): ModuleEnv | undefined;
   /** True if a module of that name exists (without evaluating it). */
   moduleExists(name: string): boolean;
+  /** True once the module has been evaluated (or is being evaluated). */
+  isEvaluated?(name: string): boolean;
   /** `settings.NAME` as the project's settings module defines it (with Django's defaults). */
   settingsValue(name: string): Value;
   /** `admin.site.register(...)` and `@admin.register(...)`. */
@@ -533,6 +535,9 @@ export class Interpreter {
   resolveFrom(module: string, name: string): Value | undefined {
     const fq = `${module}.${name}`;
     if (isKnownName(fq)) return { k: 'builtin', name: fq };
+    // A submodule (`from . import views`) without running the package's __init__ first; a
+    // package attribute shadowing a submodule's name is rare enough to ignore.
+    if (!this.ctx.isEvaluated?.(module) && this.ctx.moduleExists(fq)) return { k: 'module', name: fq };
     const env = this.ctx.getModule(module);
     if (env) {
       const v = env.scope.get(name);
@@ -549,10 +554,18 @@ export class Interpreter {
   }
 
   getAttr(obj: Value, name: string): Value {
+    // `SomeView.as_view()` on a name not looked at yet stays lazy: the URLconf does not need the
+    // views module until someone asks where the view is.
+    if (obj.k === 'lazy' && name === 'as_view') return { k: 'builtin', name: 'View.as_view', self: obj };
     const v = this.force(obj);
     switch (v.k) {
       case 'module': {
-        return this.resolveFrom(v.name, name) ?? { k: 'unknown', fq: `${v.name}.${name}` };
+        const fq = `${v.name}.${name}`;
+        // An attribute of a module not evaluated yet (`views.index`) is read when forced.
+        if (!isKnownName(fq) && this.ctx.isEvaluated && !this.ctx.isEvaluated(v.name) && this.ctx.moduleExists(v.name)) {
+          return { k: 'lazy', module: v.name, name };
+        }
+        return this.resolveFrom(v.name, name) ?? { k: 'unknown', fq };
       }
       case 'builtin': {
         return getBuiltinAttr(this, v, name) ?? { k: 'unknown', fq: `${v.name}.${name}` };

@@ -71,6 +71,8 @@ export interface PatternV extends Base {
   loc: Loc;
   nameLoc?: Loc;
   viewLoc?: Loc;
+  /** `static()` / `staticfiles_urlpatterns()` made it. */
+  origin?: 'static';
 }
 
 /** `include(...)` (also the target of `path("x/", include(...))` before it has a route). */

@@ -111,6 +111,12 @@ function isUserAdmin(project: DjangoProject, reg: Registered): boolean {
 }
 
 function modelIdentity(project: DjangoProject, model: Value): { appLabel: string; modelName: string } | undefined {
+  if (model.k === 'lazy' && !project.isEvaluated(model.module)) {
+    // `from .models import Post`: the app and the class name say it without reading models.py
+    // (only a Meta.app_label would say otherwise, and it is rare enough to read on demand).
+    const app = project.appForModule(model.module);
+    if (app) return { appLabel: app.label, modelName: model.name.toLowerCase() };
+  }
   const v = project.interp().force(model);
   if (v.k !== 'def' || v.kind !== 'class') {
     if (v.k === 'unknown' && v.fq) {

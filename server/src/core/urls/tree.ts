@@ -155,15 +155,18 @@ class TreeBuilder {
   }
 
   private pattern(p: PatternV, cond: boolean): UrlPatternEntry {
-    const view = viewRefOf(this.project, p.view);
-    if (!view) {
-      this.problems.push({ message: 'the view of this pattern cannot be found', loc: p.viewLoc ?? p.loc, code: 'unresolved-view' });
-    }
-    return {
-      kind: 'pattern', route: p.route, regex: p.regex, name: p.name, view, loc: p.loc,
-      nameLoc: p.nameLoc, viewLoc: p.viewLoc, conditional: cond,
-      origin: p.route.startsWith('^') && p.view.k === 'unknown' && p.view.fq?.endsWith('.serve') ? 'static' : undefined,
-    };
+    const entry = {
+      kind: 'pattern', route: p.route, regex: p.regex, name: p.name, loc: p.loc,
+      nameLoc: p.nameLoc, viewLoc: p.viewLoc, conditional: cond, origin: p.origin,
+    } as UrlPatternEntry;
+    // Where the view is defined is worked out on first use: the URL tree itself (and the names)
+    // does not need the views modules, so they are not read until someone asks.
+    let view: ViewRef | null | undefined;
+    Object.defineProperty(entry, 'view', {
+      enumerable: true,
+      get: () => (view === undefined ? (view = viewRefOf(this.project, p.view)) : view),
+    });
+    return entry;
   }
 
   private resolver(r: ResolverV, stack: string[], cond: boolean): UrlResolverEntry {
