@@ -42,8 +42,8 @@ export class DiskHost implements Host {
   constructor(private readonly logger: (message: string) => void = () => {}) {}
   readFile(file: string): string | undefined {
     try {
-      const st = fs.statSync(file);
-      if (!st.isFile()) return undefined;
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      if (!st?.isFile()) return undefined;
       if (st.size > MAX_FILE_SIZE) {
         this.log(`skipped ${file}: ${st.size} bytes is over the ${MAX_FILE_SIZE} byte limit`);
         return undefined;
@@ -57,7 +57,9 @@ export class DiskHost implements Host {
   }
   stat(file: string): FileStat | undefined {
     try {
-      const st = fs.statSync(file);
+      // A missing file is the common case (module resolution probes): no exception for it.
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      if (!st) return undefined;
       return { isFile: st.isFile(), isDirectory: st.isDirectory(), mtimeMs: st.mtimeMs, size: st.size };
     } catch {
       return undefined;

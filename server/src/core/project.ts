@@ -65,8 +65,24 @@ export class DjangoProject implements EvalContext {
   /** module → modules that imported it while being evaluated. */
   private readonly importedBy = new Map<string, Set<string>>();
   private idCounter = 0;
-  private appsCache: AppInfo[] | undefined;
+  /** MROs by class; a class whose module (or a base's) is re-evaluated is a new DefV. */
+  private readonly mroMemo = new WeakMap<DefV, MroEntry[]>();
+  private appsMemo: Memo<AppInfo[]> | undefined;
+  private appsByName: Map<string, AppInfo> | undefined;
+  private appsByNameFor: AppInfo[] | undefined;
   private treeCache: UrlTree | undefined;
+  /** The memoized computations running now (innermost last), collecting what they read. */
+  private readonly trackers: MemoDeps[] = [];
+  /**
+   * Bumped whenever a memo may have gone stale: module records dropped, module resolution
+   * changed. A memo checked at the current epoch is fresh without looking at its dependencies.
+   */
+  private epoch = 0;
+  /**
+   * Bumped when module resolution may have changed (files created or deleted). Memos read the
+   * resolver directly too (a package's folder, an optional `apps` module), so they all go stale.
+   */
+  private resolverGen = 0;
   /** Files that were read for this project's analysis, mapped to their module names. */
   private readonly fileModules = new Map<string, string>();
 
@@ -107,15 +123,23 @@ export class DjangoProject implements EvalContext {
       set.add(current);
     }
     const hit = this.records.get(name);
-    if (hit) return hit.env;
+    const tracker = this.trackers[this.trackers.length - 1];
+    if (hit) {
+      tracker?.modules.set(name, hit);
+      return hit.env;
+    }
     const mod = this.resolver.resolve(name);
-    if (!mod) return undefined;
+    if (!mod) {
+      tracker?.modules.set(name, undefined);
+      return undefined;
+    }
     const env: ModuleEnv = {
       name, file: mod.file, isPackage: mod.dir !== undefined, external: mod.external,
       scope: new Map(), setAt: new Map(), done: false, problems: [],
     };
     const record: ModuleRecord = { env, admin: [], converters: [] };
     this.records.set(name, record);
+    tracker?.modules.set(name, record);
     if (!mod.file) {
       env.done = true;
       return env;
@@ -201,6 +225,47 @@ export class DjangoProject implements EvalContext {
     return new Interpreter(this, env ?? { name: '__atlas__', file: undefined, isPackage: false, external: false, scope: new Map(), setAt: new Map(), done: true, problems: [] });
   }
 
+  // ---- memoized derived facts ---------------------------------------------------------------
+
+  /**
+   * Runs `compute` while recording every module it reads (with the record it saw), so the result
+   * can be reused for as long as those modules are not invalidated.
+   */
+  tracked<T>(compute: () => T): Memo<T> {
+    const deps: MemoDeps = { modules: new Map(), nested: new Set() };
+    const epoch = this.epoch;
+    this.trackers.push(deps);
+    let value: T;
+    try {
+      value = compute();
+    } finally {
+      this.trackers.pop();
+    }
+    // Computed at an older epoch if something was invalidated meanwhile: checked again on use.
+    const memo: Memo<T> = { value, deps, gen: this.resolverGen, checkedAt: epoch === this.epoch ? epoch : -1 };
+    this.trackers[this.trackers.length - 1]?.nested.add(memo);
+    return memo;
+  }
+
+  /**
+   * Whether every module a memo read is still the record it saw (and so for the memos it used);
+   * a fresh memo counts as read by the memo being computed around it.
+   */
+  isFresh(m: Memo<unknown>): boolean {
+    if (!this.check(m)) return false;
+    this.trackers[this.trackers.length - 1]?.nested.add(m);
+    return true;
+  }
+
+  private check(m: Memo<unknown>): boolean {
+    if (m.checkedAt === this.epoch) return true;
+    if (m.gen !== this.resolverGen) return false;
+    for (const [name, rec] of m.deps.modules) if (this.records.get(name) !== rec) return false;
+    for (const n of m.deps.nested) if (!this.check(n)) return false;
+    m.checkedAt = this.epoch;
+    return true;
+  }
+
   // ---- settings ------------------------------------------------------------------------------
 
   settingsEnv(): ModuleEnv | undefined {
@@ -224,7 +289,12 @@ export class DjangoProject implements EvalContext {
   }
 
   installedApps(): AppInfo[] {
-    if (this.appsCache) return this.appsCache;
+    if (this.appsMemo && this.isFresh(this.appsMemo)) return this.appsMemo.value;
+    this.appsMemo = this.tracked(() => this.computeInstalledApps());
+    return this.appsMemo.value;
+  }
+
+  private computeInstalledApps(): AppInfo[] {
     const apps: AppInfo[] = [];
     const list = this.settingsValue('INSTALLED_APPS');
     if (list.k === 'list') {
@@ -234,7 +304,6 @@ export class DjangoProject implements EvalContext {
         apps.push(this.appInfo(v.v, !!(v.cond || list.cond), v.loc));
       }
     }
-    this.appsCache = apps;
     return apps;
   }
 
@@ -296,7 +365,7 @@ export class DjangoProject implements EvalContext {
    * cannot read (no site-packages) appears as its dotted name.
    */
   mro(def: DefV): MroEntry[] {
-    const memo = new Map<DefV, MroEntry[]>();
+    const memo = this.mroMemo;
     const linearize = (d: DefV, depth: number): MroEntry[] => {
       const hit = memo.get(d);
       if (hit) return hit;
@@ -345,13 +414,20 @@ export class DjangoProject implements EvalContext {
 
   /** The app (by longest module-name prefix) a module belongs to. */
   appForModule(module: string): AppInfo | undefined {
-    let best: AppInfo | undefined;
-    for (const app of this.installedApps()) {
-      if (module === app.name || module.startsWith(app.name + '.')) {
-        if (!best || app.name.length > best.name.length) best = app;
-      }
+    const apps = this.installedApps();
+    if (this.appsByNameFor !== apps) {
+      this.appsByName = new Map();
+      for (const app of apps) if (!this.appsByName.has(app.name)) this.appsByName.set(app.name, app);
+      this.appsByNameFor = apps;
     }
-    return best;
+    // The longest dotted prefix of the module that is an app's name.
+    for (let m = module; ; ) {
+      const hit = this.appsByName!.get(m);
+      if (hit) return hit;
+      const dot = m.lastIndexOf('.');
+      if (dot < 0) return undefined;
+      m = m.slice(0, dot);
+    }
   }
 
   /**
@@ -425,7 +501,11 @@ export class DjangoProject implements EvalContext {
    * state was affected.
    */
   invalidateFile(file: string, created = false): boolean {
-    if (created) this.resolver.clear();
+    if (created) {
+      this.resolver.clear();
+      this.resolverGen++;
+      this.epoch++;
+    }
     const name = this.moduleForFile(file);
     if (!name) return false;
     if (name === this.info.settingsModule || this.isSettingsDependency(name)) {
@@ -444,10 +524,13 @@ export class DjangoProject implements EvalContext {
     for (const n of dirty) {
       if (this.records.delete(n)) affected = true;
     }
-    if (affected || dirty.size) {
-      this.treeCache = undefined;
-      this.appsCache = undefined;
+    // apps.py is often read as text only (installedApps' fast path), without a module record.
+    if ([...dirty].some((n) => n.endsWith('.apps'))) {
+      this.appsMemo = undefined;
+      affected = true;
     }
+    if (affected) this.epoch++;
+    if (affected || dirty.size) this.treeCache = undefined;
     return affected;
   }
 
@@ -466,11 +549,13 @@ export class DjangoProject implements EvalContext {
   }
 
   invalidateAll(): void {
+    this.epoch++;
+    this.resolverGen++;
     this.records.clear();
     this.importedBy.clear();
     this.resolver.clear();
     this.treeCache = undefined;
-    this.appsCache = undefined;
+    this.appsMemo = undefined;
   }
 
   /** Modules evaluated so far (for the status report and tests). */
@@ -481,6 +566,22 @@ export class DjangoProject implements EvalContext {
   moduleEnv(name: string): ModuleEnv | undefined {
     return this.records.get(name)?.env;
   }
+}
+
+/** What a memoized computation read: modules (with the record it saw, none when unresolvable) and other memos. */
+export interface MemoDeps {
+  modules: Map<string, unknown>;
+  nested: Set<Memo<unknown>>;
+}
+
+/** A computed value and what it was computed from. */
+export interface Memo<T> {
+  value: T;
+  deps: MemoDeps;
+  /** The resolver generation it was computed in. */
+  gen: number;
+  /** The epoch at which it was last known fresh. */
+  checkedAt: number;
 }
 
 export interface MroEntry {

@@ -21,7 +21,7 @@ export class ProjectSession {
   get names(): UrlNameIndex {
     const tree = this.project.urlTree();
     if (this.namesFor !== tree || !this.namesCache) {
-      this.namesCache = new UrlNameIndex(tree);
+      this.namesCache = new UrlNameIndex(tree, this.namesCache);
       this.namesFor = tree;
     }
     return this.namesCache;

@@ -4,7 +4,7 @@
  * DRF router, `i18n_patterns`) with its namespace. Leaves are flattened in resolution order with
  * their full route and namespaced name. Circular includes are cut and reported.
  */
-import type { DjangoProject } from '../project';
+import type { DjangoProject, Memo } from '../project';
 import type { Loc, Value, ResolverV, PatternV, DefV } from '../python/values';
 import { asString } from '../python/values';
 import { viewRefOf, type ViewRef } from './views';
@@ -69,6 +69,11 @@ export interface UrlTree {
   rootFile?: string;
   entries: UrlEntry[];
   leaves: UrlLeaf[];
+  /**
+   * `leaves` cut by top-level entry. An include whose modules did not change keeps its array
+   * (same object) from one build to the next, so indexes can update only what changed.
+   */
+  segments: UrlLeaf[][];
   problems: UrlProblem[];
 }
 
@@ -77,25 +82,73 @@ export function buildUrlTree(project: DjangoProject): UrlTree {
   const rootUrlconf = project.rootUrlconf() ?? null;
   if (!rootUrlconf) {
     problems.push({ message: 'ROOT_URLCONF is not set (or not a literal string) in the settings', code: 'no-urlconf', loc: project.settingLoc('ROOT_URLCONF') });
-    return { rootUrlconf, entries: [], leaves: [], problems };
+    return { rootUrlconf, entries: [], leaves: [], segments: [], problems };
   }
   const env = project.getModule(rootUrlconf);
   if (!env?.file) {
     problems.push({ message: `ROOT_URLCONF module '${rootUrlconf}' cannot be found`, code: 'no-urlconf', loc: project.settingLoc('ROOT_URLCONF') });
-    return { rootUrlconf, entries: [], leaves: [], problems };
+    return { rootUrlconf, entries: [], leaves: [], segments: [], problems };
   }
   const builder = new TreeBuilder(project, problems);
   const entries = builder.moduleEntries(rootUrlconf, [rootUrlconf]);
   const leaves: UrlLeaf[] = [];
-  flatten(entries, '', [], [], [], false, leaves);
-  return { rootUrlconf, rootFile: env.file, entries, leaves, problems };
+  const segments: UrlLeaf[][] = [];
+  for (const e of entries) {
+    const seg = e.kind === 'resolver' ? resolverLeaves(e, '', [], [], [], false) : [];
+    if (e.kind === 'pattern') flattenOne(e, '', [], [], [], false, seg);
+    segments.push(seg);
+    for (const l of seg) leaves.push(l);
+  }
+  return { rootUrlconf, rootFile: env.file, entries, leaves, segments, problems };
 }
+
+interface FlatMemo {
+  prefix: string;
+  namespaces: string[];
+  appNames: (string | null)[];
+  chain: UrlResolverEntry[];
+  conditional: boolean;
+  leaves: UrlLeaf[];
+}
+
+/** The leaves of an include, kept while the include entry (memoized by the builder) and its context are the same. */
+const flatMemo = new WeakMap<UrlResolverEntry, FlatMemo>();
+
+const sameArray = <T>(a: T[], b: T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function flatten(
   entries: UrlEntry[], prefix: string, namespaces: string[], appNames: (string | null)[],
   chain: UrlResolverEntry[], conditional: boolean, out: UrlLeaf[],
 ): void {
   for (const e of entries) {
+    if (e.kind === 'resolver') {
+      for (const l of resolverLeaves(e, prefix, namespaces, appNames, chain, conditional)) out.push(l);
+    } else {
+      flattenOne(e, prefix, namespaces, appNames, chain, conditional, out);
+    }
+  }
+}
+
+/** An include's leaves: the same array as last time when the entry and its context are unchanged. */
+function resolverLeaves(
+  e: UrlResolverEntry, prefix: string, namespaces: string[], appNames: (string | null)[],
+  chain: UrlResolverEntry[], conditional: boolean,
+): UrlLeaf[] {
+  const m = flatMemo.get(e);
+  if (m && m.prefix === prefix && m.conditional === conditional && sameArray(m.namespaces, namespaces) && sameArray(m.appNames, appNames) && sameArray(m.chain, chain)) {
+    return m.leaves;
+  }
+  const leaves: UrlLeaf[] = [];
+  flattenOne(e, prefix, namespaces, appNames, chain, conditional, leaves);
+  flatMemo.set(e, { prefix, namespaces, appNames, chain, conditional, leaves });
+  return leaves;
+}
+
+function flattenOne(
+  e: UrlEntry, prefix: string, namespaces: string[], appNames: (string | null)[],
+  chain: UrlResolverEntry[], conditional: boolean, out: UrlLeaf[],
+): void {
+  {
     if (e.kind === 'pattern') {
       out.push({
         route: prefix + e.route,
@@ -109,6 +162,9 @@ function flatten(
     }
   }
 }
+
+/** Include entries by the include value they come from and their include stack, with the modules they read. */
+const resolverMemo = new WeakMap<ResolverV, Map<string, Memo<{ entry: UrlResolverEntry; problems: UrlProblem[] }>>>();
 
 class TreeBuilder {
   constructor(
@@ -170,6 +226,24 @@ class TreeBuilder {
   }
 
   private resolver(r: ResolverV, stack: string[], cond: boolean): UrlResolverEntry {
+    const key = `${cond ? 1 : 0}${stack.join('\0')}`;
+    let byStack = resolverMemo.get(r);
+    const hit = byStack?.get(key);
+    if (hit && this.project.isFresh(hit)) {
+      this.problems.push(...hit.value.problems);
+      return hit.value.entry;
+    }
+    const memo = this.project.tracked(() => {
+      const before = this.problems.length;
+      const entry = this.computeResolver(r, stack, cond);
+      return { entry, problems: this.problems.slice(before) };
+    });
+    if (!byStack) resolverMemo.set(r, (byStack = new Map()));
+    byStack.set(key, memo);
+    return memo.value.entry;
+  }
+
+  private computeResolver(r: ResolverV, stack: string[], cond: boolean): UrlResolverEntry {
     const inc = r.include;
     let target = this.project.interp().force(inc.target);
     let module: string | null = null;

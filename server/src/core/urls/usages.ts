@@ -6,7 +6,6 @@
  */
 import type { Node, Tree } from '../python/parser';
 import { stringLiteral, stringContentLoc } from '../python/evaluator';
-import { walkNodes } from '../discovery';
 import type { Loc } from '../python/values';
 import { lexTemplate, splitTagContent, LineIndex } from '../templates/lexer';
 
@@ -64,8 +63,9 @@ export function urlNameContext(str: Node): string | undefined {
 
 export function pythonUrlNameUses(tree: Tree, file: string): UrlNameUse[] {
   const out: UrlNameUse[] = [];
-  for (const n of walkNodes(tree.rootNode)) {
-    if (n.type !== 'string') continue;
+  // Only the string nodes cross from wasm into JS (walking every node costs ~6x more).
+  for (const n of tree.rootNode.descendantsOfType('string')) {
+    if (!n) continue;
     const via = urlNameContext(n);
     if (!via) continue;
     const s = stringLiteral(n);

@@ -1,0 +1,671 @@
+/**
+ * Generates a synthetic Django project for the benchmark: `manage.py`, a `proj` package (settings,
+ * root URLconf, wsgi/asgi) and N apps, each with the usual modules (apps, models, views, urls,
+ * admin, forms, tests, serializers), filler modules up to the requested number of Python files,
+ * and templates with `{% url %}` tags. Views reverse/redirect to other apps' URL names, models
+ * have `get_absolute_url`, admin registers models, so the analysis walks a realistically wide
+ * import graph. Deterministic for given parameters (seeded PRNG); a stamp file lets a later run
+ * reuse the folder.
+ */
+import * as fs from 'node:fs';
+import path from 'node:path';
+
+export interface GenParams {
+  files: number;
+  apps: number;
+  patterns: number;
+  seed: number;
+}
+
+export interface GenResult {
+  dir: string;
+  reused: boolean;
+  ms: number;
+  pythonFiles: number;
+  templates: number;
+  bytes: number;
+  /** URL patterns written in the apps' urls.py files (not counting the project/admin ones). */
+  appPatterns: number;
+}
+
+/** Bump when the generated shape changes, so stale folders are regenerated. */
+const GENERATOR_VERSION = 3;
+const STAMP = '.atlas-bench-stamp.json';
+
+/** mulberry32: small, fast, deterministic. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIXED_FILES = 6; // manage.py, proj/{__init__,settings,urls,wsgi,asgi}.py
+const CORE_MODULES = ['__init__', 'apps', 'models', 'views', 'urls', 'admin', 'forms', 'tests', 'serializers'];
+const FILLER_NAMES = [
+  'services', 'utils', 'selectors', 'signals', 'tasks', 'constants', 'permissions', 'validators', 'mixins',
+  'context_processors', 'managers', 'querysets', 'filters', 'pagination', 'exceptions', 'helpers', 'emails',
+];
+const FUNC_VIEWS = 10;
+const CLASS_VIEWS = 10;
+const MODELS = ['Item', 'Category', 'Entry'];
+const CBV_BASES = ['ListView', 'DetailView', 'CreateView', 'UpdateView', 'DeleteView', 'TemplateView', 'FormView', 'RedirectView'];
+
+export const appName = (i: number) => `app${i}`;
+const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
+
+/** How many URL patterns app i gets (the total spread as evenly as possible). */
+export function patternsOf(p: GenParams, i: number): number {
+  const base = Math.floor(p.patterns / p.apps);
+  return base + (i < p.patterns % p.apps ? 1 : 0);
+}
+
+/** How the root URLconf includes app i: plain, with namespace = app_name, or another instance namespace. */
+export function namespaceOf(i: number): string | null {
+  if (i % 10 === 3) return `${appName(i)}-v2`;
+  if (i % 3 === 0) return appName(i);
+  return null;
+}
+
+function fillerCount(p: GenParams, i: number): number {
+  const total = Math.max(0, p.files - FIXED_FILES - CORE_MODULES.length * p.apps);
+  return Math.floor(total / p.apps) + (i < total % p.apps ? 1 : 0);
+}
+
+function fillerName(k: number): string {
+  return k < FILLER_NAMES.length ? FILLER_NAMES[k] : `extra_${k - FILLER_NAMES.length}`;
+}
+
+class Writer {
+  pythonFiles = 0;
+  templates = 0;
+  bytes = 0;
+  private readonly made = new Set<string>();
+  constructor(readonly root: string) {}
+  write(rel: string, text: string): void {
+    const full = path.join(this.root, rel);
+    const dir = path.dirname(full);
+    if (!this.made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      this.made.add(dir);
+    }
+    fs.writeFileSync(full, text);
+    this.bytes += text.length;
+    if (rel.endsWith('.py')) this.pythonFiles++;
+    else this.templates++;
+  }
+}
+
+/** A URL name some view may reverse: in app `m`, pattern `k`, through its app namespace (or instance one). */
+function randomTarget(p: GenParams, r: () => number, own: number): string {
+  const m = r() < 0.3 ? own : Math.floor(r() * p.apps);
+  const n = patternsOf(p, m);
+  const k = Math.floor(r() * Math.max(1, n));
+  const ns = namespaceOf(m);
+  // Mostly the application namespace; sometimes the instance namespace when it differs.
+  const prefix = ns && ns !== appName(m) && r() < 0.5 ? ns : appName(m);
+  return `${prefix}:name-${k}`;
+}
+
+function manage(): string {
+  return `#!/usr/bin/env python
+"""Django's command-line utility for administrative tasks."""
+import os
+import sys
+
+
+def main():
+    """Run administrative tasks."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+    try:
+        from django.core.management import execute_from_command_line
+    except ImportError as exc:
+        raise ImportError(
+            "Couldn't import Django. Are you sure it's installed and "
+            "available on your PYTHONPATH environment variable? Did you "
+            "forget to activate a virtual environment?"
+        ) from exc
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()
+`;
+}
+
+function settings(p: GenParams): string {
+  const apps: string[] = [];
+  for (let i = 0; i < p.apps; i++) {
+    // A mix of the two spellings seen in real projects.
+    apps.push(i % 4 === 0 ? `    "${appName(i)}.apps.${cap(appName(i))}Config",` : `    "${appName(i)}",`);
+  }
+  return `"""Settings for the synthetic benchmark project."""
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = "django-insecure-benchmark-key"
+
+DEBUG = True
+
+ALLOWED_HOSTS = ["*"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+${apps.join('\n')}
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "proj.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "proj.wsgi.application"
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "db.sqlite3",
+    }
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "${appName(0)}:name-0"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+`;
+}
+
+function rootUrls(p: GenParams): string {
+  const lines: string[] = [];
+  for (let i = 0; i < p.apps; i++) {
+    const ns = namespaceOf(i);
+    lines.push(ns ? `    path("${appName(i)}/", include("${appName(i)}.urls", namespace="${ns}")),` : `    path("${appName(i)}/", include("${appName(i)}.urls")),`);
+  }
+  return `"""URL configuration for the synthetic benchmark project."""
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+${lines.join('\n')}
+    path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+]
+`;
+}
+
+function appsPy(i: number): string {
+  return `from django.apps import AppConfig
+
+
+class ${cap(appName(i))}Config(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "${appName(i)}"
+    verbose_name = "App ${i}"
+`;
+}
+
+function modelsPy(i: number, p: GenParams, r: () => number): string {
+  const n = patternsOf(p, i);
+  const out = [`from django.conf import settings
+from django.db import models
+from django.urls import reverse
+`];
+  for (const [mi, m] of MODELS.entries()) {
+    const k = Math.floor(r() * Math.max(1, n));
+    out.push(`
+class ${m}(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    body = models.TextField(blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="${appName(i)}_${m.toLowerCase()}s")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    published = models.BooleanField(default=${mi % 2 ? 'True' : 'False'})
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name_plural = "${m.toLowerCase()}s"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("${appName(i)}:name-${k}", kwargs={"pk": self.pk})
+`);
+  }
+  return out.join('');
+}
+
+interface ViewDef {
+  name: string;
+  cls: boolean;
+}
+
+function viewDefs(): ViewDef[] {
+  const out: ViewDef[] = [];
+  for (let k = 0; k < FUNC_VIEWS; k++) out.push({ name: k === 0 ? 'index' : `handle_${k}`, cls: false });
+  for (let k = 0; k < CLASS_VIEWS; k++) out.push({ name: `${MODELS[k % MODELS.length]}${CBV_BASES[k % CBV_BASES.length].replace('View', '')}View${k}`, cls: true });
+  return out;
+}
+
+function viewsPy(i: number, p: GenParams, r: () => number): string {
+  const other = Math.floor(r() * p.apps);
+  const out: string[] = [`from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.generic import ${[...new Set(CBV_BASES)].join(', ')}
+
+from ${appName(other)}.models import Item as Other${other}Item
+
+from .forms import ItemForm, CategoryForm
+from .models import ${MODELS.join(', ')}
+`];
+  for (let k = 0; k < FUNC_VIEWS; k++) {
+    const name = k === 0 ? 'index' : `handle_${k}`;
+    const t = randomTarget(p, r, i);
+    const variant = k % 4;
+    if (variant === 0) {
+      out.push(`
+
+def ${name}(request):
+    items = Item.objects.filter(published=True).order_by("-created")[:20]
+    related = Other${other}Item.objects.all()[:5]
+    if request.GET.get("next") == "go":
+        return redirect("${t}")
+    return render(request, "${appName(i)}/index.html", {"items": items, "related": related})
+`);
+    } else if (variant === 1) {
+      out.push(`
+
+@login_required
+def ${name}(request, pk):
+    item = get_object_or_404(Item, pk=pk)
+    item.published = True
+    item.save()
+    messages.success(request, "Published")
+    return HttpResponseRedirect(reverse("${t}", kwargs={"pk": item.pk}))
+`);
+    } else if (variant === 2) {
+      const t2 = randomTarget(p, r, i);
+      out.push(`
+
+def ${name}(request, slug):
+    entry = get_object_or_404(Entry, slug=slug)
+    if request.method == "POST":
+        form = ItemForm(request.POST)
+        if form.is_valid():
+            form.save()
+            return redirect("${t}")
+    else:
+        form = ItemForm()
+    back = reverse("${t2}")
+    return render(request, "${appName(i)}/form.html", {"form": form, "entry": entry, "back": back})
+`);
+    } else {
+      out.push(`
+
+def ${name}(request, year=None):
+    qs = Category.objects.all()
+    if year is not None:
+        qs = qs.filter(created__year=year)
+    data = [{"id": c.pk, "title": c.title, "url": reverse("${t}", args=[c.pk])} for c in qs]
+    return JsonResponse({"results": data})
+`);
+    }
+  }
+  for (let k = 0; k < CLASS_VIEWS; k++) {
+    const base = CBV_BASES[k % CBV_BASES.length];
+    const model = MODELS[k % MODELS.length];
+    const name = `${model}${base.replace('View', '')}View${k}`;
+    const t = randomTarget(p, r, i);
+    const body: string[] = [];
+    if (base === 'RedirectView') {
+      body.push(`    permanent = False\n    pattern_name = "${t}"`);
+    } else if (base === 'TemplateView') {
+      body.push(`    template_name = "${appName(i)}/detail.html"`);
+      body.push(`
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["items"] = ${model}.objects.all()[:10]
+        context["home"] = reverse("${t}")
+        return context`);
+    } else if (base === 'FormView') {
+      body.push(`    template_name = "${appName(i)}/form.html"\n    form_class = CategoryForm\n    success_url = reverse_lazy("${t}")`);
+    } else {
+      body.push(`    model = ${model}`);
+      if (base === 'ListView') body.push('    paginate_by = 25');
+      if (base === 'CreateView' || base === 'UpdateView') body.push(`    fields = ["title", "slug", "body", "published"]\n    success_url = reverse_lazy("${t}")`);
+      if (base === 'DeleteView') body.push(`    success_url = reverse_lazy("${t}")`);
+      if (base === 'DetailView') {
+        body.push(`
+    def get_queryset(self):
+        return super().get_queryset().filter(published=True)`);
+      }
+    }
+    const mixin = base === 'CreateView' || base === 'UpdateView' || base === 'DeleteView' ? 'LoginRequiredMixin, ' : '';
+    out.push(`
+
+class ${name}(${mixin}${base}):
+    """${base.replace('View', '')} view over ${model.toLowerCase()}s."""
+
+${body.join('\n')}
+`);
+  }
+  return out.join('');
+}
+
+function urlsPy(i: number, p: GenParams): string {
+  const views = viewDefs();
+  const n = patternsOf(p, i);
+  const lines: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const v = views[k % views.length];
+    const ref = v.cls ? `views.${v.name}.as_view()` : `views.${v.name}`;
+    switch (k % 4) {
+      case 0: lines.push(`    path("section-${k}/", ${ref}, name="name-${k}"),`); break;
+      case 1: lines.push(`    path("<int:pk>/action-${k}/", ${ref}, name="name-${k}"),`); break;
+      case 2: lines.push(`    path("<slug:slug>/page-${k}/", ${ref}, name="name-${k}"),`); break;
+      default: lines.push(`    re_path(r"^archive-${k}/(?P<year>[0-9]{4})/$", ${ref}, name="name-${k}"),`); break;
+    }
+  }
+  return `from django.urls import path, re_path
+
+from . import views
+
+app_name = "${appName(i)}"
+
+urlpatterns = [
+${lines.join('\n')}
+]
+`;
+}
+
+function adminPy(i: number): string {
+  return `from django.contrib import admin
+
+from .models import ${MODELS.join(', ')}
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "published", "created"]
+    list_filter = ["published"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["title", "created"]
+
+
+admin.site.register(Category, CategoryAdmin)
+`;
+}
+
+function formsPy(): string {
+  return `from django import forms
+
+from .models import ${MODELS.join(', ')}
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = ["title", "slug", "body", "published"]
+
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        if len(title) < 3:
+            raise forms.ValidationError("Too short")
+        return title
+
+
+class CategoryForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(widget=forms.Textarea, required=False)
+`;
+}
+
+function testsPy(i: number, p: GenParams, r: () => number): string {
+  const n = patternsOf(p, i);
+  const out = [`from django.contrib.auth import get_user_model
+from django.test import TestCase
+from django.urls import reverse
+
+from .models import Item
+`];
+  out.push(`
+
+class ${cap(appName(i))}ViewTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = get_user_model().objects.create_user("u", password="p")
+        cls.item = Item.objects.create(title="First", slug="first", owner=cls.user)
+`);
+  for (let t = 0; t < 5; t++) {
+    const k = Math.floor(r() * Math.max(1, n));
+    out.push(`
+    def test_page_${t}(self):
+        self.client.force_login(self.user)
+        response = self.client.get(reverse("${appName(i)}:name-${k}", kwargs={"pk": self.item.pk}))
+        self.assertIn(response.status_code, (200, 302, 404))
+`);
+  }
+  return out.join('');
+}
+
+function serializersPy(): string {
+  return `from rest_framework import serializers
+
+from .models import ${MODELS.join(', ')}
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Item
+        fields = "__all__"
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Category
+        fields = ["id", "title", "items"]
+
+    def get_items(self, obj):
+        return [i.pk for i in Item.objects.filter(title__icontains=obj.title)[:10]]
+`;
+}
+
+function fillerPy(i: number, k: number, p: GenParams, r: () => number): string {
+  const withReverse = k % 3 === 0;
+  const out = [`"""${cap(fillerName(k).replace(/_/g, ' '))} for ${appName(i)}."""
+import logging
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+${withReverse ? 'from django.urls import reverse\n' : ''}
+from .models import Item, Category
+
+logger = logging.getLogger(__name__)
+
+MAX_RESULTS = ${10 + k}
+`];
+  for (let f = 0; f < 4; f++) {
+    out.push(`
+
+def step_${k}_${f}(queryset, term=None, days=${f + 1}):
+    """Filters the queryset by a search term and recency."""
+    since = timezone.now() - timedelta(days=days)
+    qs = queryset.filter(created__gte=since)
+    if term:
+        qs = qs.filter(Q(title__icontains=term) | Q(body__icontains=term))
+    logger.debug("step_${k}_${f}: %s results", qs.count())
+    return qs[:MAX_RESULTS]
+`);
+  }
+  out.push(`
+
+class Helper${k}:
+    def __init__(self, user):
+        self.user = user
+
+    def visible(self):
+        return Item.objects.filter(owner=self.user, published=True)
+
+    def categories(self):
+        return Category.objects.filter(title__in=[i.title for i in self.visible()])
+`);
+  if (withReverse) {
+    out.push(`
+    def link(self, item):
+        return reverse("${randomTarget(p, r, i)}", kwargs={"pk": item.pk})
+`);
+  }
+  return out.join('');
+}
+
+function templates(i: number, p: GenParams, r: () => number): [string, string][] {
+  const a = appName(i);
+  const t = () => randomTarget(p, r, i);
+  return [
+    [`index.html`, `{% extends "base.html" %}
+
+{% block title %}${a}{% endblock %}
+
+{% block content %}
+  <h1>${a}</h1>
+  <ul>
+  {% for item in items %}
+    <li><a href="{% url '${a}:name-0' %}">{{ item.title }}</a></li>
+  {% endfor %}
+  </ul>
+  <a href="{% url '${t()}' %}">Elsewhere</a>
+{% endblock %}
+`],
+    [`detail.html`, `{% extends "base.html" %}
+{% block content %}
+  {% for item in items %}
+    <article>
+      <h2>{{ item.title }}</h2>
+      <a href="{% url '${t()}' pk=item.pk %}">Open</a>
+    </article>
+  {% endfor %}
+  <a href="{{ home }}">Home</a>
+{% endblock %}
+`],
+    [`form.html`, `{% extends "base.html" %}
+{% block content %}
+  <form method="post" action="{% url '${t()}' %}">
+    {% csrf_token %}
+    {{ form.as_p }}
+    <button type="submit">Save</button>
+  </form>
+  <a href="{{ back }}">Back</a>
+{% endblock %}
+`],
+  ];
+}
+
+function readStamp(dir: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, STAMP), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the project into `dir`, or reuses it when its stamp matches the parameters. */
+export function generate(dir: string, p: GenParams, log: (m: string) => void = () => {}): GenResult {
+  const want = { version: GENERATOR_VERSION, files: p.files, apps: p.apps, patterns: p.patterns, seed: p.seed };
+  const stamp = readStamp(dir) as (typeof want & Omit<GenResult, 'dir' | 'reused' | 'ms'>) | undefined;
+  if (stamp && (Object.keys(want) as (keyof typeof want)[]).every((k) => stamp[k] === want[k])) {
+    return { dir, reused: true, ms: 0, pythonFiles: stamp.pythonFiles, templates: stamp.templates, bytes: stamp.bytes, appPatterns: stamp.appPatterns };
+  }
+  if (fs.existsSync(dir)) {
+    const entries = fs.readdirSync(dir);
+    if (entries.length && !stamp) throw new Error(`${dir} exists, is not empty and was not made by the benchmark; refusing to overwrite it`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const t0 = performance.now();
+  log(`generating ${p.apps} apps, ~${p.files} Python files, ${p.patterns} URL patterns into ${dir} ...`);
+  const r = rng(p.seed);
+  const w = new Writer(dir);
+  w.write('manage.py', manage());
+  w.write('proj/__init__.py', '');
+  w.write('proj/settings.py', settings(p));
+  w.write('proj/urls.py', rootUrls(p));
+  w.write('proj/wsgi.py', `import os\n\nfrom django.core.wsgi import get_wsgi_application\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n\napplication = get_wsgi_application()\n`);
+  w.write('proj/asgi.py', `import os\n\nfrom django.core.asgi import get_asgi_application\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n\napplication = get_asgi_application()\n`);
+  w.write('templates/base.html', `<!doctype html>\n<html>\n<head><title>{% block title %}Bench{% endblock %}</title></head>\n<body>\n  <nav><a href="{% url 'home' %}">Home</a> <a href="{% url 'about' %}">About</a></nav>\n  {% block content %}{% endblock %}\n</body>\n</html>\n`);
+  w.write('templates/home.html', `{% extends "base.html" %}\n{% block content %}<a href="{% url '${appName(0)}:name-0' %}">Start</a>{% endblock %}\n`);
+  w.write('templates/about.html', `{% extends "base.html" %}\n{% block content %}About{% endblock %}\n`);
+  let appPatterns = 0;
+  for (let i = 0; i < p.apps; i++) {
+    const a = appName(i);
+    w.write(`${a}/__init__.py`, '');
+    w.write(`${a}/apps.py`, appsPy(i));
+    w.write(`${a}/models.py`, modelsPy(i, p, r));
+    w.write(`${a}/views.py`, viewsPy(i, p, r));
+    w.write(`${a}/urls.py`, urlsPy(i, p));
+    w.write(`${a}/admin.py`, adminPy(i));
+    w.write(`${a}/forms.py`, formsPy());
+    w.write(`${a}/tests.py`, testsPy(i, p, r));
+    w.write(`${a}/serializers.py`, serializersPy());
+    appPatterns += patternsOf(p, i);
+    const fillers = fillerCount(p, i);
+    for (let k = 0; k < fillers; k++) w.write(`${a}/${fillerName(k)}.py`, fillerPy(i, k, p, r));
+    for (const [name, text] of templates(i, p, r)) w.write(`${a}/templates/${a}/${name}`, text);
+  }
+  const res = { pythonFiles: w.pythonFiles, templates: w.templates, bytes: w.bytes, appPatterns };
+  fs.writeFileSync(path.join(dir, STAMP), JSON.stringify({ ...want, ...res }, null, 2) + '\n');
+  return { dir, reused: false, ms: performance.now() - t0, ...res };
+}
