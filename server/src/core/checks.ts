@@ -20,7 +20,17 @@ export interface Diagnostic {
   fix?: { title: string; newText: string };
 }
 
-export function urlTreeDiagnostics(project: DjangoProject): Diagnostic[] {
+export interface CheckOptions {
+  /**
+   * Where to check that each pattern's view can be found. Finding a view reads its module, so the
+   * server limits this to the URLconfs open in the editor; the CLI checks everywhere.
+   */
+  viewChecksIn?: Set<string>;
+  /** The project's URL-name index, when the caller already has one. */
+  names?: UrlNameIndex;
+}
+
+export function urlTreeDiagnostics(project: DjangoProject, opts: CheckOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const tree = project.urlTree();
   for (const p of tree.problems) {
@@ -30,7 +40,7 @@ export function urlTreeDiagnostics(project: DjangoProject): Diagnostic[] {
   }
   for (const leaf of tree.leaves) {
     const p = leaf.pattern;
-    if (p.origin || p.view) continue;
+    if (p.origin || (opts.viewChecksIn && !opts.viewChecksIn.has(p.loc.file)) || p.view) continue;
     out.push({ loc: p.viewLoc ?? p.loc, severity: 'warning', message: 'the view of this pattern cannot be found', code: 'unresolved-view' });
   }
   // Duplicate names in one namespace: written patterns only (routers and the admin repeat by design).
@@ -79,14 +89,14 @@ export function unknownNameMessage(name: string, index: UrlNameIndex): string {
   return `unknown URL name '${name}'` + (suggestion ? `; did you mean '${suggestion}'?` : '');
 }
 
-export function usageDiagnostics(project: DjangoProject, usages: UsageIndex, files?: string[]): Diagnostic[] {
-  const index = new UrlNameIndex(project.urlTree());
+export function usageDiagnostics(project: DjangoProject, usages: UsageIndex, names?: UrlNameIndex): Diagnostic[] {
+  const index = names ?? new UrlNameIndex(project.urlTree());
   if (project.urlTree().problems.some((p) => p.code !== 'unresolved-view' && p.code !== 'circular-include')) {
     // With part of the tree missing, an unknown name may well be defined there: say nothing.
     return [];
   }
   const out: Diagnostic[] = [];
-  const uses = files ? files.flatMap((f) => usages.forFile(f)) : usages.all();
+  const uses = usages.all();
   for (const u of uses) {
     if (index.has(u.name)) continue;
     const suggestion = suggestName(u.name, index.names);
@@ -104,7 +114,7 @@ function isProjectFile(project: DjangoProject, file: string): boolean {
   return !rel.startsWith('..') && !path.isAbsolute(rel) && !/(^|[\\/])(site|dist)-packages([\\/]|$)/.test(rel);
 }
 
-export function projectDiagnostics(project: DjangoProject, usages = new UsageIndex(project)): Diagnostic[] {
-  const all = [...urlTreeDiagnostics(project), ...usageDiagnostics(project, usages)].filter((d) => isProjectFile(project, d.loc.file));
+export function projectDiagnostics(project: DjangoProject, usages = new UsageIndex(project), opts: CheckOptions = {}): Diagnostic[] {
+  const all = [...urlTreeDiagnostics(project, opts), ...usageDiagnostics(project, usages, opts.names)].filter((d) => isProjectFile(project, d.loc.file));
   return all.sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line || a.loc.character - b.loc.character);
 }

@@ -133,7 +133,8 @@ export function startServer(connection: Connection): void {
     for (const s of sessions.values()) {
       let diags: Diagnostic[] = [];
       try {
-        diags = projectDiagnostics(s.project, s.usages);
+        const open = new Set(documents.all().map((d) => uriToPath(d.uri)).filter((f): f is string => !!f));
+        diags = projectDiagnostics(s.project, s.usages, { viewChecksIn: open, names: s.names });
       } catch (e) {
         log(`diagnostics failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
       }
@@ -207,6 +208,26 @@ export function startServer(connection: Connection): void {
     }
     publishDiagnostics();
     connection.sendNotification(IndexChangedNotification, status());
+    void warmUp(gen);
+  };
+
+  /**
+   * After indexing (requests no longer wait for it): find where every routed view is defined,
+   * which reads the views modules, in slices, so CodeLenses and view references answer at once.
+   */
+  const warmUp = async (gen: number) => {
+    for (const s of sessions.values()) {
+      const leaves = s.project.urlTree().leaves;
+      for (let i = 0; i < leaves.length; i++) {
+        if (gen !== generation) return;
+        try {
+          void leaves[i].pattern.view;
+        } catch (e) {
+          log(`could not resolve a view: ${(e as Error).message}`);
+        }
+        if (i % 200 === 199) await new Promise((r) => setImmediate(r));
+      }
+    }
   };
 
   const fileChanged = (file: string, kind: 'changed' | 'created' | 'deleted') => {
