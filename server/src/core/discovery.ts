@@ -45,13 +45,12 @@ export function findProjects(host: Host, folder: string, opts: DiscoveryOptions 
     const real = host.realpath(dir);
     if (depth > maxDepth || seen.has(real) || seen.size > 20000) return;
     seen.add(real);
-    const entries = host.readDir(dir);
+    const entries = host.readDirTypes(dir);
     if (!entries) return;
-    if (entries.includes('manage.py') && host.stat(path.join(dir, 'manage.py'))?.isFile) manageFiles.push(path.join(dir, 'manage.py'));
-    for (const e of entries.sort()) {
-      if (SKIP_DIRS.has(e) || e.startsWith('.')) continue;
-      const full = path.join(dir, e);
-      if (host.stat(full)?.isDirectory) walk(full, depth + 1);
+    if (entries.some((e) => e.name === 'manage.py' && e.isFile)) manageFiles.push(path.join(dir, 'manage.py'));
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (!e.isDirectory || SKIP_DIRS.has(e.name) || e.name.startsWith('.')) continue;
+      walk(path.join(dir, e.name), depth + 1);
     }
   };
   walk(folder, 0);

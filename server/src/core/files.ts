@@ -27,17 +27,15 @@ export function listProjectFiles(host: Host, roots: string[], templateDirs: stri
     const real = host.realpath(dir);
     if (depth > 30 || seen.has(real) || python.length + templates.length > limit) return;
     seen.add(real);
-    const entries = host.readDir(dir);
+    const entries = host.readDirTypes(dir);
     if (!entries) return;
-    for (const e of entries) {
+    for (const { name: e, isDirectory, isFile } of entries) {
       if (SKIP.has(e)) continue;
       const full = path.join(dir, e);
-      const st = host.stat(full);
-      if (!st) continue;
-      if (st.isDirectory) {
+      if (isDirectory) {
         if (e.startsWith('.')) continue;
         walk(full, inTemplates || e === 'templates' || e === 'jinja2' || tdirs.includes(full), depth + 1);
-      } else if (st.isFile) {
+      } else if (isFile) {
         const ext = path.extname(e);
         if (ext === '.py') python.push(full);
         else if (inTemplates && TEMPLATE_EXTS.has(ext)) templates.push(full);

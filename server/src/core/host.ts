@@ -13,11 +13,19 @@ export interface FileStat {
   size: number;
 }
 
+export interface DirEntry {
+  name: string;
+  isFile: boolean;
+  isDirectory: boolean;
+}
+
 export interface Host {
   readFile(file: string): string | undefined;
   stat(file: string): FileStat | undefined;
   /** Names of the entries of a directory, or undefined when it is not one. */
   readDir(dir: string): string[] | undefined;
+  /** The entries with their kind (symlinks followed), for walks that would otherwise stat each one. */
+  readDirTypes(dir: string): DirEntry[] | undefined;
   /** The canonical path (symlinks resolved), to cut symlink loops; the path itself when unknown. */
   realpath(file: string): string;
   /** Where the core reports what it could not resolve. */
@@ -72,6 +80,17 @@ export class DiskHost implements Host {
       return undefined;
     }
   }
+  readDirTypes(dir: string): DirEntry[] | undefined {
+    try {
+      return fs.readdirSync(dir, { withFileTypes: true }).map((d) => {
+        if (!d.isSymbolicLink()) return { name: d.name, isFile: d.isFile(), isDirectory: d.isDirectory() };
+        const st = this.stat(path.join(dir, d.name));
+        return { name: d.name, isFile: !!st?.isFile, isDirectory: !!st?.isDirectory };
+      });
+    } catch {
+      return undefined;
+    }
+  }
   realpath(file: string): string {
     try {
       return fs.realpathSync(file);
@@ -104,6 +123,9 @@ export class OverlayHost implements Host {
   }
   readDir(dir: string): string[] | undefined {
     return this.base.readDir(dir);
+  }
+  readDirTypes(dir: string): DirEntry[] | undefined {
+    return this.base.readDirTypes(dir);
   }
   realpath(file: string): string {
     return this.base.realpath(file);
