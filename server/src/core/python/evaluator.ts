@@ -91,17 +91,21 @@ export function stringLiteral(node: Node): string | undefined {
     return out;
   }
   if (node.type !== 'string') return undefined;
-  const startNode = node.namedChildren.find((c) => c.type === 'string_start');
-  const prefix = (startNode?.text ?? '"').replace(/['"]+$/, '').toLowerCase();
+  // One read of the node's text (calls into the parser are what cost here).
+  const text = node.text;
+  const m = /^([a-zA-Z]{0,2})('''|"""|'|")/.exec(text);
+  if (!m) return undefined;
+  const prefix = m[1].toLowerCase();
+  const quote = m[2];
   if (prefix.includes('b')) return undefined;
-  const raw = prefix.includes('r');
-  let out = '';
-  for (const c of node.namedChildren) {
-    if (c.type === 'interpolation') return undefined;
-    if (c.type === 'string_content') out += raw ? c.text : unescapePython(c.text);
-    else if (c.type === 'escape_sequence') out += raw ? c.text : unescapePython(c.text);
+  const closed = text.length >= m[0].length + quote.length && text.endsWith(quote);
+  const body = text.slice(m[0].length, closed ? text.length - quote.length : text.length);
+  if (prefix.includes('f')) {
+    if (node.namedChildren.some((c) => c.type === 'interpolation')) return undefined;
+    const plain = body.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+    return prefix.includes('r') ? plain : unescapePython(plain);
   }
-  return out;
+  return prefix.includes('r') ? body : unescapePython(body);
 }
 
 /** The content range of a string node (without quotes), for editor positions. */

@@ -18,6 +18,8 @@ export interface ModuleFile {
 
 export class ModuleResolver {
   private readonly cache = new Map<string, ModuleFile | null>();
+  /** stat results by path: many module names share folders (app/, app/urls.py, app/views.py). */
+  private readonly stats = new Map<string, 'file' | 'dir' | null>();
   constructor(
     private readonly host: Host,
     /** Project folders on sys.path, in order. */
@@ -28,6 +30,17 @@ export class ModuleResolver {
 
   clear(): void {
     this.cache.clear();
+    this.stats.clear();
+  }
+
+  private kind(p: string): 'file' | 'dir' | null {
+    let k = this.stats.get(p);
+    if (k === undefined) {
+      const st = this.host.stat(p);
+      k = st?.isFile ? 'file' : st?.isDirectory ? 'dir' : null;
+      this.stats.set(p, k);
+    }
+    return k;
   }
 
   resolve(name: string): ModuleFile | undefined {
@@ -56,15 +69,15 @@ export class ModuleResolver {
     let dir = root;
     for (let i = 0; i < parts.length - 1; i++) {
       dir = path.join(dir, parts[i]);
-      if (!this.host.stat(dir)?.isDirectory) return undefined;
+      if (this.kind(dir) !== 'dir') return undefined;
     }
     const last = parts[parts.length - 1];
     const pkgDir = path.join(dir, last);
     const init = path.join(pkgDir, '__init__.py');
-    if (this.host.stat(init)?.isFile) return { name, file: init, dir: pkgDir, external };
+    if (this.kind(init) === 'file') return { name, file: init, dir: pkgDir, external };
     const mod = path.join(dir, last + '.py');
-    if (this.host.stat(mod)?.isFile) return { name, file: mod, dir: undefined, external };
-    if (this.host.stat(pkgDir)?.isDirectory) return { name, file: undefined, dir: pkgDir, external };
+    if (this.kind(mod) === 'file') return { name, file: mod, dir: undefined, external };
+    if (this.kind(pkgDir) === 'dir') return { name, file: undefined, dir: pkgDir, external };
     return undefined;
   }
 
