@@ -133,7 +133,7 @@ export function readManage(host: Host, file: string): { settings?: string; sysPa
         if (fn.endsWith('environ.setdefault') && args.length >= 2 && stringLiteral(args[0]) === 'DJANGO_SETTINGS_MODULE') {
           out.settings ??= stringLiteral(args[1]);
         } else if (fn === 'sys.path.insert' || fn === 'sys.path.append') {
-          const p = staticPath(args[args.length - 1], file, dir);
+          const p = staticPath(args[args.length - 1], dir);
           if (p) out.sysPaths.push(p);
         }
       } else if (n.type === 'assignment') {
@@ -151,7 +151,7 @@ export function readManage(host: Host, file: string): { settings?: string; sysPa
 }
 
 /** A few path spellings manage.py uses for `sys.path.insert(0, ...)`. */
-function staticPath(node: Node | undefined, file: string, dir: string): string | undefined {
+function staticPath(node: Node | undefined, dir: string): string | undefined {
   if (!node) return undefined;
   const lit = stringLiteral(node);
   if (lit !== undefined) return path.resolve(dir, lit);
@@ -160,7 +160,6 @@ function staticPath(node: Node | undefined, file: string, dir: string): string |
   const dirExpr = t.includes('__file__');
   if (dirExpr && m) return path.resolve(dir, m[1]);
   if (dirExpr) return dir;
-  void file;
   return undefined;
 }
 

@@ -42,8 +42,6 @@ export function isKnownName(name: string): boolean {
   return KNOWN.has(name);
 }
 
-const SETTINGS_DEFAULTS: Record<string, Value> = {};
-
 type Handler = (it: Interpreter, callee: BuiltinV, a: CallArgs, node: Node, cond: boolean) => Value | undefined;
 
 function arg(a: CallArgs, i: number, kw?: string): Value | undefined {
@@ -437,11 +435,9 @@ export function getBuiltinAttr(it: Interpreter, v: BuiltinV, name: string): Valu
     if (name === 'urls') return { k: 'adminUrls', loc: { file: it.file, line: 0, character: 0, endLine: 0, endCharacter: 0 } };
   }
   if (KNOWN.has(fq) || handlers[fq]) return { k: 'builtin', name: fq, self: v.self };
-  if (v.name === 'django.conf' && name === 'settings') return { k: 'settings' };
   if (v.name === 'django.conf.settings') return it.ctx.settingsValue(name);
   // A module we know only some names of (django.contrib.admin): read the rest from site-packages.
   if (it.ctx.moduleExists(v.name)) return it.resolveFrom(v.name, name);
   return undefined;
 }
 
-void SETTINGS_DEFAULTS;

@@ -254,23 +254,22 @@ export class Interpreter {
     for (const c of node.namedChildren) {
       if (c.type === 'dotted_name') {
         const full = c.text;
-        this.checkImport(full, c);
+        this.checkImport(full);
         this.bind(full.split('.')[0], { k: 'module', name: full.split('.')[0] }, c, cond);
       } else if (c.type === 'aliased_import') {
         const name = c.childForFieldName('name')?.text;
         const alias = c.childForFieldName('alias')?.text;
         if (name && alias) {
-          this.checkImport(name, c);
+          this.checkImport(name);
           this.bind(alias, { k: 'module', name }, c, cond);
         }
       }
     }
   }
 
-  private checkImport(module: string, node: Node): void {
+  private checkImport(module: string): void {
     if (!this.ctx.moduleExists(module) && !isKnownName(module)) this.importFailed = true;
     else (this.env.imports ??= []).push(module);
-    void node;
   }
 
   private execImportFrom(node: Node, cond: boolean): void {
@@ -574,8 +573,6 @@ export class Interpreter {
       case 'builtin': {
         return getBuiltinAttr(this, v, name) ?? { k: 'unknown', fq: `${v.name}.${name}` };
       }
-      case 'settings':
-        return this.ctx.settingsValue(name);
       case 'path':
         if (name === 'parent') return { k: 'path', v: path.dirname(v.v) };
         if (name === 'name') return str(path.basename(v.v));

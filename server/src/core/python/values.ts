@@ -116,8 +116,6 @@ export interface RouterV extends Base {
 export interface RouterUrlsV extends Base { k: 'routerUrls'; router: RouterV; loc: Loc }
 /** `admin.site.urls` (or another AdminSite's). */
 export interface AdminUrlsV extends Base { k: 'adminUrls'; loc: Loc }
-/** `django.conf.settings`. */
-export interface SettingsV extends Base { k: 'settings' }
 
 export interface UnknownV extends Base {
   k: 'unknown';
@@ -131,7 +129,7 @@ export interface UnknownV extends Base {
 
 export type Value =
   | StrV | NumV | BoolV | NoneV | ListV | DictV | PathV | ModuleV | LazyV | BuiltinV | CallV | DefV | ViewV
-  | PatternV | IncludeV | ResolverV | RouterV | RouterUrlsV | AdminUrlsV | SettingsV | UnknownV;
+  | PatternV | IncludeV | ResolverV | RouterV | RouterUrlsV | AdminUrlsV | UnknownV;
 
 export const UNKNOWN: UnknownV = { k: 'unknown' };
 export const NONE: NoneV = { k: 'none' };
