@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Host } from './host';
 import { ModuleResolver } from './python/modules';
 import { Interpreter, type EvalContext, type ModuleEnv } from './python/evaluator';
-import { parsePython } from './python/parser';
+import { parsePython, type Tree } from './python/parser';
 import { type Value, type Loc, type DefV, UNKNOWN, str, asString } from './python/values';
 import type { ProjectInfo } from './discovery';
 import { buildUrlTree, type UrlTree } from './urls/tree';
@@ -86,6 +86,12 @@ export class DjangoProject implements EvalContext {
   /** Files that were read for this project's analysis, mapped to their module names. */
   private readonly fileModules = new Map<string, string>();
 
+  /**
+   * The parse tree the editor keeps for an open file, when its text is `text` (set by the language
+   * server; the tree stays owned by the server).
+   */
+  openTree?: (file: string, text: string) => Tree | undefined;
+
   constructor(
     readonly host: Host,
     readonly info: ProjectInfo,
@@ -159,16 +165,18 @@ export class DjangoProject implements EvalContext {
     }
     this.inProgress.add(name);
     this.stack.push(name);
+    // An open editor buffer already has an incrementally re-parsed tree for this text: use it.
+    const open = this.openTree?.(mod.file, text);
     let tree;
     try {
-      tree = parsePython(text);
+      tree = open ?? parsePython(text);
       if (tree.rootNode.hasError && !mod.external) this.log(`syntax errors in ${mod.file}; reading what parses`);
       new Interpreter(this, env).run(tree);
     } catch (e) {
       env.problems.push({ message: `evaluation failed: ${(e as Error).message}` });
       this.log(`evaluation of ${name} failed: ${(e as Error).message}`);
     } finally {
-      tree?.delete();
+      if (!open) tree?.delete();
       this.stack.pop();
       this.inProgress.delete(name);
       env.done = true;

@@ -87,6 +87,12 @@ export function startServer(connection: Connection): void {
     return { state: projects.length || state === 'indexing' ? state : 'no-project', projects };
   };
 
+  /** The incrementally parsed tree of an open Python buffer, if its text is `text`. */
+  const openTree = (file: string, text: string) => {
+    for (const [uri, pd] of pyDocs) if (pd.text === text && uriToPath(uri) === file) return pd.tree;
+    return undefined;
+  };
+
   const docOf = (uri: string): Doc | undefined => {
     const file = uriToPath(uri);
     const td = documents.get(uri);
@@ -170,7 +176,12 @@ export function startServer(connection: Connection): void {
       const opts = { settingsModule: settings.settingsModule || undefined, extraPaths: settings.pythonPaths ?? [] };
       workspaces = await Promise.all(folders.map((f) => Workspace.open(host, f, opts)));
       sessions.clear();
-      for (const ws of workspaces) for (const p of ws.projects) sessions.set(p, new ProjectSession(p));
+      for (const ws of workspaces) {
+        for (const p of ws.projects) {
+          p.openTree = openTree;
+          sessions.set(p, new ProjectSession(p));
+        }
+      }
       log(`Django projects found: ${sessions.size}: ${[...sessions.keys()].map((p) => `${p.root} (${p.settingsModule ?? 'no settings'}, via ${p.info.settingsSource})`).join('; ') || 'none'}`);
       let i = 0;
       for (const s of sessions.values()) {
@@ -291,7 +302,14 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((e) => {
     const file = uriToPath(e.document.uri);
     if (!file) return;
-    host.setBuffer(file, e.document.getText());
+    const text = e.document.getText();
+    host.setBuffer(file, text);
+    if (e.document.languageId === 'python') {
+      // Re-parse incrementally now: evaluation and the features both use this tree.
+      const pd = pyDocs.get(e.document.uri);
+      if (pd) pd.update(text);
+      else pyDocs.set(e.document.uri, new PythonDocument(text));
+    }
     fileChanged(file, 'changed');
   });
   documents.onDidClose((e) => {
