@@ -91,6 +91,9 @@ export function unknownNameMessage(name: string, index: UrlNameIndex): string {
 
 export function usageDiagnostics(project: DjangoProject, usages: UsageIndex, names?: UrlNameIndex): Diagnostic[] {
   const index = names ?? new UrlNameIndex(project.urlTree());
+  // django-hosts: each host has its own URLconf, and a plain reverse() uses the request's one.
+  // Until those URLconfs are indexed too, a name missing from ROOT_URLCONF proves nothing.
+  if (project.settingsValue('ROOT_HOSTCONF').k === 'str') return [];
   if (project.urlTree().problems.some((p) => p.code !== 'unresolved-view' && p.code !== 'circular-include')) {
     // With part of the tree missing, an unknown name may well be defined there: say nothing.
     return [];

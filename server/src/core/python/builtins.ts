@@ -77,9 +77,11 @@ function makePattern(regex: boolean): Handler {
     const routeStr = route.k === 'str' ? route.v : undefined;
     const loc = locOf(it.file, node);
     if (routeStr === undefined) {
-      it.problem('URL pattern with a route that is not a literal string', node);
+      // A route built at run time: we do not know this URL (better unknown than a wrong one).
+      it.problem('URL pattern with a route that cannot be read statically', node);
+      return UNKNOWN;
     }
-    const r = routeStr ?? '';
+    const r = routeStr;
     if (view.k === 'include') {
       return { k: 'resolver', route: r, regex, include: view, loc, cond: cond || view.cond } satisfies ResolverV;
     }

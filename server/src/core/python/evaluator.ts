@@ -187,6 +187,7 @@ export class Interpreter {
         if (body) this.execBlock(body.namedChildren, cond);
         return;
       }
+      case 'for_statement': return this.execFor(node, cond);
       case 'function_definition': return this.execDef(node, [], cond);
       case 'class_definition': return this.execClass(node, [], cond);
       case 'decorated_definition': return this.execDecorated(node, cond);
@@ -366,6 +367,92 @@ export class Interpreter {
         if (block) this.execBlock(block.namedChildren, cond);
       }
     }
+  }
+
+  /** The items of a value we can loop over, or undefined (at most 1,000: no runaway loops). */
+  private iterate(v: Value): Value[] | undefined {
+    const f = this.force(v);
+    if (f.k === 'list') return f.items.length <= 1000 ? f.items : undefined;
+    if (f.k === 'dict') return f.entries.length <= 1000 ? f.entries.map(([k]) => k) : undefined;
+    return undefined;
+  }
+
+  /** `for x in [...]:` over a list we know: the body once per item (e.g. registering models). */
+  private execFor(node: Node, cond: boolean): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    const body = node.childForFieldName('body');
+    if (!left || !right || !body) return;
+    const items = this.iterate(this.evalExpr(right, cond));
+    if (!items) return;
+    for (const item of items) {
+      this.assign(left, item, cond);
+      this.execBlock(body.namedChildren, cond || !!item.cond);
+    }
+  }
+
+  /** `[expr for x in [...] if c]` over lists we know; the loop names do not leak. */
+  private evalComprehension(node: Node, cond: boolean): Value {
+    const body = node.namedChildren[0];
+    const clauses = node.namedChildren.slice(1).filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause');
+    if (!body || !clauses.length) return UNKNOWN;
+    const out: Value[] = [];
+    const saved = new Map(this.env.scope);
+    let known = true;
+    const step = (i: number, c: boolean) => {
+      if (!known || out.length > 1000) return;
+      if (i === clauses.length) {
+        out.push(withCond(this.evalExpr(body, c), c));
+        return;
+      }
+      const clause = clauses[i];
+      if (clause.type === 'if_clause') {
+        const test = clause.namedChildren[0];
+        const t = test ? truthy(this.force(this.evalExpr(test, c))) : undefined;
+        if (t !== false) step(i + 1, c || t === undefined);
+        return;
+      }
+      const left = clause.childForFieldName('left');
+      const right = clause.childForFieldName('right');
+      const items = right ? this.iterate(this.evalExpr(right, c)) : undefined;
+      if (!left || !items) {
+        known = false;
+        return;
+      }
+      for (const item of items) {
+        this.assign(left, item, false);
+        step(i + 1, c || !!item.cond);
+      }
+    };
+    try {
+      step(0, false);
+    } finally {
+      this.env.scope.clear();
+      for (const [k, v] of saved) this.env.scope.set(k, v);
+    }
+    return known ? { k: 'list', items: out, loc: this.loc(node), cond: cond || undefined } : UNKNOWN;
+  }
+
+  /** An f-string whose interpolations we can evaluate (names, paths, numbers), else undefined. */
+  private fString(node: Node, cond: boolean): string | undefined {
+    if (node.type !== 'string') return undefined;
+    const start = node.namedChildren.find((c) => c.type === 'string_start')?.text.toLowerCase() ?? '';
+    if (!start.includes('f') || start.includes('b')) return undefined;
+    const raw = start.includes('r');
+    let out = '';
+    for (const c of node.namedChildren) {
+      if (c.type === 'string_content' || c.type === 'escape_sequence') {
+        const t = c.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+        out += raw ? t : unescapePython(t);
+      } else if (c.type === 'interpolation') {
+        const parts = c.namedChildren;
+        if (parts.some((p) => p.type === 'format_specifier' || p.type === 'type_conversion')) return undefined;
+        const v = parts[0] ? this.force(this.evalExpr(parts[0], cond)) : UNKNOWN;
+        if (v.k !== 'str' && v.k !== 'num' && v.k !== 'path') return undefined;
+        out += String(v.v);
+      }
+    }
+    return out;
   }
 
   private qualname(name: string): string {
@@ -654,9 +741,10 @@ export class Interpreter {
     switch (node.type) {
       case 'string':
       case 'concatenated_string': {
-        const s = stringLiteral(node);
+        const s = stringLiteral(node) ?? this.fString(node, cond);
         return s === undefined ? UNKNOWN : str(s, node.type === 'string' ? stringContentLoc(this.file, node) : this.loc(node));
       }
+      case 'list_comprehension': return this.evalComprehension(node, cond);
       case 'integer': {
         const n = Number(node.text.replace(/_/g, '').replace(/[lLjJ]$/, ''));
         return Number.isFinite(n) ? { k: 'num', v: n } : UNKNOWN;

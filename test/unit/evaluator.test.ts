@@ -1,0 +1,55 @@
+/** Evaluator constructs the fixtures do not need but real projects use: f-strings, loops, comprehensions. */
+import { test, expect } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DiskHost } from '../../server/src/core/host';
+import { Workspace } from '../../server/src/core/workspace';
+import { urlTable } from '../../server/src/core/urls/table';
+import { asString } from '../../server/src/core/python/values';
+
+function project(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-eval-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+test('f-strings, for loops and list comprehensions over known lists', async () => {
+  const dir = project({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_.settings")\n',
+    'site_/__init__.py': '',
+    'site_/settings.py': [
+      'from pathlib import Path',
+      'BASE_DIR = Path(__file__).resolve().parent.parent',
+      'APP = "shop"',
+      'ROOT_URLCONF = f"site_.urls"',
+      'STATIC_LABEL = f"{APP}-static"',
+      'TEMPLATE_DIR = f"{BASE_DIR}/templates"',
+      'INSTALLED_APPS = [f"{name}" for name in ["shop", "blog"] if name]',
+      '',
+    ].join('\n'),
+    'site_/urls.py': [
+      'from django.urls import path',
+      'from . import views',
+      'SECTIONS = ["news", "events"]',
+      'urlpatterns = [path(f"{s}/", views.section, name=f"section-{s}") for s in SECTIONS]',
+      'for s in ["a", "b"]:',
+      '    urlpatterns.append(path(s + "/", views.section, name=s))',
+      'urlpatterns += [path(f"{x:>3}/", views.section)]  # a format spec: not read',
+      '',
+    ].join('\n'),
+    'site_/views.py': 'def section(request):\n    pass\n',
+  });
+  const ws = await Workspace.open(new DiskHost(), dir);
+  const p = ws.projects[0];
+  expect(asString(p.settingsValue('STATIC_LABEL'))).toBe('shop-static');
+  expect(asString(p.settingsValue('TEMPLATE_DIR'))).toBe(`${dir}/templates`);
+  expect(p.installedApps().map((a) => a.entry)).toEqual(['shop', 'blog']);
+  const rows = urlTable(p).urls.map((u) => `${u.route} ${u.name} ${u.view?.qualname}`);
+  expect(rows).toEqual(['news/ section-news section', 'events/ section-events section', 'a/ a section', 'b/ b section']);
+  // The comprehension's loop name does not leak into the module.
+  expect(p.getModule('site_.urls')!.scope.has('x')).toBe(false);
+});
