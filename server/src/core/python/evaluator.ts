@@ -237,6 +237,12 @@ export class Interpreter {
     return undefined;
   }
 
+  /** Where a setting-like (UPPER_CASE) name was assigned; other names need no provenance. */
+  private recordSetAt(name: string, node: Node): void {
+    const c = name.charCodeAt(0);
+    if (c >= 65 && c <= 90 && name === name.toUpperCase()) this.env.setAt.set(name, this.loc(node));
+  }
+
   private bind(name: string, value: Value, node: Node, cond: boolean): void {
     if (cond && value.k === 'list' && !value.cond) {
       // `X = X + [...]` under a runtime condition: only the new items are conditional.
@@ -244,11 +250,11 @@ export class Interpreter {
       const known = new Set(prev?.k === 'list' ? prev.items : []);
       value = { ...value, items: value.items.map((i) => (known.has(i) ? i : withCond(i, true))) };
       this.env.scope.set(name, value);
-      this.env.setAt.set(name, this.loc(node));
+      this.recordSetAt(name, node);
       return;
     }
     this.env.scope.set(name, withCond(value, cond));
-    this.env.setAt.set(name, this.loc(node));
+    this.recordSetAt(name, node);
   }
 
   private execImport(node: Node, cond: boolean): void {
