@@ -53,3 +53,26 @@ test('f-strings, for loops and list comprehensions over known lists', async () =
   // The comprehension's loop name does not leak into the module.
   expect(p.getModule('site_.urls')!.scope.has('x')).toBe(false);
 });
+
+test("Wagtail's API router: an include per endpoint with listing, detail and find", async () => {
+  const dir = project({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_.settings")\n',
+    'site_/__init__.py': '',
+    'site_/settings.py': 'ROOT_URLCONF = "site_.urls"\nINSTALLED_APPS = []\n',
+    'site_/api.py': [
+      'from wagtail.api.v2.router import WagtailAPIRouter',
+      'from .views import PersonViewSet',
+      'api_router = WagtailAPIRouter("wagtailapi")',
+      'api_router.register_endpoint("persons", PersonViewSet)',
+      '',
+    ].join('\n'),
+    'site_/urls.py': 'from django.urls import path\nfrom .api import api_router\nurlpatterns = [path("api/v2/", api_router.urls)]\n',
+    'site_/views.py': 'class PersonViewSet:\n    pass\n',
+  });
+  const p = (await Workspace.open(new DiskHost(), dir)).projects[0];
+  expect(urlTable(p).urls.map((u) => `${u.route} ${u.name} ${u.view?.qualname}`)).toEqual([
+    'api/v2/^persons/ wagtailapi:persons:listing PersonViewSet',
+    'api/v2/^persons/<int:pk>/ wagtailapi:persons:detail PersonViewSet',
+    'api/v2/^persons/find/ wagtailapi:persons:find PersonViewSet',
+  ]);
+});

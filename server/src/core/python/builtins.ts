@@ -34,6 +34,7 @@ const KNOWN = new Set<string>([
   'rest_framework.routers.DefaultRouter', 'rest_framework.routers.SimpleRouter',
   'rest_framework.decorators.action', 'rest_framework.decorators.api_view',
   'rest_framework.urlpatterns.format_suffix_patterns',
+  'wagtail.api.v2.router.WagtailAPIRouter',
   'environ', 'environ.Env', 'environ.Path', 'decouple', 'decouple.config', 'decouple.Csv',
   'dj_database_url', 'dj_database_url.config', 'dj_database_url.parse',
 ]);
@@ -84,6 +85,12 @@ function makePattern(regex: boolean): Handler {
     const r = routeStr;
     if (view.k === 'include') {
       return { k: 'resolver', route: r, regex, include: view, loc, cond: cond || view.cond } satisfies ResolverV;
+    }
+    if (view.k === 'routerUrls' && view.router.kind === 'wagtail') {
+      // WagtailAPIRouter.urls is (patterns, url_namespace, url_namespace).
+      const ns = view.router.namespace ?? null;
+      const include: IncludeV = { k: 'include', target: view, namespace: ns, appName: ns, loc, targetLoc: nodeLoc(it, argNode(a, 1, 'view')) };
+      return { k: 'resolver', route: r, regex, include, loc, cond } satisfies ResolverV;
     }
     if (view.k === 'adminUrls') {
       const include: IncludeV = { k: 'include', target: view, namespace: 'admin', appName: 'admin', loc, targetLoc: nodeLoc(it, argNode(a, 1, 'view')) };
@@ -330,6 +337,17 @@ const handlers: Record<string, Handler> = {
     it.ctx.onRegisterConverter({ k: 'unknown', fq: 'rest_framework.urlpatterns.FormatSuffixConverter' }, converter, locOf(it.file, node));
     if (patterns.k !== 'list') return UNKNOWN;
     return { k: 'list', items: applySuffix(it, patterns.items, suffixPattern, `<${converter}:format>`, required) };
+  },
+  'wagtail.api.v2.router.WagtailAPIRouter': (it, _c, a, node) => {
+    const ns = it.force(arg(a, 0, 'url_namespace') ?? UNKNOWN);
+    return { k: 'router', id: it.ctx.nextId(), kind: 'wagtail', namespace: ns.k === 'str' ? ns.v : undefined, trailingSlash: true, registry: [], loc: locOf(it.file, node) };
+  },
+  'router.register_endpoint': (it, c, a, node) => {
+    const name = it.force(arg(a, 0, 'name') ?? UNKNOWN);
+    if (c.self?.k === 'router' && name.k === 'str') {
+      c.self.registry.push({ prefix: name.v, viewset: arg(a, 1, 'class_') ?? UNKNOWN, basename: null, loc: locOf(it.file, node) });
+    }
+    return NONE;
   },
   'router.register': (it, c, a, node) => {
     if (c.self?.k !== 'router') return NONE;

@@ -106,7 +106,10 @@ export interface RouterRegistration {
 export interface RouterV extends Base {
   k: 'router';
   id: number;
-  kind: 'simple' | 'default';
+  /** DRF's SimpleRouter/DefaultRouter, or Wagtail's API router (`register_endpoint`). */
+  kind: 'simple' | 'default' | 'wagtail';
+  /** Wagtail: the URL namespace given to the router. */
+  namespace?: string;
   trailingSlash: boolean;
   registry: RouterRegistration[];
   loc: Loc;

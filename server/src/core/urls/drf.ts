@@ -8,7 +8,7 @@
 import type { DjangoProject } from '../project';
 import type { RouterV, DefV, Value } from '../python/values';
 import { asString } from '../python/values';
-import type { UrlPatternEntry } from './tree';
+import type { UrlPatternEntry, UrlResolverEntry } from './tree';
 import { defToViewRef, externalViewRef, type ViewRef } from './views';
 
 const LIST_MAPPING = { get: 'list', post: 'create' } as const;
@@ -155,4 +155,23 @@ function defaultBasename(project: DjangoProject, def: DefV): string | null {
   const v = project.interp().force(qs);
   if (v.k === 'unknown' && v.origin) return v.origin.qualname.split('.').pop()!.toLowerCase();
   return null;
+}
+
+/**
+ * Wagtail's API router (`WagtailAPIRouter.register_endpoint(name, ViewSet)`), as its
+ * `get_urlpatterns()` builds it: per endpoint `re_path(r"^name/", include(..., namespace=name))`
+ * over the viewset's `get_urlpatterns()`: listing, detail (`<int:pk>/`) and find.
+ */
+export function wagtailEndpoints(project: DjangoProject, router: RouterV, cond: boolean): UrlResolverEntry[] {
+  return router.registry.map((reg) => {
+    const viewset = project.interp().force(reg.viewset);
+    const view: ViewRef | null = viewset.k === 'def' ? defToViewRef(viewset) : viewset.k === 'unknown' && viewset.fq ? externalViewRef(viewset.fq) : null;
+    const leaf = (route: string, name: string): UrlPatternEntry => ({
+      kind: 'pattern', route, regex: false, name, view, loc: reg.loc, conditional: cond, origin: 'router',
+    });
+    return {
+      kind: 'resolver', route: `^${reg.prefix}/`, regex: true, namespace: reg.prefix, appName: reg.prefix, module: null,
+      children: [leaf('', 'listing'), leaf('<int:pk>/', 'detail'), leaf('find/', 'find')], loc: reg.loc, conditional: cond,
+    };
+  });
 }

@@ -8,7 +8,7 @@ import type { DjangoProject, Memo } from '../project';
 import type { Loc, Value, ResolverV, PatternV, DefV } from '../python/values';
 import { asString } from '../python/values';
 import { viewRefOf, type ViewRef } from './views';
-import { routerPatterns } from './drf';
+import { routerPatterns, wagtailEndpoints } from './drf';
 import { adminPatterns } from './admin';
 
 export interface UrlPatternEntry {
@@ -204,7 +204,7 @@ class TreeBuilder {
       case 'pattern': return [this.pattern(v, c)];
       case 'resolver': return [this.resolver(v, stack, c)];
       case 'list': return this.listEntries(v, stack, c);
-      case 'routerUrls': return routerPatterns(this.project, v.router, c).map((p) => p);
+      case 'routerUrls': return v.router.kind === 'wagtail' ? wagtailEndpoints(this.project, v.router, c) : routerPatterns(this.project, v.router, c);
       case 'adminUrls': return adminPatterns(this.project, v.loc, c);
       case 'unknown':
         // Part of urlpatterns we cannot read: names defined there are unknown to us, so the
