@@ -127,3 +127,21 @@ describe('hover, CodeLens, completion', () => {
     expect(completions(s, d, 0, 3)).toEqual([]);
   });
 });
+
+describe('after an edit to a views module', () => {
+  test('CodeLenses and view references follow the moved def', async () => {
+    const { OverlayHost, DiskHost } = await import('../../server/src/core/host');
+    const { Workspace } = await import('../../server/src/core/workspace');
+    const host = new OverlayHost(new DiskHost());
+    const project = (await Workspace.open(host, ROOT)).projects[0];
+    const session = new ProjectSession(project);
+    const file = path.join(ROOT, 'blog/views.py');
+    const before = codeLenses(session, file).map((l) => l.loc.line).sort((a, b) => a - b);
+    host.setBuffer(file, '\n\n\n' + fs.readFileSync(file, 'utf8'));
+    project.invalidateFile(file);
+    const after = codeLenses(session, file).map((l) => l.loc.line).sort((a, b) => a - b);
+    expect(after).toEqual(before.map((l) => l + 3));
+    const d: Doc = { file, text: host.readFile(file)!, kind: 'python', tree: new PythonDocument(host.readFile(file)!).tree };
+    expect(references(session, d, at(d, 'def pub|lish'), true).length).toBe(1);
+  });
+});

@@ -103,6 +103,11 @@ export class DjangoProject implements EvalContext {
     return this.info.root;
   }
 
+  /** Changes whenever analysed modules were dropped (an edit, a new file): cached derived values re-check. */
+  get generation(): number {
+    return this.epoch;
+  }
+
   get settingsModule(): string | null {
     return this.info.settingsModule;
   }

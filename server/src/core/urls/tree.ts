@@ -222,10 +222,20 @@ class TreeBuilder {
     } as UrlPatternEntry;
     // Where the view is defined is worked out on first use: the URL tree itself (and the names)
     // does not need the views modules, so they are not read until someone asks.
-    let view: ViewRef | null | undefined;
+    // A views module may be re-evaluated after an edit without this URLconf changing (it did not
+    // import it eagerly): the answer is kept only for the project generation it was worked out in.
+    let view: ViewRef | null = null;
+    let at = -1;
+    const project = this.project;
     Object.defineProperty(entry, 'view', {
       enumerable: true,
-      get: () => (view === undefined ? (view = viewRefOf(this.project, p.view)) : view),
+      get: () => {
+        if (at !== project.generation) {
+          view = viewRefOf(project, p.view);
+          at = project.generation;
+        }
+        return view;
+      },
     });
     return entry;
   }
