@@ -41,7 +41,10 @@ export function startServer(connection: Connection): void {
   let workspaces: Workspace[] = [];
   const sessions = new Map<DjangoProject, ProjectSession>();
   let state: StatusResult['state'] = 'indexing';
+  /** Resolves when the URL trees are built (what definitions, hovers, lenses need). */
   let ready: Promise<void> = Promise.resolve();
+  /** Resolves when the URL-name uses are scanned too (what references need). */
+  let usesReady: Promise<void> = Promise.resolve();
   let published = new Set<string>();
   let diagTimer: NodeJS.Timeout | undefined;
   let generation = 0;
@@ -165,6 +168,10 @@ export function startServer(connection: Connection): void {
   };
 
   /** Discovers the projects and indexes them, yielding between steps so requests are answered. */
+  /**
+   * Discovers the projects and builds their URL trees; requests wait for this only. The scan of
+   * URL-name uses (references, unknown-name diagnostics) then goes on in the background.
+   */
   const index = async () => {
     const gen = ++generation;
     state = 'indexing';
@@ -186,14 +193,28 @@ export function startServer(connection: Connection): void {
       let i = 0;
       for (const s of sessions.values()) {
         if (gen !== generation) return;
-        const pct = Math.round((i++ / Math.max(1, sessions.size)) * 100);
-        progress?.report(pct, `URLs of ${path.basename(s.project.root)}`);
+        progress?.report(Math.round((i++ / Math.max(1, sessions.size)) * 50), `URLs of ${path.basename(s.project.root)}`);
         const t0 = Date.now();
         const tree = s.project.urlTree();
+        void s.names;
         log(`${s.project.root}: ${tree.leaves.length} URL patterns from ${tree.rootUrlconf ?? '(no ROOT_URLCONF)'} in ${Date.now() - t0} ms`);
         for (const p of tree.problems) log(`  ${p.code}: ${p.message}${p.loc ? ` (${p.loc.file}:${p.loc.line + 1})` : ''}`);
         await new Promise((r) => setImmediate(r));
-        progress?.report(pct, `URL names used in ${path.basename(s.project.root)}`);
+      }
+    } catch (e) {
+      log(`indexing failed: ${(e as Error).stack ?? e}`);
+    }
+    if (gen !== generation) return;
+    usesReady = scanUses(gen, progress);
+  };
+
+  /** The background part of indexing: URL-name uses, then diagnostics, then the view warm-up. */
+  const scanUses = async (gen: number, progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined) => {
+    try {
+      let i = 0;
+      for (const s of sessions.values()) {
+        if (gen !== generation) return;
+        progress?.report(50 + Math.round((i++ / Math.max(1, sessions.size)) * 50), `URL names used in ${path.basename(s.project.root)}`);
         if (worker === null) worker = createWorkerScanner(log);
         const t1 = Date.now();
         try {
@@ -209,14 +230,13 @@ export function startServer(connection: Connection): void {
         }
         log(`${s.project.root}: URL-name uses of ${s.usages.files().length} files scanned in ${Date.now() - t1} ms`);
       }
-      if (gen !== generation) return;
-      state = 'ready';
     } catch (e) {
-      log(`indexing failed: ${(e as Error).stack ?? e}`);
-      state = 'ready';
+      log(`scanning URL-name uses failed: ${(e as Error).stack ?? e}`);
     } finally {
       progress?.done();
     }
+    if (gen !== generation) return;
+    state = 'ready';
     publishDiagnostics();
     connection.sendNotification(IndexChangedNotification, status());
     void warmUp(gen);
@@ -330,8 +350,12 @@ export function startServer(connection: Connection): void {
 
   connection.onDefinition((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
     definition(s, doc, offsetOf(doc, p.position.line, p.position.character)).map(toLocation)));
-  connection.onReferences((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
-    references(s, doc, offsetOf(doc, p.position.line, p.position.character), p.context.includeDeclaration).map(toLocation)));
+  connection.onReferences(async (p) => {
+    await ready;
+    await usesReady;
+    return withDoc(p.textDocument.uri, [], (s, doc) =>
+      references(s, doc, offsetOf(doc, p.position.line, p.position.character), p.context.includeDeclaration).map(toLocation));
+  });
   connection.onHover((p) => withDoc(p.textDocument.uri, null, (s, doc) => {
     const h = hover(s, doc, offsetOf(doc, p.position.line, p.position.character));
     return h ? toHover(h) : null;
