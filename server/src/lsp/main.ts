@@ -49,6 +49,8 @@ export function startServer(connection: Connection): void {
   let diagTimer: NodeJS.Timeout | undefined;
   let generation = 0;
   let worker: ReturnType<typeof createWorkerScanner> | null = null;
+  /** Projects whose views have all been resolved by the warm-up. */
+  const warmedUp = new WeakSet<DjangoProject>();
 
   const sessionFor = (file: string): ProjectSession | undefined => {
     for (const ws of workspaces) {
@@ -82,7 +84,8 @@ export function startServer(connection: Connection): void {
       if (state === 'ready' && !errors.length) {
         const tree = p.urlTree();
         urlCount = tree.leaves.length;
-        viewCount = new Set(tree.leaves.map((l) => l.pattern.view && `${l.pattern.view.module}.${l.pattern.view.qualname}`).filter(Boolean)).size;
+        // Counting views resolves them (reads views modules): only once the warm-up has done it.
+        if (warmedUp.has(p)) viewCount = new Set(tree.leaves.map((l) => l.pattern.view && `${l.pattern.view.module}.${l.pattern.view.qualname}`).filter(Boolean)).size;
         for (const pr of tree.problems) if (pr.code === 'no-urlconf') errors.push(pr.message);
       }
       return { root: p.root, settingsModule: p.settingsModule, rootUrlconf: state === 'ready' ? p.rootUrlconf() ?? null : null, urlCount, viewCount, errors };
@@ -258,8 +261,11 @@ export function startServer(connection: Connection): void {
         }
         if (i % 200 === 199) await new Promise((r) => setImmediate(r));
       }
+      warmedUp.add(s.project);
     }
+    if (gen === generation) connection.sendNotification(IndexChangedNotification, status());
   };
+
 
   const fileChanged = (file: string, kind: 'changed' | 'created' | 'deleted') => {
     const base = path.basename(file);
