@@ -13,6 +13,7 @@ import { parsePython, type Tree } from './python/parser';
 import { type Value, type Loc, type DefV, UNKNOWN, str, asString } from './python/values';
 import type { ProjectInfo } from './discovery';
 import { buildUrlTree, type UrlTree } from './urls/tree';
+import { stampOf, type CachedModule } from './cache';
 
 export interface AdminRegistration {
   model: Value;
@@ -85,6 +86,9 @@ export class DjangoProject implements EvalContext {
   private resolverGen = 0;
   /** Files that were read for this project's analysis, mapped to their module names. */
   private readonly fileModules = new Map<string, string>();
+  /** Evaluated modules from the on-disk cache (warm start), used while their stamps hold. */
+  private cached: Map<string, CachedModule> | undefined;
+  private readonly cacheValid = new Map<string, boolean>();
 
   /**
    * The parse tree the editor keeps for an open file, when its text is `text` (set by the language
@@ -143,6 +147,13 @@ export class DjangoProject implements EvalContext {
     if (!mod) {
       tracker?.modules.set(name, undefined);
       return undefined;
+    }
+    const warm = this.fromCache(name);
+    if (warm) {
+      this.records.set(name, warm);
+      tracker?.modules.set(name, warm);
+      if (mod.file) this.fileModules.set(path.normalize(mod.file), name);
+      return warm.env;
     }
     const env: ModuleEnv = {
       name, file: mod.file, isPackage: mod.dir !== undefined, external: mod.external,
@@ -277,6 +288,72 @@ export class DjangoProject implements EvalContext {
     for (const n of m.deps.nested) if (!this.check(n)) return false;
     m.checkedAt = this.epoch;
     return true;
+  }
+
+  // ---- on-disk cache -------------------------------------------------------------------------
+
+  /** Uses a loaded cache for modules not evaluated yet (see cache.ts). */
+  useCache(cached: Map<string, CachedModule> | undefined): void {
+    this.cached = cached;
+    this.cacheValid.clear();
+  }
+
+  private stampNow(name: string): string | undefined {
+    const mod = this.resolver.resolve(name);
+    if (!mod) return undefined;
+    return mod.file ? stampOf(this.host.stat(mod.file)) : '';
+  }
+
+  /** Whether a cached module is still what evaluating it now would give (its file and its reads unchanged). */
+  private cacheHolds(name: string, depth = 0): boolean {
+    const known = this.cacheValid.get(name);
+    if (known !== undefined) return known;
+    const c = this.cached?.get(name);
+    this.cacheValid.set(name, false); // cycles: assume stale while checking
+    let ok = !!c && depth < 100 && this.stampNow(name) === c.stamp;
+    if (ok) {
+      for (const [dep, stamp] of c!.deps) {
+        if (this.stampNow(dep) !== stamp || (this.cached?.has(dep) && !this.cacheHolds(dep, depth + 1))) {
+          ok = false;
+          break;
+        }
+      }
+    }
+    this.cacheValid.set(name, ok);
+    return ok;
+  }
+
+  private fromCache(name: string): ModuleRecord | undefined {
+    if (!this.cached?.has(name) || !this.cacheHolds(name)) return undefined;
+    const c = this.cached.get(name)!;
+    for (const [dep] of c.deps) {
+      let set = this.importedBy.get(dep);
+      if (!set) this.importedBy.set(dep, (set = new Set()));
+      set.add(name);
+    }
+    return c.record as ModuleRecord;
+  }
+
+  /** The evaluated modules as cache entries (what `saveCache` writes). */
+  cacheEntries(): CachedModule[] {
+    const deps = new Map<string, Set<string>>();
+    for (const [dep, importers] of this.importedBy) {
+      for (const imp of importers) {
+        let set = deps.get(imp);
+        if (!set) deps.set(imp, (set = new Set()));
+        set.add(dep);
+      }
+    }
+    const out: CachedModule[] = [];
+    for (const [name, record] of this.records) {
+      if (!record.env.done) continue;
+      const stamp = this.stampNow(name);
+      if (stamp === undefined || (record.env.file && this.host.stat(record.env.file)?.mtimeMs === undefined)) continue;
+      const d: [string, string][] = [];
+      for (const dep of deps.get(name) ?? []) d.push([dep, this.stampNow(dep) ?? '-']);
+      out.push({ name, stamp, deps: d, record });
+    }
+    return out;
   }
 
   // ---- settings ------------------------------------------------------------------------------
@@ -514,6 +591,7 @@ export class DjangoProject implements EvalContext {
    * state was affected.
    */
   invalidateFile(file: string, created = false): boolean {
+    this.cacheValid.clear();
     if (created) {
       this.resolver.clear();
       this.resolverGen++;
@@ -562,6 +640,7 @@ export class DjangoProject implements EvalContext {
   }
 
   invalidateAll(): void {
+    this.cacheValid.clear();
     this.epoch++;
     this.resolverGen++;
     this.records.clear();

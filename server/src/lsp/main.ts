@@ -21,6 +21,7 @@ import { definition, references } from '../features/navigation';
 import { hover, codeLenses, completions } from '../features/presentation';
 import { StatusRequest, IndexChangedNotification, type StatusResult, type DjangoAtlasSettings } from '../protocol';
 import { createWorkerScanner } from './workerScanner';
+import { defaultCacheFile, loadCache, saveCache } from '../core/cache';
 import { uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion, toQuickFixes } from './convert';
 
 /** What the client sent; every field may be missing (other editors send nothing). */
@@ -189,6 +190,9 @@ export function startServer(connection: Connection): void {
       for (const ws of workspaces) {
         for (const p of ws.projects) {
           p.openTree = openTree;
+          const cached = loadCache(defaultCacheFile(p.root, p.settingsModule), p.root);
+          if (cached) log(`${p.root}: ${cached.size} modules in the disk cache`);
+          p.useCache(cached);
           sessions.set(p, new ProjectSession(p));
         }
       }
@@ -262,6 +266,15 @@ export function startServer(connection: Connection): void {
         if (i % 200 === 199) await new Promise((r) => setImmediate(r));
       }
       warmedUp.add(s.project);
+      // Everything evaluated so far goes to the disk cache for the next start.
+      try {
+        const t0 = Date.now();
+        const entries = s.project.cacheEntries();
+        saveCache(defaultCacheFile(s.project.root, s.project.settingsModule), s.project.root, entries);
+        log(`${s.project.root}: ${entries.length} modules written to the disk cache in ${Date.now() - t0} ms`);
+      } catch (e) {
+        log(`could not write the disk cache: ${(e as Error).message}`);
+      }
     }
     if (gen === generation) connection.sendNotification(IndexChangedNotification, status());
   };
