@@ -6,6 +6,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import {
@@ -23,6 +24,10 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 /** The server under test; ATLAS_SERVER_JS points the tests at another build. */
 export const SERVER_JS = process.env.ATLAS_SERVER_JS ?? path.join(ROOT, 'dist', 'server.js');
+
+/** XDG_CACHE_HOME for the servers these tests start (one per test process, removed at exit). */
+const TEST_CACHE = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-lsp-cache-'));
+process.on('exit', () => fs.rmSync(TEST_CACHE, { recursive: true, force: true }));
 
 export const uriOf = (file: string): string => pathToFileURL(file).href;
 export const fileOf = (uri: string): string => fileURLToPath(uri);
@@ -128,7 +133,9 @@ export class LspClient {
 
   /** Spawns the server on one workspace folder, initializes it; does not wait for the index. */
   static async start(folder: string, initializationOptions: object = {}): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { cwd: folder, stdio: ['pipe', 'pipe', 'pipe'] });
+    // The server's disk cache goes to a folder of the test run's own, not the user's ~/.cache.
+    const env = { ...process.env, XDG_CACHE_HOME: TEST_CACHE };
+    const proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { cwd: folder, stdio: ['pipe', 'pipe', 'pipe'], env });
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const c = new LspClient(proc, conn, folder);
     proc.stderr!.on('data', (d) => (c.stderr += String(d)));

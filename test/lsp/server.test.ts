@@ -599,4 +599,13 @@ describe('a writable copy of the demo: early requests and file events', () => {
     await c.stop();
     expect(c.exited).toEqual({ code: 0, signal: null });
   });
+
+  test('a restart reads the disk cache and answers the same', async () => {
+    c = await LspClient.start(root);
+    await c.waitReady(30_000);
+    expect(c.logs.some((l) => /\d+ modules in the disk cache/.test(l)), c.logs.join('\n')).toBe(true);
+    const views = read(f('blog/views.py'));
+    const locs = await c.request<Location[]>('textDocument/definition', { textDocument: td(f('blog/views.py')), position: positionOf(views, '"shop:index"', 3) });
+    expect(where(locs, root)).toEqual([`shop/urls.py:${lineOf(read(f('shop/urls.py')), 'name="index"')}`]);
+  });
 });
