@@ -292,7 +292,7 @@ export function startServer(connection: Connection): void {
       // Only the project the file lives in counts its URL-name uses.
       if (s !== owner) continue;
       if (kind === 'deleted') s.usages.remove(file);
-      else s.usages.update(file);
+      else s.usages.update(file, openTree(file, host.readFile(file) ?? ''));
     }
     scheduleDiagnostics();
   };

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { DjangoProject } from '../project';
-import { parsePython } from '../python/parser';
+import { parsePython, type Tree } from '../python/parser';
 import { listProjectFiles } from '../files';
 import { pythonUrlNameUses, templateUrlNameUses, type UrlNameUse } from './usages';
 import { asString } from '../python/values';
@@ -107,8 +107,8 @@ export class UsageIndex {
     this.scanned = true;
   }
 
-  /** Re-reads one file (after an edit, creation or deletion). */
-  update(file: string): void {
+  /** Re-reads one file (after an edit, creation or deletion); `tree` must be the parse of its current text. */
+  update(file: string, tree?: Tree): void {
     const text = this.project.host.readFile(file);
     if (text === undefined) {
       this.byFile.delete(file);
@@ -117,7 +117,9 @@ export class UsageIndex {
     const hash = fingerprint(text);
     if (this.byFile.get(file)?.hash === hash) return;
     try {
-      this.byFile.set(file, { hash, uses: scanFileText(file, text) });
+      // An open buffer's tree (kept up to date by the server) saves parsing the text again.
+      const uses = tree && file.endsWith('.py') ? pythonUrlNameUses(tree, file) : scanFileText(file, text);
+      this.byFile.set(file, { hash, uses });
     } catch (e) {
       this.project.log(`could not scan ${file} for URL names: ${(e as Error).message}`);
       this.byFile.set(file, { hash, uses: [] });
