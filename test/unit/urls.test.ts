@@ -70,3 +70,27 @@ describe('demo diagnostics', () => {
     expect(projectDiagnostics(p)).toEqual([]);
   });
 });
+
+describe('editing the settings', () => {
+  test('turning DEBUG off in local.py drops the DEBUG-only patterns and apps; turning it on brings them back', async () => {
+    const { OverlayHost, DiskHost } = await import('../../server/src/core/host');
+    const { Workspace } = await import('../../server/src/core/workspace');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { FIXTURES } = await import('../helpers');
+    const host = new OverlayHost(new DiskHost());
+    const p = (await Workspace.open(host, path.join(FIXTURES, 'split_src'))).projects[0];
+    const debugRoutes = () => urlTable(p).urls.filter((u) => u.route.startsWith('__debug__/')).length;
+    expect(debugRoutes()).toBeGreaterThan(0);
+    const local = path.join(FIXTURES, 'split_src', 'src', 'config', 'settings', 'local.py');
+    const text = fs.readFileSync(local, 'utf8');
+    host.setBuffer(local, text.replace('DEBUG = True', 'DEBUG = False'));
+    p.invalidateFile(local);
+    expect(debugRoutes()).toBe(0);
+    expect(p.installedApps().some((a) => a.entry.startsWith('devtools'))).toBe(false);
+    host.setBuffer(local, text);
+    p.invalidateFile(local);
+    expect(debugRoutes()).toBeGreaterThan(0);
+    expect(p.installedApps().some((a) => a.entry.startsWith('devtools'))).toBe(true);
+  });
+});

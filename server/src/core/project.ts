@@ -599,10 +599,10 @@ export class DjangoProject implements EvalContext {
     }
     const name = this.moduleForFile(file);
     if (!name) return false;
-    if (name === this.info.settingsModule || this.isSettingsDependency(name)) {
-      this.invalidateAll();
-      return true;
-    }
+    // A settings module is invalidated like any other: everything that read it during evaluation
+    // (importedBy edges) and every memo that read it goes stale; library modules that never
+    // looked at the settings stay evaluated.
+    const settingsChanged = name === this.info.settingsModule || this.isSettingsDependency(name);
     const dirty = new Set<string>();
     const walk = (n: string) => {
       if (dirty.has(n)) return;
@@ -617,6 +617,10 @@ export class DjangoProject implements EvalContext {
     }
     // apps.py is often read as text only (installedApps' fast path), without a module record.
     if ([...dirty].some((n) => n.endsWith('.apps'))) {
+      this.appsMemo = undefined;
+      affected = true;
+    }
+    if (settingsChanged) {
       this.appsMemo = undefined;
       affected = true;
     }
