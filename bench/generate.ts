@@ -426,7 +426,7 @@ ${lines.join('\n')}
 `;
 }
 
-function adminPy(i: number): string {
+function adminPy(): string {
   return `from django.contrib import admin
 
 from .models import ${MODELS.join(', ')}
@@ -656,7 +656,7 @@ export function generate(dir: string, p: GenParams, log: (m: string) => void = (
     w.write(`${a}/models.py`, modelsPy(i, p, r));
     w.write(`${a}/views.py`, viewsPy(i, p, r));
     w.write(`${a}/urls.py`, urlsPy(i, p));
-    w.write(`${a}/admin.py`, adminPy(i));
+    w.write(`${a}/admin.py`, adminPy());
     w.write(`${a}/forms.py`, formsPy());
     w.write(`${a}/tests.py`, testsPy(i, p, r));
     w.write(`${a}/serializers.py`, serializersPy());

@@ -102,7 +102,7 @@ function projectFromManage(host: Host, manageFile: string, workspace: string, op
 }
 
 /** Walks a tree-sitter tree's nodes depth-first. */
-export function* walkNodes(node: Node): Generator<Node> {
+function* walkNodes(node: Node): Generator<Node> {
   const cursor = node.walk();
   let done = false;
   while (!done) {

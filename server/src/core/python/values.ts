@@ -187,12 +187,3 @@ export function asStringList(v: Value | undefined): { value: string; cond: boole
   }
   return out;
 }
-
-export function dictGet(v: Value | undefined, key: string): Value | undefined {
-  if (!v || v.k !== 'dict') return undefined;
-  for (let i = v.entries.length - 1; i >= 0; i--) {
-    const [kk, vv] = v.entries[i];
-    if (kk.k === 'str' && kk.v === key) return vv;
-  }
-  return undefined;
-}

@@ -3,7 +3,8 @@
  * registration the list route, the list-level `@action`s, the detail route and the detail-level
  * `@action`s, each only when the viewset has a handler for it; `DefaultRouter` adds the API root and
  * the format-suffix variants. Viewset methods are found through the class's MRO, with a table of
- * DRF's own classes for when DRF's source is not available.
+ * DRF's own classes for when DRF's source is not available. Wagtail's API router, a router of
+ * viewsets too, is expanded here as well (`wagtailEndpoints`).
  */
 import type { DjangoProject } from '../project';
 import type { RouterV, DefV, Value } from '../python/values';
