@@ -1,7 +1,7 @@
 /**
  * `django-atlas`: the command line over the analysis core (same index as the language server).
- * Subcommands follow ../shared/cli-contract.md: `urls ROOT [--settings M] [--json]` and
- * `check ROOT`. Errors go to stderr with a non-zero exit; `--json` output alone goes to stdout.
+ * Subcommands follow ../shared/cli-contract.md: `urls`, `templates` (ROOT [--settings M] [--json])
+ * and `check ROOT`. Errors go to stderr with a non-zero exit; `--json` output alone goes to stdout.
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
@@ -10,12 +10,15 @@ import { Workspace } from '../core/workspace';
 import type { DjangoProject } from '../core/project';
 import { urlTable } from '../core/urls/table';
 import { projectDiagnostics } from '../core/checks';
+import { templateTable } from '../core/templates/table';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
 commands:
   urls ROOT [--settings M] [--json]   every URL pattern of ROOT_URLCONF, in resolution order
-  check ROOT [--settings M]           URL diagnostics as file:line:col: severity: message [code]
+  templates ROOT [--settings M] [--json]
+                                      every loadable template: the winning file, parent, blocks
+  check ROOT [--settings M]           URL and template diagnostics as file:line:col: severity: message [code]
 
 options:
   --settings M   the settings module (when several projects are below ROOT, picks one)
@@ -108,6 +111,23 @@ async function main(argv: string[]): Promise<number> {
       for (const p of tree.problems) {
         if (p.code === 'no-urlconf') throw new CliError(p.message);
       }
+      return 0;
+    }
+    case 'templates': {
+      const project = await openProject(root, values.settings, values.verbose);
+      const table = templateTable(project);
+      if (values.json) {
+        process.stdout.write(JSON.stringify(table, null, 2) + '\n');
+      } else {
+        const engines = project.templates().engines();
+        process.stdout.write(`settings: ${project.settingsModule}   ${engines.length} engine(s)   ${table.templates.length} templates\n\n`);
+        const rows = [['NAME', 'FILE', 'EXTENDS', 'BLOCKS']];
+        for (const t of table.templates) {
+          rows.push([t.name + (t.engine === 'jinja2' ? ' (jinja2)' : ''), t.file + (t.shadows.length ? ` (+${t.shadows.length} shadowed)` : ''), t.extends ?? '-', t.blocks.join(' ')]);
+        }
+        printTable(rows);
+      }
+      if (!project.templates().engines().length) process.stderr.write('django-atlas: TEMPLATES is empty or cannot be read statically\n');
       return 0;
     }
     case 'check': {

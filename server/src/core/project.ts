@@ -14,6 +14,7 @@ import { type Value, type Loc, type DefV, UNKNOWN, str, asString } from './pytho
 import type { ProjectInfo } from './discovery';
 import { buildUrlTree, type UrlTree } from './urls/tree';
 import { stampOf, type CachedModule } from './cache';
+import { TemplateCatalog } from './templates/catalog';
 
 export interface AdminRegistration {
   model: Value;
@@ -72,6 +73,7 @@ export class DjangoProject implements EvalContext {
   private appsByName: Map<string, AppInfo> | undefined;
   private appsByNameFor: AppInfo[] | undefined;
   private treeCache: UrlTree | undefined;
+  private templateCatalog: TemplateCatalog | undefined;
   /** The memoized computations running now (innermost last), collecting what they read. */
   private readonly trackers: MemoDeps[] = [];
   /**
@@ -579,6 +581,14 @@ export class DjangoProject implements EvalContext {
     return this.treeCache;
   }
 
+  // ---- templates -----------------------------------------------------------------------------
+
+  /** The project's templates as Django's loaders see them (built lazily, kept current by invalidateFile). */
+  templates(): TemplateCatalog {
+    this.templateCatalog ??= new TemplateCatalog(this);
+    return this.templateCatalog;
+  }
+
   // ---- invalidation --------------------------------------------------------------------------
 
   /** The module name a file was read as, if it was read for this project. */
@@ -592,6 +602,7 @@ export class DjangoProject implements EvalContext {
    */
   invalidateFile(file: string, created = false): boolean {
     this.cacheValid.clear();
+    this.templateCatalog?.invalidateFile(file, created ? 'created' : 'changed');
     if (created) {
       this.resolver.clear();
       this.resolverGen++;
@@ -652,6 +663,7 @@ export class DjangoProject implements EvalContext {
     this.resolver.clear();
     this.treeCache = undefined;
     this.appsMemo = undefined;
+    this.templateCatalog = undefined;
   }
 
   /** Modules evaluated so far (for the status report and tests). */

@@ -1,0 +1,541 @@
+/**
+ * The templates of one project, found the way Django's loaders find them: each `TEMPLATES` engine
+ * in order; within an engine its loaders (`OPTIONS.loaders`, or the filesystem loader over `DIRS`
+ * then, with `APP_DIRS`, the app directories loader over each installed app's `templates/` —
+ * `jinja2/` for a Jinja2 engine — in INSTALLED_APPS order). A name's first candidate wins; the
+ * others are shadowed. On top of that: parses (cached per file until the file changes), the
+ * extends/include graph in both directions (an `{% extends %}` of a template's own name continues
+ * the search after it, as Django's does), block lookups along the ancestor chain, tag libraries,
+ * and static files (`STATICFILES_DIRS`, then app `static/`).
+ */
+import path from 'node:path';
+import type { DjangoProject, Memo } from '../project';
+import type { Loc, Value } from '../python/values';
+import { asString } from '../python/values';
+import { parseTemplate, type ParsedTemplate, type BlockDef } from './parse';
+import { readLibrary, type TagLibrary } from './libraries';
+import { fingerprint } from '../urls/usageIndex';
+
+export type Backend = 'django' | 'jinja2' | 'other';
+
+export interface SearchDir {
+  dir: string;
+  /** Which loader contributes it: the engine's DIRS (or a filesystem loader's own list), or an app. */
+  via: 'dirs' | 'app';
+  app?: string;
+}
+
+export interface TemplateEngine {
+  index: number;
+  backend: Backend;
+  backendPath: string;
+  dirs: SearchDir[];
+  /** `OPTIONS.libraries`: name → module. */
+  libraries: Map<string, string>;
+  /** Builtin library modules: Django's, then `OPTIONS.builtins`. */
+  builtins: string[];
+  /** Loaders we do not know (custom ones): the names they load stay unknown. */
+  unknownLoaders: string[];
+}
+
+export interface Candidate {
+  name: string;
+  file: string;
+  engine: TemplateEngine;
+  dir: SearchDir;
+}
+
+const DJANGO_BACKEND = 'django.template.backends.django.DjangoTemplates';
+const JINJA2_BACKEND = 'django.template.backends.jinja2.Jinja2';
+const DEFAULT_BUILTINS = ['django.template.defaulttags', 'django.template.defaultfilters', 'django.template.loader_tags'];
+const MAX_TEMPLATES = 200000;
+
+function dictGet(project: DjangoProject, v: Value, key: string): Value | undefined {
+  if (v.k !== 'dict') return undefined;
+  for (const [k, val] of v.entries) if (k.k === 'str' && k.v === key) return project.interp().force(val);
+  return undefined;
+}
+
+function forcedItems(project: DjangoProject, v: Value | undefined): Value[] {
+  return v?.k === 'list' ? v.items.map((i) => project.interp().force(i)) : [];
+}
+
+export class TemplateCatalog {
+  private enginesMemo: Memo<TemplateEngine[]> | undefined;
+  private listing: { engines: TemplateEngine[]; byName: Map<string, Candidate[]>; byFile: Map<string, Candidate[]> } | undefined;
+  private readonly parses = new Map<string, ParsedTemplate | null>();
+  /** Literal extends/include names per parsed template file, and the reverse maps. */
+  private edges: Map<string, { extends?: string; includes: string[] }> | undefined;
+  private readonly extendedBy = new Map<string, Set<string>>();
+  private readonly includedBy = new Map<string, Set<string>>();
+  private readonly libraries = new Map<string, { hash: string; lib: TagLibrary }>();
+  private installedLibs: Memo<Map<string, string>> | undefined;
+  private staticMemo: Memo<{ prefix: string; dir: string }[]> | undefined;
+
+  constructor(private readonly project: DjangoProject) {}
+
+  // ---- engines and search order ---------------------------------------------------------------
+
+  engines(): TemplateEngine[] {
+    if (this.enginesMemo && this.project.isFresh(this.enginesMemo)) return this.enginesMemo.value;
+    this.enginesMemo = this.project.tracked(() => this.computeEngines());
+    return this.enginesMemo.value;
+  }
+
+  private appDirs(sub: string): SearchDir[] {
+    const out: SearchDir[] = [];
+    for (const app of this.project.installedApps()) {
+      if (!app.dir) continue;
+      const dir = path.join(app.dir, sub);
+      if (this.project.host.stat(dir)?.isDirectory) out.push({ dir, via: 'app', app: app.name });
+    }
+    return out;
+  }
+
+  private toDirs(v: Value | undefined): SearchDir[] {
+    const out: SearchDir[] = [];
+    for (const d of forcedItems(this.project, v)) {
+      const s = asString(d);
+      if (s !== undefined) out.push({ dir: path.resolve(this.project.root, s), via: 'dirs' });
+    }
+    return out;
+  }
+
+  private computeEngines(): TemplateEngine[] {
+    const out: TemplateEngine[] = [];
+    const list = this.project.settingsValue('TEMPLATES');
+    forcedItems(this.project, list).forEach((e, index) => {
+      if (e.k !== 'dict') return;
+      const backendPath = asString(dictGet(this.project, e, 'BACKEND')) ?? '';
+      const backend: Backend = backendPath === DJANGO_BACKEND ? 'django' : backendPath === JINJA2_BACKEND ? 'jinja2' : 'other';
+      const dirs = this.toDirs(dictGet(this.project, e, 'DIRS'));
+      const appDirsOn = dictGet(this.project, e, 'APP_DIRS');
+      const appDirs = appDirsOn?.k === 'bool' && appDirsOn.v;
+      const options = dictGet(this.project, e, 'OPTIONS');
+      const engine: TemplateEngine = { index, backend, backendPath, dirs: [], libraries: new Map(), builtins: [...DEFAULT_BUILTINS], unknownLoaders: [] };
+      if (backend === 'jinja2') {
+        engine.dirs = [...dirs, ...(appDirs ? this.appDirs('jinja2') : [])];
+        engine.builtins = [];
+      } else if (backend === 'django') {
+        const loaders = options ? dictGet(this.project, options, 'loaders') : undefined;
+        if (loaders?.k === 'list') {
+          for (const l of forcedItems(this.project, loaders)) engine.dirs.push(...this.loaderDirs(l, dirs, engine));
+        } else {
+          engine.dirs = [...dirs, ...(appDirs ? this.appDirs('templates') : [])];
+        }
+        const libs = options ? dictGet(this.project, options, 'libraries') : undefined;
+        if (libs?.k === 'dict') {
+          for (const [k, v] of libs.entries) {
+            const mod = asString(this.project.interp().force(v));
+            if (k.k === 'str' && mod) engine.libraries.set(k.v, mod);
+          }
+        }
+        for (const b of forcedItems(this.project, options ? dictGet(this.project, options, 'builtins') : undefined)) {
+          const s = asString(b);
+          if (s) engine.builtins.push(s);
+        }
+      } else {
+        engine.unknownLoaders.push(backendPath || '(no BACKEND)');
+      }
+      out.push(engine);
+    });
+    return out;
+  }
+
+  /** The directories one `OPTIONS.loaders` entry searches (a string, or a tuple with arguments). */
+  private loaderDirs(l: Value, engineDirs: SearchDir[], engine: TemplateEngine, depth = 0): SearchDir[] {
+    const items = l.k === 'list' ? l.items.map((i) => this.project.interp().force(i)) : [l];
+    const name = asString(items[0]);
+    if (!name || depth > 5) return [];
+    switch (name) {
+      case 'django.template.loaders.cached.Loader':
+        return forcedItems(this.project, items[1]).flatMap((x) => this.loaderDirs(x, engineDirs, engine, depth + 1));
+      case 'django.template.loaders.filesystem.Loader':
+        return items[1] ? this.toDirs(items[1]) : engineDirs;
+      case 'django.template.loaders.app_directories.Loader':
+        return this.appDirs('templates');
+      case 'django.template.loaders.locmem.Loader':
+        return [];
+      default:
+        engine.unknownLoaders.push(name);
+        return [];
+    }
+  }
+
+  // ---- the files ------------------------------------------------------------------------------
+
+  private list(): NonNullable<TemplateCatalog['listing']> {
+    const engines = this.engines();
+    if (this.listing && this.listing.engines === engines) return this.listing;
+    const byName = new Map<string, Candidate[]>();
+    const byFile = new Map<string, Candidate[]>();
+    let count = 0;
+    for (const engine of engines) {
+      for (const dir of engine.dirs) {
+        const seen = new Set<string>();
+        const walk = (d: string, rel: string, depth: number) => {
+          const real = this.project.host.realpath(d);
+          if (depth > 30 || seen.has(real) || count > MAX_TEMPLATES) return;
+          seen.add(real);
+          const entries = this.project.host.readDirTypes(d);
+          if (!entries) return;
+          for (const e of entries.slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+            const full = path.join(d, e.name);
+            const name = rel ? `${rel}/${e.name}` : e.name;
+            if (e.isDirectory) {
+              if (e.name === '__pycache__') continue;
+              walk(full, name, depth + 1);
+            } else if (e.isFile) {
+              const c: Candidate = { name, file: full, engine, dir };
+              let list = byName.get(name);
+              if (!list) byName.set(name, (list = []));
+              list.push(c);
+              let fl = byFile.get(full);
+              if (!fl) byFile.set(full, (fl = []));
+              fl.push(c);
+              count++;
+            }
+          }
+        };
+        walk(dir.dir, '', 0);
+      }
+    }
+    if (count > MAX_TEMPLATES) this.project.log(`templates: more than ${MAX_TEMPLATES} files in template folders; the rest are not indexed`);
+    this.listing = { engines, byName, byFile };
+    this.edges = undefined;
+    return this.listing;
+  }
+
+  /** Every loadable name, with its candidates in search order (the first wins). */
+  names(): Map<string, Candidate[]> {
+    return this.list().byName;
+  }
+
+  /** The candidates for a name, the winner first. */
+  candidates(name: string): Candidate[] {
+    return this.list().byName.get(name) ?? [];
+  }
+
+  resolve(name: string): Candidate | undefined {
+    return this.candidates(name)[0];
+  }
+
+  /** The names under which a file can be loaded (usually one), with its rank among their candidates. */
+  namesOf(file: string): Candidate[] {
+    return this.list().byFile.get(path.normalize(file)) ?? [];
+  }
+
+  isTemplate(file: string): boolean {
+    return this.namesOf(file).length > 0;
+  }
+
+  /** The engine backend a file is loaded by (a Jinja2 template is not checked as a Django one). */
+  backendOf(file: string): Backend | undefined {
+    return this.namesOf(file)[0]?.engine.backend;
+  }
+
+  /** The parse of a template file, cached until the file changes. */
+  parsed(file: string): ParsedTemplate | undefined {
+    const hit = this.parses.get(file);
+    if (hit !== undefined) return hit ?? undefined;
+    const text = this.project.host.readFile(file);
+    let p: ParsedTemplate | null = null;
+    if (text !== undefined) {
+      try {
+        p = parseTemplate(text, file);
+      } catch (e) {
+        this.project.log(`could not parse template ${file}: ${(e as Error).message}`);
+      }
+    }
+    this.parses.set(file, p);
+    return p ?? undefined;
+  }
+
+  // ---- extends / include graph ----------------------------------------------------------------
+
+  private ensureEdges(): Map<string, { extends?: string; includes: string[] }> {
+    const listing = this.list();
+    if (this.edges) return this.edges;
+    this.edges = new Map();
+    this.extendedBy.clear();
+    this.includedBy.clear();
+    for (const file of listing.byFile.keys()) this.addEdges(file);
+    return this.edges;
+  }
+
+  private addEdges(file: string): void {
+    const p = this.parsed(file);
+    const e = { extends: p?.extends?.name, includes: p?.includes.map((i) => i.name) ?? [] };
+    this.edges!.set(file, e);
+    const add = (m: Map<string, Set<string>>, k: string) => {
+      let s = m.get(k);
+      if (!s) m.set(k, (s = new Set()));
+      s.add(file);
+    };
+    if (e.extends) add(this.extendedBy, e.extends);
+    for (const i of e.includes) add(this.includedBy, i);
+  }
+
+  private dropEdges(file: string): void {
+    const e = this.edges?.get(file);
+    if (!e) return;
+    if (e.extends) this.extendedBy.get(e.extends)?.delete(file);
+    for (const i of e.includes) this.includedBy.get(i)?.delete(file);
+    this.edges!.delete(file);
+  }
+
+  /**
+   * The file `{% extends name %}` in `file` loads: the first candidate not already in the chain
+   * (Django skips the origins it has seen, so a template can extend the one it shadows).
+   */
+  resolveExtends(name: string, history: Set<string>): Candidate | undefined {
+    return this.candidates(name).find((c) => !history.has(c.file));
+  }
+
+  /** The chain of parents of a file, nearest first (stops at cycles and unknown parents). */
+  ancestors(file: string): Candidate[] {
+    const out: Candidate[] = [];
+    const history = new Set([file]);
+    let cur = file;
+    for (let i = 0; i < 50; i++) {
+      const name = this.parsed(cur)?.extends?.name;
+      if (!name) break;
+      const next = this.resolveExtends(name, history);
+      if (!next) break;
+      out.push(next);
+      history.add(next.file);
+      cur = next.file;
+    }
+    return out;
+  }
+
+  /** Files whose `{% extends %}` loads this file. */
+  children(file: string): string[] {
+    this.ensureEdges();
+    const out: string[] = [];
+    for (const c of this.namesOf(file)) {
+      for (const child of this.extendedBy.get(c.name) ?? []) {
+        if (child === file || out.includes(child)) continue;
+        if (this.resolveExtends(c.name, new Set([child]))?.file === file) out.push(child);
+      }
+    }
+    return out;
+  }
+
+  /** Every file below this one in the extends tree (breadth first, cycles cut). */
+  descendants(file: string): string[] {
+    const out: string[] = [];
+    const seen = new Set([file]);
+    const queue = [file];
+    while (queue.length) {
+      for (const c of this.children(queue.shift()!)) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        out.push(c);
+        queue.push(c);
+      }
+    }
+    return out;
+  }
+
+  /** Files whose `{% include %}` loads this file. */
+  includers(file: string): string[] {
+    this.ensureEdges();
+    const out: string[] = [];
+    for (const c of this.namesOf(file)) {
+      for (const f of this.includedBy.get(c.name) ?? []) if (!out.includes(f) && this.resolve(c.name)?.file === file) out.push(f);
+    }
+    return out;
+  }
+
+  /** The block a file's block overrides: the same name in the nearest ancestor that has it. */
+  overridden(file: string, name: string): { file: string; block: BlockDef } | undefined {
+    for (const a of this.ancestors(file)) {
+      const b = this.parsed(a.file)?.blocks.find((x) => x.name === name);
+      if (b) return { file: a.file, block: b };
+    }
+    return undefined;
+  }
+
+  /** Blocks of the same name in every descendant: the ones overriding this file's block. */
+  overriders(file: string, name: string): { file: string; block: BlockDef }[] {
+    const out: { file: string; block: BlockDef }[] = [];
+    for (const d of this.descendants(file)) {
+      const b = this.parsed(d)?.blocks.find((x) => x.name === name);
+      if (b) out.push({ file: d, block: b });
+    }
+    return out;
+  }
+
+  /** Block names a file can override: those of all its ancestors, nearest first. */
+  inheritedBlocks(file: string): { name: string; file: string; block: BlockDef }[] {
+    const out: { name: string; file: string; block: BlockDef }[] = [];
+    const seen = new Set<string>();
+    for (const a of this.ancestors(file)) {
+      for (const b of this.parsed(a.file)?.blocks ?? []) {
+        if (seen.has(b.name)) continue;
+        seen.add(b.name);
+        out.push({ name: b.name, file: a.file, block: b });
+      }
+    }
+    return out;
+  }
+
+  // ---- tag libraries ---------------------------------------------------------------------------
+
+  /** A library module's tags and filters (re-read when its text changes). */
+  library(module: string): TagLibrary | undefined {
+    const mod = this.project.resolver.resolve(module);
+    const file = mod?.file;
+    if (!file) return undefined;
+    const text = this.project.host.readFile(file);
+    const hash = text === undefined ? '' : fingerprint(text);
+    const hit = this.libraries.get(module);
+    if (hit && hit.hash === hash) return hit.lib;
+    let lib: TagLibrary;
+    try {
+      lib = readLibrary(module, file, text);
+    } catch (e) {
+      this.project.log(`could not read tag library ${module}: ${(e as Error).message}`);
+      lib = { module, file, tags: new Map(), filters: new Map(), templates: [], hasRegister: false };
+    }
+    this.libraries.set(module, { hash, lib });
+    return lib;
+  }
+
+  /**
+   * The `{% load %}` names of an engine, as Django computes them: `django.templatetags` then each
+   * installed app's `templatetags` package (later ones win for the same name), every module below
+   * with a `register`; then `OPTIONS.libraries`.
+   */
+  loadable(engine?: TemplateEngine): Map<string, string> {
+    if (!this.installedLibs || !this.project.isFresh(this.installedLibs)) {
+      this.installedLibs = this.project.tracked(() => {
+        const out = new Map<string, string>();
+        const pkgs = ['django.templatetags', ...this.project.installedApps().map((a) => `${a.name}.templatetags`)];
+        for (const pkg of pkgs) {
+          const mod = this.project.resolver.resolve(pkg);
+          const dir = mod?.dir ?? (mod?.file && path.basename(mod.file) === '__init__.py' ? path.dirname(mod.file) : undefined);
+          if (!dir) continue;
+          this.walkLibraries(dir, pkg, '', out, 0);
+        }
+        return out;
+      });
+    }
+    const libs = new Map(this.installedLibs.value);
+    for (const [k, v] of (engine ?? this.djangoEngine())?.libraries ?? []) libs.set(k, v);
+    return libs;
+  }
+
+  private walkLibraries(dir: string, pkg: string, prefix: string, out: Map<string, string>, depth: number): void {
+    if (depth > 5) return;
+    const entries = this.project.host.readDirTypes(dir) ?? [];
+    for (const e of entries.slice().sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (e.isFile && e.name.endsWith('.py') && e.name !== '__init__.py') {
+        const stem = e.name.slice(0, -3);
+        const text = this.project.host.readFile(path.join(dir, e.name));
+        // Django keeps only modules with a `register` attribute.
+        if (text && /^register\b|\bimport\b.*\bregister\b/m.test(text)) out.set(prefix + stem, `${pkg}.${prefix}${stem}`);
+      } else if (e.isDirectory && this.project.host.stat(path.join(dir, e.name, '__init__.py'))?.isFile) {
+        this.walkLibraries(path.join(dir, e.name), pkg, `${prefix}${e.name}.`, out, depth + 1);
+      }
+    }
+  }
+
+  /** The first Django engine (where `{% load %}` names come from when a file's engine is unknown). */
+  djangoEngine(): TemplateEngine | undefined {
+    return this.engines().find((e) => e.backend === 'django');
+  }
+
+  // ---- static files ----------------------------------------------------------------------------
+
+  /** Where `{% static %}` paths are found: STATICFILES_DIRS (with prefixes), then app `static/`. */
+  staticDirs(): { prefix: string; dir: string }[] {
+    if (this.staticMemo && this.project.isFresh(this.staticMemo)) return this.staticMemo.value;
+    this.staticMemo = this.project.tracked(() => {
+      const out: { prefix: string; dir: string }[] = [];
+      for (const d of forcedItems(this.project, this.project.settingsValue('STATICFILES_DIRS'))) {
+        if (d.k === 'list' && d.items.length === 2) {
+          const prefix = asString(this.project.interp().force(d.items[0]));
+          const dir = asString(this.project.interp().force(d.items[1]));
+          if (prefix !== undefined && dir !== undefined) out.push({ prefix, dir: path.resolve(this.project.root, dir) });
+        } else {
+          const dir = asString(d);
+          if (dir !== undefined) out.push({ prefix: '', dir: path.resolve(this.project.root, dir) });
+        }
+      }
+      for (const a of this.appDirs('static')) out.push({ prefix: '', dir: a.dir });
+      return out;
+    });
+    return this.staticMemo.value;
+  }
+
+  /** The file `{% static p %}` serves in development (the first finder that has it). */
+  findStatic(p: string): string | undefined {
+    const clean = p.replace(/^\/+/, '');
+    for (const { prefix, dir } of this.staticDirs()) {
+      let rel = clean;
+      if (prefix) {
+        if (!clean.startsWith(prefix.replace(/\/+$/, '') + '/')) continue;
+        rel = clean.slice(prefix.replace(/\/+$/, '').length + 1);
+      }
+      const full = path.join(dir, rel);
+      if (this.project.host.stat(full)?.isFile) return full;
+    }
+    return undefined;
+  }
+
+  /** Static paths for completion (bounded). */
+  staticPaths(limit = 5000): { path: string; file: string }[] {
+    const out: { path: string; file: string }[] = [];
+    const seen = new Set<string>();
+    for (const { prefix, dir } of this.staticDirs()) {
+      const walk = (d: string, rel: string, depth: number) => {
+        if (depth > 12 || out.length >= limit) return;
+        for (const e of this.project.host.readDirTypes(d) ?? []) {
+          if (e.name.startsWith('.')) continue;
+          const r = rel ? `${rel}/${e.name}` : e.name;
+          if (e.isDirectory) walk(path.join(d, e.name), r, depth + 1);
+          else if (e.isFile) {
+            const p = prefix ? `${prefix.replace(/\/+$/, '')}/${r}` : r;
+            if (!seen.has(p)) {
+              seen.add(p);
+              out.push({ path: p, file: path.join(d, e.name) });
+            }
+          }
+        }
+      };
+      walk(dir, '', 0);
+    }
+    return out;
+  }
+
+  // ---- invalidation ----------------------------------------------------------------------------
+
+  /** A file changed, was created or deleted. */
+  invalidateFile(file: string, kind: 'changed' | 'created' | 'deleted'): void {
+    const f = path.normalize(file);
+    if (kind !== 'changed') {
+      // A new or removed file can change any name's winner, a library, an app's folders.
+      this.listing = undefined;
+      this.edges = undefined;
+      this.enginesMemo = undefined;
+      this.installedLibs = undefined;
+      this.staticMemo = undefined;
+      this.parses.delete(f);
+      return;
+    }
+    if (this.parses.has(f)) {
+      this.parses.delete(f);
+      if (this.edges?.has(f)) {
+        this.dropEdges(f);
+        this.addEdges(f);
+      }
+    }
+  }
+
+  /** Where a parse's location points in a file, for features that need the block under a cursor. */
+  static blockAtLoc(p: ParsedTemplate, loc: Loc): BlockDef | undefined {
+    return p.blocks.find((b) => b.nameLoc.line === loc.line && b.nameLoc.character === loc.character);
+  }
+}
