@@ -33,6 +33,7 @@ const cases: { name: string; dir: string; settings?: string }[] = [
   { name: 'drf_i18n', dir: 'drf_i18n' },
   { name: 'monorepo.api', dir: 'monorepo/services/api' },
   { name: 'monorepo.web', dir: 'monorepo/services/web' },
+  { name: 'templates_site', dir: 'templates_site' },
 ];
 
 /** Django's table: live from Django when it is installed, else the committed expectation. */

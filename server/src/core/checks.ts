@@ -1,7 +1,8 @@
 /**
  * Project diagnostics for URLs: includes and views that cannot be found, circular includes,
  * duplicate names in one namespace, and URL names used in `reverse()`/`{% url %}` that no pattern
- * defines (with a "did you mean"). Shared by `django-atlas check` and the language server.
+ * defines (with a "did you mean"); and for templates (`templates/checks.ts`). Shared by
+ * `django-atlas check` and the language server.
  */
 import { distance } from 'fastest-levenshtein';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { displayPath } from './urls/table';
 import type { Loc } from './python/values';
 import { UrlNameIndex } from './urls/names';
 import { UsageIndex } from './urls/usageIndex';
+import { templateDiagnostics } from './templates/checks';
 
 export interface Diagnostic {
   loc: Loc;
@@ -28,6 +30,11 @@ export interface CheckOptions {
   viewChecksIn?: Set<string>;
   /** The project's URL-name index, when the caller already has one. */
   names?: UrlNameIndex;
+  /**
+   * Python files whose generic views are checked for a missing implied template (this reads their
+   * modules: the server passes the open files; default: none).
+   */
+  impliedIn?: Set<string>;
 }
 
 export function urlTreeDiagnostics(project: DjangoProject, opts: CheckOptions = {}): Diagnostic[] {
@@ -118,6 +125,10 @@ function isProjectFile(project: DjangoProject, file: string): boolean {
 }
 
 export function projectDiagnostics(project: DjangoProject, usages = new UsageIndex(project), opts: CheckOptions = {}): Diagnostic[] {
-  const all = [...urlTreeDiagnostics(project, opts), ...usageDiagnostics(project, usages, opts.names)].filter((d) => isProjectFile(project, d.loc.file));
+  const all = [
+    ...urlTreeDiagnostics(project, opts),
+    ...usageDiagnostics(project, usages, opts.names),
+    ...templateDiagnostics(project, usages.templateUses(), { impliedIn: opts.impliedIn, suggest: suggestName }, (f) => isProjectFile(project, f)),
+  ].filter((d) => isProjectFile(project, d.loc.file));
   return all.sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line || a.loc.character - b.loc.character);
 }

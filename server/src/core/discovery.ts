@@ -216,7 +216,14 @@ export function settingsFromConfigFiles(host: Host, dir: string): { module: stri
 
 function sitePackagesInfo(host: Host, root: string, workspace: string, extra: string[] = []): { sitePackages: string[]; hasVirtualenv: boolean } {
   const own = findSitePackages(host, root, workspace, extra, false);
-  return own.length ? { sitePackages: own, hasVirtualenv: true } : { sitePackages: findSitePackages(host, root, workspace, extra, true), hasVirtualenv: false };
+  if (!own.length) return { sitePackages: findSitePackages(host, root, workspace, extra, true), hasVirtualenv: false };
+  // A virtualenv without Django cannot be the one the project runs in (or is half installed):
+  // Django's own source (admin/auth templates, template tags) is looked for in the system's too.
+  if (!own.some((sp) => host.stat(path.join(sp, 'django'))?.isDirectory)) {
+    const withDjango = systemSitePackages(host).filter((sp) => !own.includes(sp) && host.stat(path.join(sp, 'django'))?.isDirectory);
+    return { sitePackages: [...own, ...withDjango], hasVirtualenv: true };
+  }
+  return { sitePackages: own, hasVirtualenv: true };
 }
 
 /** site-packages of a virtualenv next to (or above) the project, plus user paths; system ones as a last resort. */
@@ -236,14 +243,22 @@ export function findSitePackages(host: Host, root: string, workspace: string, ex
     if (dir === workspace || path.dirname(dir) === dir) break;
     dir = path.dirname(dir);
   }
-  if (out.length === 0 && systemFallback) {
-    // No virtualenv: the system interpreter's packages (Debian's python3-django lives here).
-    add('/usr/lib/python3/dist-packages');
-    for (const base of ['/usr/local/lib', '/usr/lib']) {
-      for (const py of host.readDir(base) ?? []) if (/^python3\.\d+$/.test(py)) {
-        add(path.join(base, py, 'site-packages'));
-        add(path.join(base, py, 'dist-packages'));
-      }
+  // No virtualenv: the system interpreter's packages (Debian's python3-django lives here).
+  if (out.length === 0 && systemFallback) for (const p of systemSitePackages(host)) add(p);
+  return out;
+}
+
+/** The system interpreters' package folders that exist. */
+function systemSitePackages(host: Host): string[] {
+  const out: string[] = [];
+  const add = (p: string) => {
+    if (!out.includes(p) && host.stat(p)?.isDirectory) out.push(p);
+  };
+  add('/usr/lib/python3/dist-packages');
+  for (const base of ['/usr/local/lib', '/usr/lib']) {
+    for (const py of host.readDir(base) ?? []) if (/^python3\.\d+$/.test(py)) {
+      add(path.join(base, py, 'site-packages'));
+      add(path.join(base, py, 'dist-packages'));
     }
   }
   return out;

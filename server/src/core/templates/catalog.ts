@@ -60,6 +60,23 @@ function forcedItems(project: DjangoProject, v: Value | undefined): Value[] {
   return v?.k === 'list' ? v.items.map((i) => project.interp().force(i)) : [];
 }
 
+/**
+ * Django's `construct_relative_path`: a name starting with `./` or `../` is relative to the
+ * including template's own name (resolved at compile time); other names are as written.
+ */
+export function relativeName(current: string | undefined, name: string): string {
+  if (!current || !(name.startsWith('./') || name.startsWith('../'))) return name;
+  const parts = current.replace(/^\/+/, '').split('/').slice(0, -1);
+  for (const seg of name.split('/')) {
+    if (seg === '.' || seg === '') continue;
+    if (seg === '..') {
+      if (!parts.length) return name;
+      parts.pop();
+    } else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
 export class TemplateCatalog {
   private enginesMemo: Memo<TemplateEngine[]> | undefined;
   private listing: { engines: TemplateEngine[]; byName: Map<string, Candidate[]>; byFile: Map<string, Candidate[]> } | undefined;
@@ -68,7 +85,9 @@ export class TemplateCatalog {
   private edges: Map<string, { extends?: string; includes: string[] }> | undefined;
   private readonly extendedBy = new Map<string, Set<string>>();
   private readonly includedBy = new Map<string, Set<string>>();
-  private readonly libraries = new Map<string, { hash: string; lib: TagLibrary }>();
+  private readonly libraries = new Map<string, { hash: string; gen: number; lib: TagLibrary }>();
+  /** Bumped when any Python file changes: cached libraries re-check their text. */
+  private pyGen = 0;
   private installedLibs: Memo<Map<string, string>> | undefined;
   private staticMemo: Memo<{ prefix: string; dir: string }[]> | undefined;
 
@@ -202,6 +221,7 @@ export class TemplateCatalog {
     }
     if (count > MAX_TEMPLATES) this.project.log(`templates: more than ${MAX_TEMPLATES} files in template folders; the rest are not indexed`);
     this.listing = { engines, byName, byFile };
+    this.listingGen++;
     this.edges = undefined;
     return this.listing;
   }
@@ -264,8 +284,7 @@ export class TemplateCatalog {
   }
 
   private addEdges(file: string): void {
-    const p = this.parsed(file);
-    const e = { extends: p?.extends?.name, includes: p?.includes.map((i) => i.name) ?? [] };
+    const e = { extends: this.extendsName(file), includes: this.includeNames(file) };
     this.edges!.set(file, e);
     const add = (m: Map<string, Set<string>>, k: string) => {
       let s = m.get(k);
@@ -284,12 +303,36 @@ export class TemplateCatalog {
     this.edges!.delete(file);
   }
 
+  /** The name a file's `{% extends %}` loads (relative names resolved), if it is a literal. */
+  extendsName(file: string): string | undefined {
+    const n = this.parsed(file)?.extends?.name;
+    return n === undefined ? undefined : this.qualify(file, n);
+  }
+
+  /** The names a file's `{% include %}`s load (relative names resolved). */
+  includeNames(file: string): string[] {
+    return this.parsed(file)?.includes.map((i) => this.qualify(file, i.name)) ?? [];
+  }
+
+  /** A name written in a template, as Django resolves it there (relative to the template's name). */
+  qualify(file: string, name: string): string {
+    const own = this.namesOf(file)[0];
+    return own && own.engine.backend === 'django' ? relativeName(own.name, name) : name;
+  }
+
   /**
-   * The file `{% extends name %}` in `file` loads: the first candidate not already in the chain
-   * (Django skips the origins it has seen, so a template can extend the one it shadows).
+   * The file a name written in `from` loads: from the same engine (a template's extends and
+   * includes are looked up by its own engine), the first candidate not in `history` (Django skips
+   * the origins already in the extends chain, so a template can extend the one it shadows).
    */
-  resolveExtends(name: string, history: Set<string>): Candidate | undefined {
-    return this.candidates(name).find((c) => !history.has(c.file));
+  resolveFrom(from: string, name: string, history: Set<string> = new Set()): Candidate | undefined {
+    const engine = this.namesOf(from)[0]?.engine;
+    return this.candidates(this.qualify(from, name)).find((c) => !history.has(c.file) && (!engine || c.engine === engine));
+  }
+
+  /** The file `from`'s `{% extends name %}` loads (`from` itself skipped). */
+  resolveExtends(from: string, name: string, history: Set<string> = new Set([from])): Candidate | undefined {
+    return this.resolveFrom(from, name, history);
   }
 
   /** The chain of parents of a file, nearest first (stops at cycles and unknown parents). */
@@ -300,7 +343,7 @@ export class TemplateCatalog {
     for (let i = 0; i < 50; i++) {
       const name = this.parsed(cur)?.extends?.name;
       if (!name) break;
-      const next = this.resolveExtends(name, history);
+      const next = this.resolveExtends(cur, name, history);
       if (!next) break;
       out.push(next);
       history.add(next.file);
@@ -316,7 +359,7 @@ export class TemplateCatalog {
     for (const c of this.namesOf(file)) {
       for (const child of this.extendedBy.get(c.name) ?? []) {
         if (child === file || out.includes(child)) continue;
-        if (this.resolveExtends(c.name, new Set([child]))?.file === file) out.push(child);
+        if (this.resolveExtends(child, c.name)?.file === file) out.push(child);
       }
     }
     return out;
@@ -343,7 +386,7 @@ export class TemplateCatalog {
     this.ensureEdges();
     const out: string[] = [];
     for (const c of this.namesOf(file)) {
-      for (const f of this.includedBy.get(c.name) ?? []) if (!out.includes(f) && this.resolve(c.name)?.file === file) out.push(f);
+      for (const f of this.includedBy.get(c.name) ?? []) if (!out.includes(f) && this.resolveFrom(f, c.name)?.file === file) out.push(f);
     }
     return out;
   }
@@ -383,15 +426,33 @@ export class TemplateCatalog {
 
   // ---- tag libraries ---------------------------------------------------------------------------
 
+  private listingGen = 0;
+
+  /** Changes whenever a name may load another file or a library may have changed. */
+  get version(): string {
+    this.list();
+    return `${this.listingGen}:${this.pyGen}`;
+  }
+
+  /** Changes when a Python file changed (a library may have): derived scopes re-check. */
+  get libraryGeneration(): number {
+    return this.pyGen;
+  }
+
   /** A library module's tags and filters (re-read when its text changes). */
   library(module: string): TagLibrary | undefined {
+    const cached = this.libraries.get(module);
+    if (cached && cached.gen === this.pyGen) return cached.lib;
     const mod = this.project.resolver.resolve(module);
     const file = mod?.file;
     if (!file) return undefined;
     const text = this.project.host.readFile(file);
     const hash = text === undefined ? '' : fingerprint(text);
     const hit = this.libraries.get(module);
-    if (hit && hit.hash === hash) return hit.lib;
+    if (hit && hit.hash === hash) {
+      hit.gen = this.pyGen;
+      return hit.lib;
+    }
     let lib: TagLibrary;
     try {
       lib = readLibrary(module, file, text);
@@ -399,7 +460,7 @@ export class TemplateCatalog {
       this.project.log(`could not read tag library ${module}: ${(e as Error).message}`);
       lib = { module, file, tags: new Map(), filters: new Map(), templates: [], hasRegister: false };
     }
-    this.libraries.set(module, { hash, lib });
+    this.libraries.set(module, { hash, gen: this.pyGen, lib });
     return lib;
   }
 
@@ -515,6 +576,7 @@ export class TemplateCatalog {
   /** A file changed, was created or deleted. */
   invalidateFile(file: string, kind: 'changed' | 'created' | 'deleted'): void {
     const f = path.normalize(file);
+    if (f.endsWith('.py')) this.pyGen++;
     if (kind !== 'changed') {
       // A new or removed file can change any name's winner, a library, an app's folders.
       this.listing = undefined;

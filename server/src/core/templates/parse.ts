@@ -22,6 +22,7 @@ export interface NameRef {
 export interface BlockDef {
   name: string;
   nameLoc: Loc;
+  nameStart: number;
   /** The whole `{% block %}` tag. */
   tagLoc: Loc;
   /** From the start of `{% block %}` to the end of its `{% endblock %}` (or of the text). */
@@ -44,7 +45,9 @@ export interface LoadRef {
   /** `{% load lib %}` → lib; `{% load a b from lib %}` → lib with names a, b. */
   lib: string;
   loc: Loc;
+  /** Offset of the `{% load %}` tag (what comes after it can use the library). */
   start: number;
+  libStart: number;
   names?: TagUse[];
 }
 
@@ -169,8 +172,13 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
   const problem = (code: TemplateProblem['code'], message: string, at: Loc, severity: TemplateProblem['severity'] = 'error') =>
     out.problems.push({ code, message, loc: at, severity });
 
-  for (const tok of tokens) {
-    if (tok.kind === 'text' || tok.kind === 'comment') continue;
+  for (const raw of tokens) {
+    if (raw.kind === 'text' || raw.kind === 'comment') continue;
+    // Jinja2's whitespace control (`{%- x -%}`, `{{- y }}`) is not part of the tag.
+    const trim = /^[-+]\s*/.exec(raw.content)?.[0].length ?? 0;
+    const tok = trim || /\s*[-+]$/.test(raw.content)
+      ? { ...raw, content: raw.content.slice(trim).replace(/\s*[-+]$/, ''), contentStart: raw.contentStart + trim }
+      : raw;
     const tagLoc = loc(tok.start, tok.end);
     if (tok.kind === 'var') {
       if (!tok.closed) problem('unterminated-tag', 'variable tag is not closed with }}', tagLoc);
@@ -244,7 +252,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
         }
         const parent = [...stack].reverse().find((o) => o.block)?.block;
         const def: BlockDef = {
-          name: b.text, nameLoc: loc(b.start, b.start + b.text.length), tagLoc, start: tok.start, end: text.length,
+          name: b.text, nameLoc: loc(b.start, b.start + b.text.length), nameStart: b.start, tagLoc, start: tok.start, end: text.length,
           range: loc(tok.start, text.length), closed: false, parent, children: [],
         };
         const dup = blockNames.get(b.text);
@@ -267,11 +275,11 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
         if (fromAt > 0 && bits[fromAt].text === 'from') {
           const lib = bits[bits.length - 1];
           out.loads.push({
-            lib: lib.text, loc: loc(lib.start, lib.start + lib.text.length), start: tok.start,
+            lib: lib.text, loc: loc(lib.start, lib.start + lib.text.length), start: tok.start, libStart: lib.start,
             names: bits.slice(1, fromAt).map((n) => ({ name: n.text, loc: loc(n.start, n.start + n.text.length), start: n.start })),
           });
         } else {
-          for (const lib of bits.slice(1)) out.loads.push({ lib: lib.text, loc: loc(lib.start, lib.start + lib.text.length), start: tok.start });
+          for (const lib of bits.slice(1)) out.loads.push({ lib: lib.text, loc: loc(lib.start, lib.start + lib.text.length), start: tok.start, libStart: lib.start });
         }
         break;
       }

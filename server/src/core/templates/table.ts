@@ -24,7 +24,7 @@ export function templateTable(project: DjangoProject): { templates: TemplateRow[
     rows.push({
       name,
       file: displayPath(project.root, win.file),
-      extends: p?.extends?.name ?? null,
+      extends: cat.extendsName(win.file) ?? null,
       blocks: p?.blocks.map((b) => b.name) ?? [],
       shadows: cands.slice(1).map((c) => displayPath(project.root, c.file)),
       engine: win.engine.backend,

@@ -1,5 +1,5 @@
 /**
- * Worker-thread entry (bundled as dist/scanWorker.js): scans files for URL-name uses off the
+ * Worker-thread entry (bundled as dist/scanWorker.js): scans files for URL-name and template-name uses off the
  * language server's main thread. Receives `{ id, files }`, answers `{ id, results }`.
  */
 import { parentPort } from 'node:worker_threads';
@@ -15,16 +15,16 @@ parentPort?.on('message', async (msg: { id: number; files: string[] }) => {
   for (const file of msg.files) {
     const text = host.readFile(file);
     if (text === undefined) {
-      results.push({ file, uses: [] });
+      results.push({ file, uses: [], templates: [] });
       continue;
     }
-    let uses: ScannedFile['uses'] = [];
+    let found: Pick<ScannedFile, 'uses' | 'templates'> = { uses: [], templates: [] };
     try {
-      uses = scanFileText(file, text);
+      found = scanFileText(file, text);
     } catch {
-      uses = [];
+      // Unreadable as Python: no uses.
     }
-    results.push({ file, hash: fingerprint(text), uses });
+    results.push({ file, hash: fingerprint(text), ...found });
   }
   parentPort!.postMessage({ id: msg.id, results });
 });

@@ -1,6 +1,7 @@
 /**
  * The URL-name uses of a whole project (Python files and templates), for references and the
- * "unknown URL name" check. Each file is scanned once per content version; files that cannot
+ * "unknown URL name" check, and the template names written in Python (who renders a template,
+ * "unknown template"). Each file is scanned once per content version; files that cannot
  * contain a reversing call are skipped without parsing.
  */
 import path from 'node:path';
@@ -8,7 +9,7 @@ import type { DjangoProject } from '../project';
 import { parsePython, type Tree } from '../python/parser';
 import { listProjectFiles } from '../files';
 import { pythonUrlNameUses, templateUrlNameUses, type UrlNameUse } from './usages';
-import { asString } from '../python/values';
+import { pythonTemplateUses, mayUseTemplates, type TemplateNameUse } from '../templates/pyuses';
 
 const PY_HINTS = ['reverse', 'redirect', 'resolve_url', 'pattern_name', '_URL'];
 
@@ -27,49 +28,43 @@ export interface ScannedFile {
   /** undefined when the file could not be read. */
   hash?: string;
   uses: UrlNameUse[];
+  templates: TemplateNameUse[];
 }
+
+type Found = Pick<ScannedFile, 'uses' | 'templates'>;
 
 /** Scans files from disk: in process, or in a worker thread (the server's `WorkerScanner`). */
 export type Scanner = (files: string[]) => Promise<ScannedFile[]>;
 
-export function scanFileText(file: string, text: string): UrlNameUse[] {
+function scanTree(tree: Tree, file: string, text: string): Found {
+  return {
+    uses: PY_HINTS.some((h) => text.includes(h)) ? pythonUrlNameUses(tree, file) : [],
+    templates: mayUseTemplates(text) ? pythonTemplateUses(tree, file) : [],
+  };
+}
+
+export function scanFileText(file: string, text: string): Found {
   if (file.endsWith('.py')) {
-    if (!PY_HINTS.some((h) => text.includes(h))) return [];
+    if (!PY_HINTS.some((h) => text.includes(h)) && !mayUseTemplates(text)) return { uses: [], templates: [] };
     const tree = parsePython(text);
     try {
-      return pythonUrlNameUses(tree, file);
+      return scanTree(tree, file, text);
     } finally {
       tree.delete();
     }
   }
-  if (!text.includes('url')) return [];
-  return templateUrlNameUses(text, file);
+  return { uses: text.includes('url') ? templateUrlNameUses(text, file) : [], templates: [] };
 }
 
 export class UsageIndex {
-  private readonly byFile = new Map<string, { hash: string; uses: UrlNameUse[] }>();
+  private readonly byFile = new Map<string, { hash: string } & Found>();
   private scanned = false;
 
   constructor(private readonly project: DjangoProject) {}
 
   /** Template folders of the TEMPLATES setting (DIRS), so templates outside `templates/` count too. */
   private templateDirs(): string[] {
-    const out: string[] = [];
-    const t = this.project.settingsValue('TEMPLATES');
-    if (t.k !== 'list') return out;
-    for (const engine of t.items) {
-      const e = this.project.interp().force(engine);
-      if (e.k !== 'dict') continue;
-      for (const [k, v] of e.entries) {
-        if (k.k !== 'str' || k.v !== 'DIRS') continue;
-        const dirs = this.project.interp().force(v);
-        if (dirs.k === 'list') for (const d of dirs.items) {
-          const s = asString(this.project.interp().force(d));
-          if (s) out.push(path.resolve(this.project.root, s));
-        }
-      }
-    }
-    return out;
+    return this.project.templates().engines().flatMap((e) => e.dirs.filter((d) => d.via === 'dirs').map((d) => d.dir));
   }
 
   private ensure(): void {
@@ -95,7 +90,7 @@ export class UsageIndex {
         for (const r of await scanner(chunk)) {
           // An open buffer may have been scanned by update() meanwhile: it wins.
           if (r.hash === undefined || this.byFile.has(r.file)) continue;
-          this.byFile.set(r.file, { hash: r.hash, uses: r.uses });
+          this.byFile.set(r.file, { hash: r.hash, uses: r.uses, templates: r.templates ?? [] });
         }
       } else {
         for (let j = 0; j < chunk.length; j++) {
@@ -118,11 +113,11 @@ export class UsageIndex {
     if (this.byFile.get(file)?.hash === hash) return;
     try {
       // An open buffer's tree (kept up to date by the server) saves parsing the text again.
-      const uses = tree && file.endsWith('.py') ? pythonUrlNameUses(tree, file) : scanFileText(file, text);
-      this.byFile.set(file, { hash, uses });
+      const found = tree && file.endsWith('.py') ? scanTree(tree, file, text) : scanFileText(file, text);
+      this.byFile.set(file, { hash, ...found });
     } catch (e) {
       this.project.log(`could not scan ${file} for URL names: ${(e as Error).message}`);
-      this.byFile.set(file, { hash, uses: [] });
+      this.byFile.set(file, { hash, uses: [], templates: [] });
     }
   }
 
@@ -133,6 +128,17 @@ export class UsageIndex {
   all(): UrlNameUse[] {
     this.ensure();
     return [...this.byFile.values()].flatMap((f) => f.uses);
+  }
+
+  /** Template names written in Python files. */
+  templateUses(): TemplateNameUse[] {
+    this.ensure();
+    return [...this.byFile.values()].flatMap((f) => f.templates);
+  }
+
+  templateUsesIn(file: string): TemplateNameUse[] {
+    this.ensure();
+    return this.byFile.get(file)?.templates ?? [];
   }
 
   forFile(file: string): UrlNameUse[] {

@@ -1,0 +1,192 @@
+/**
+ * Template diagnostics: what Django's template parser would reject (extends not first, duplicate
+ * block, unclosed/mismatched tags), names that load nothing (`{% extends %}`/`{% include %}` of a
+ * missing template, a template name in Python, a `{% load %}` of an unknown library), tags and
+ * filters used without their `{% load %}`, and generic views whose implied template is missing.
+ * Where the analysis cannot see everything (a custom loader, an app we cannot find, a library we
+ * cannot read), it says nothing rather than guess.
+ */
+import type { DjangoProject } from '../project';
+import type { Diagnostic } from '../checks';
+import type { TemplateNameUse } from './pyuses';
+import { scopeAt, type TagScope } from './tags';
+import { impliedTemplatesIn } from './implied';
+import type { ParsedTemplate } from './parse';
+
+/** Whether the template search is fully known: every engine's loaders understood, every app found. */
+export function templateSearchKnown(project: DjangoProject): boolean {
+  const engines = project.templates().engines();
+  if (!engines.length) return false;
+  if (engines.some((e) => e.unknownLoaders.length)) return false;
+  return project.installedApps().every((a) => a.dir !== undefined);
+}
+
+function closestName(name: string, names: Iterable<string>, suggest: (n: string, all: string[]) => string | undefined): string | undefined {
+  return suggest(name, [...names]);
+}
+
+export interface TemplateCheckOptions {
+  /** Files to check; default: every template of the project and every Python use. */
+  files?: Set<string>;
+  /** Python files whose generic views are checked for a missing implied template (reads them). */
+  impliedIn?: Set<string>;
+  suggest: (name: string, all: string[]) => string | undefined;
+}
+
+/** The problems of one template file. */
+export function templateFileDiagnostics(project: DjangoProject, file: string, parsed: ParsedTemplate, opts: TemplateCheckOptions): Diagnostic[] {
+  const cat = project.templates();
+  const out: Diagnostic[] = [];
+  for (const p of parsed.problems) out.push({ loc: p.loc, severity: p.severity, message: p.message, code: p.code });
+  const known = templateSearchKnown(project);
+  const names = cat.names();
+  const missing = (name: string) => {
+    const s = closestName(name, names.keys(), opts.suggest);
+    return `template '${name}' not found in the template folders` + (s ? `; did you mean '${s}'?` : '');
+  };
+  if (known) {
+    const ext = parsed.extends?.ref;
+    if (ext) {
+      const cand = cat.resolveExtends(file, ext.name);
+      if (!cand) {
+        const s = closestName(ext.name, names.keys(), opts.suggest);
+        const self = names.has(cat.qualify(file, ext.name));
+        out.push({
+          loc: ext.loc, severity: 'error', code: 'unknown-template',
+          message: self ? `'${ext.name}' is this template itself and nothing after it in the search order has that name` : missing(ext.name),
+          fix: s && !self ? { title: `Replace with '${s}'`, newText: s } : undefined,
+        });
+      }
+    }
+    for (const inc of parsed.includes) {
+      if (cat.resolveFrom(file, inc.name)) continue;
+      const s = closestName(inc.name, names.keys(), opts.suggest);
+      out.push({ loc: inc.loc, severity: 'error', code: 'unknown-template', message: missing(inc.name), fix: s ? { title: `Replace with '${s}'`, newText: s } : undefined });
+    }
+  }
+  if (cat.backendOf(file) === 'jinja2') return out;
+  const engine = cat.namesOf(file)[0]?.engine ?? cat.djangoEngine();
+  const loadable = cat.loadable(engine);
+  const libsKnown = project.installedApps().every((a) => a.dir !== undefined);
+  for (const l of parsed.loads) {
+    const module = loadable.get(l.lib);
+    if (!module) {
+      if (!libsKnown) continue;
+      const s = opts.suggest(l.lib, [...loadable.keys()]);
+      out.push({
+        loc: l.loc, severity: 'error', code: 'unknown-library',
+        message: `'${l.lib}' is not a registered tag library` + (s ? `; did you mean '${s}'?` : ''),
+        fix: s ? { title: `Replace with '${s}'`, newText: s } : undefined,
+      });
+      continue;
+    }
+    const lib = cat.library(module);
+    for (const n of l.names ?? []) {
+      if (lib && !lib.tags.has(n.name) && !lib.filters.has(n.name)) {
+        out.push({ loc: n.loc, severity: 'error', code: 'unknown-tag', message: `'${n.name}' is not a tag or filter of library '${l.lib}' (${module})` });
+      }
+    }
+  }
+  // Tags and filters: in scope at their position, else say which library has them.
+  let scope: TagScope | undefined;
+  let scopeUntil = -1;
+  const scopeFor = (offset: number) => {
+    // Scopes only change at loads: recompute when a load lies between the last point and this one.
+    const nextLoad = parsed.loads.find((l) => l.start >= scopeUntil && l.start < offset);
+    if (!scope || nextLoad) scope = scopeAt(cat, file, parsed, offset);
+    scopeUntil = offset;
+    return scope;
+  };
+  const whereDefined = (name: string, kind: 'tag' | 'filter'): string | undefined => {
+    for (const [loadName, module] of loadable) {
+      const lib = cat.library(module);
+      if (lib && (kind === 'tag' ? lib.tags : lib.filters).has(name)) return loadName;
+    }
+    return undefined;
+  };
+  const uses = [...parsed.tags.map((t) => ({ ...t, kind: 'tag' as const })), ...parsed.filters.map((f) => ({ ...f, kind: 'filter' as const }))].sort((a, b) => a.start - b.start);
+  for (const u of uses) {
+    const sc = scopeFor(u.start);
+    if (!sc.complete) continue;
+    if (u.kind === 'tag' ? sc.tags.has(u.name) || sc.inner.has(u.name) : sc.filters.has(u.name)) continue;
+    const lib = whereDefined(u.name, u.kind);
+    out.push({
+      loc: u.loc, severity: 'error', code: u.kind === 'tag' ? 'unknown-tag' : 'unknown-filter',
+      message: lib
+        ? `${u.kind} '${u.name}' needs {% load ${lib} %} before it`
+        : `unknown ${u.kind} '${u.name}' (not a builtin, and no installed library defines it)`,
+    });
+  }
+  return out;
+}
+
+/** Template names in Python that no loader finds. */
+export function pythonTemplateDiagnostics(project: DjangoProject, uses: TemplateNameUse[], opts: TemplateCheckOptions): Diagnostic[] {
+  if (!templateSearchKnown(project)) return [];
+  const names = project.templates().names();
+  const out: Diagnostic[] = [];
+  const groupsFound = new Set(uses.filter((u) => u.group && names.has(u.name)).map((u) => u.group));
+  for (const u of uses) {
+    if (names.has(u.name) || (u.group && groupsFound.has(u.group))) continue;
+    const s = opts.suggest(u.name, [...names.keys()]);
+    out.push({
+      loc: u.loc, severity: 'warning', code: 'unknown-template',
+      message: `template '${u.name}' not found in the template folders` + (s ? `; did you mean '${s}'?` : ''),
+      fix: s ? { title: `Replace with '${s}'`, newText: s } : undefined,
+    });
+  }
+  return out;
+}
+
+/** Generic views (in the given Python files) whose implied template does not exist. */
+export function impliedTemplateDiagnostics(project: DjangoProject, files: Iterable<string>): Diagnostic[] {
+  if (!templateSearchKnown(project)) return [];
+  const names = project.templates().names();
+  const out: Diagnostic[] = [];
+  for (const f of files) {
+    if (!f.endsWith('.py')) continue;
+    for (const t of impliedTemplatesIn(project, f)) {
+      if (!t.name || names.has(t.name)) continue;
+      out.push({
+        loc: t.view.loc, severity: 'warning', code: 'missing-implied-template',
+        message: `${t.view.qualname} renders '${t.name}' (no template_name is set), which does not exist`,
+      });
+    }
+  }
+  return out;
+}
+
+const fileDiagCache = new WeakMap<ParsedTemplate, { key: string; diags: Diagnostic[] }>();
+
+/** Every template diagnostic of a project (files limited by `opts.files` when given). */
+export function templateDiagnostics(project: DjangoProject, pyUses: TemplateNameUse[], opts: TemplateCheckOptions, isProjectFile: (f: string) => boolean): Diagnostic[] {
+  const cat = project.templates();
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const cands of cat.names().values()) {
+    for (const c of cands) {
+      if (seen.has(c.file)) continue;
+      seen.add(c.file);
+      if (!isProjectFile(c.file) || (opts.files && !opts.files.has(c.file))) continue;
+      const p = cat.parsed(c.file);
+      if (!p) continue;
+      // A file's diagnostics hold while its parse and the catalog (names, libraries) are the same.
+      const key = cat.version;
+      const hit = fileDiagCache.get(p);
+      if (hit && hit.key === key) {
+        out.push(...hit.diags);
+        continue;
+      }
+      try {
+        const diags = templateFileDiagnostics(project, c.file, p, opts);
+        fileDiagCache.set(p, { key, diags });
+        out.push(...diags);
+      } catch (e) {
+        project.log(`template checks failed for ${c.file}: ${(e as Error).message}`);
+      }
+    }
+  }
+  out.push(...pythonTemplateDiagnostics(project, pyUses.filter((u) => !opts.files || opts.files.has(u.loc.file)), opts));
+  if (opts.impliedIn) out.push(...impliedTemplateDiagnostics(project, opts.impliedIn));
+  return out;
+}
