@@ -127,7 +127,7 @@ export function pythonTemplateDiagnostics(project: DjangoProject, uses: Template
   const out: Diagnostic[] = [];
   const groupsFound = new Set(uses.filter((u) => u.group && names.has(u.name)).map((u) => u.group));
   for (const u of uses) {
-    if (names.has(u.name) || (u.group && groupsFound.has(u.group))) continue;
+    if (names.has(u.name) || u.dynamic || (u.group && groupsFound.has(u.group))) continue;
     const s = opts.suggest(u.name, [...names.keys()]);
     out.push({
       loc: u.loc, severity: 'warning', code: 'unknown-template',

@@ -21,6 +21,8 @@ export interface TemplateNameUse {
    * several): Django takes the first that exists, so only a group with none existing is wrong.
    */
   group?: string;
+  /** In a list that also holds computed names. */
+  dynamic?: boolean;
 }
 
 /** Calls taking a template name, and the positional index where it goes. */
@@ -98,7 +100,9 @@ export function pythonTemplateUses(tree: Tree, file: string): TemplateNameUse[] 
     if (s === undefined || !looksLikeTemplateName(s)) continue;
     const list = n.parent && (n.parent.type === 'list' || n.parent.type === 'tuple') ? n.parent : undefined;
     const group = list && list.namedChildCount > 1 ? `${file}:${list.startIndex}` : undefined;
-    out.push({ name: s, loc: stringContentLoc(file, n), via, ...(group ? { group } : {}) });
+    // A list with a computed member may well find that one first.
+    const dynamic = list?.namedChildren.some((c) => c && c.type !== 'string' && c.type !== 'comment');
+    out.push({ name: s, loc: stringContentLoc(file, n), via, ...(group ? { group } : {}), ...(dynamic ? { dynamic } : {}) });
   }
   return out;
 }
