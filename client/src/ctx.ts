@@ -17,7 +17,7 @@ import { readSettings, SECTION } from './settings';
 import { StatusBar } from './statusBar';
 
 /** Files whose changes the server must hear about even when they are not open. */
-const WATCHED_FILES = '**/{*.py,*.html,*.txt,pyproject.toml,setup.cfg,pytest.ini,tox.ini,.env}';
+const WATCHED_FILES = '**/{*.py,*.html,*.htm,*.txt,*.xml,*.jinja,*.jinja2,*.j2,*.djhtml,pyproject.toml,setup.cfg,pytest.ini,tox.ini,.env}';
 
 export class Ctx implements vscode.Disposable {
   readonly output: vscode.OutputChannel;
@@ -104,6 +104,9 @@ export class Ctx implements vscode.Disposable {
         { scheme: 'file', language: 'python' },
         { scheme: 'file', language: 'django-html' },
         { scheme: 'file', language: 'html' },
+        { scheme: 'file', language: 'django-txt' },
+        { scheme: 'file', language: 'jinja' },
+        { scheme: 'file', language: 'jinja-html' },
       ],
       synchronize: { configurationSection: SECTION, fileEvents: watcher },
       // A function, so that a restart sends the settings in force then.

@@ -63,7 +63,7 @@ test.each(FIXTURE_NAMES)('mutilated sources of %s: evaluation and features answe
         }, `${path.relative(root, file)} round ${round} offset ${offset}`).not.toThrow();
         checks++;
       }
-      expect(() => codeLenses(session, file)).not.toThrow();
+      expect(() => codeLenses(session, doc)).not.toThrow();
       expect(() => projectDiagnostics(project, session.usages)).not.toThrow();
     }
     host.deleteBuffer(file);

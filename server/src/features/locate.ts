@@ -10,13 +10,23 @@ import { urlNameContext, looksLikeUrlName } from '../core/urls/usages';
 import { lexTemplate, splitTagContent, LineIndex } from '../core/templates/lexer';
 import type { Loc } from '../core/python/values';
 import type { Doc } from './session';
+import { templateNameContext, looksLikeTemplateName } from '../core/templates/pyuses';
+import { parseTemplate } from '../core/templates/parse';
 
 export type Target =
   | { kind: 'urlName'; name: string; loc: Loc }
   | { kind: 'patternName'; name: string; loc: Loc; call: Node }
   | { kind: 'module'; name: string; loc: Loc }
   | { kind: 'dotted'; value: string; loc: Loc; setting: 'INSTALLED_APPS' | 'MIDDLEWARE' | 'ROOT_URLCONF' | 'view' }
-  | { kind: 'def'; name: string; loc: Loc };
+  | { kind: 'def'; name: string; loc: Loc }
+  /** A template name: in Python (render(), template_name, …) or in `{% extends %}`/`{% include %}`. */
+  | { kind: 'templateName'; name: string; loc: Loc; inTemplate: boolean }
+  | { kind: 'block'; name: string; loc: Loc }
+  | { kind: 'blockSuper'; name?: string; loc: Loc }
+  /** `offset`: where it is used (what is loaded before counts); `lib`: named in `{% load x from lib %}`. */
+  | { kind: 'tag' | 'filter'; name: string; loc: Loc; offset: number; lib?: string }
+  | { kind: 'library'; name: string; loc: Loc }
+  | { kind: 'static'; path: string; loc: Loc };
 
 const PATTERN_FUNCS = new Set(['path', 're_path', 'url']);
 const DOTTED_SETTINGS = new Set(['INSTALLED_APPS', 'MIDDLEWARE', 'ROOT_URLCONF']);
@@ -78,6 +88,7 @@ function locatePython(doc: Doc, offset: number): Target | undefined {
   const value = stringLiteral(node);
   if (value === undefined) return undefined;
   const loc = stringContentLoc(doc.file, node);
+  if (templateNameContext(node)) return looksLikeTemplateName(value) ? { kind: 'templateName', name: value, loc, inTemplate: false } : undefined;
   if (urlNameContext(node)) return looksLikeUrlName(value) ? { kind: 'urlName', name: value, loc } : undefined;
   const parent = node.parent;
   if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.text === 'name') {
@@ -102,6 +113,26 @@ function locatePython(doc: Doc, offset: number): Target | undefined {
 }
 
 function locateTemplate(doc: Doc, offset: number): Target | undefined {
+  const p = parseTemplate(doc.text, doc.file);
+  const inside = (start: number, len: number) => offset >= start && offset <= start + len;
+  const ext = p.extends?.ref;
+  if (ext && inside(ext.start, ext.end - ext.start)) return { kind: 'templateName', name: ext.name, loc: ext.loc, inTemplate: true };
+  for (const r of p.includes) if (inside(r.start, r.end - r.start)) return { kind: 'templateName', name: r.name, loc: r.loc, inTemplate: true };
+  for (const b of p.blocks) if (inside(b.nameStart, b.name.length)) return { kind: 'block', name: b.name, loc: b.nameLoc };
+  for (const sp of p.supers) if (inside(sp.start, 'block.super'.length)) return { kind: 'blockSuper', name: sp.block?.name, loc: sp.loc };
+  for (const l of p.loads) {
+    if (inside(l.libStart, l.lib.length)) return { kind: 'library', name: l.lib, loc: l.loc };
+    for (const n of l.names ?? []) if (inside(n.start, n.name.length)) return { kind: 'tag', name: n.name, loc: n.loc, offset: l.start, lib: l.lib };
+  }
+  for (const st of p.statics) if (inside(st.start, st.end - st.start)) return { kind: 'static', path: st.name, loc: st.loc };
+  const url = locateUrlTag(doc, offset);
+  if (url) return url;
+  for (const t of p.tags) if (inside(t.start, t.name.length)) return { kind: 'tag', name: t.name, loc: t.loc, offset: t.start };
+  for (const f of p.filters) if (inside(f.start, f.name.length)) return { kind: 'filter', name: f.name, loc: f.loc, offset: f.start };
+  return undefined;
+}
+
+function locateUrlTag(doc: Doc, offset: number): Target | undefined {
   for (const tok of lexTemplate(doc.text)) {
     if (tok.kind !== 'block' || offset < tok.start || offset > tok.end) continue;
     const bits = splitTagContent(tok.content, tok.contentStart);

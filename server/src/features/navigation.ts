@@ -9,6 +9,7 @@ import { dottedViewRef } from '../core/urls/views';
 import type { DjangoProject } from '../core/project';
 import type { Doc, ProjectSession } from './session';
 import { locate, type Target } from './locate';
+import { templateDefinition, templateReferences } from './templates';
 
 function fileStart(file: string): Loc {
   return { file, line: 0, character: 0, endLine: 0, endCharacter: 0 };
@@ -61,7 +62,7 @@ export function definition(s: ProjectSession, doc: Doc, offset: number): Loc[] {
       return loc ? [loc] : [];
     }
     default:
-      return [];
+      return templateDefinition(s, doc, t);
   }
 }
 
@@ -75,7 +76,7 @@ export function patternsForDef(s: ProjectSession, loc: Loc): UrlLeaf[] {
 
 export function references(s: ProjectSession, doc: Doc, offset: number, includeDeclaration: boolean): Loc[] {
   const t = locate(doc, offset);
-  if (!t) return [];
+  if (!t || ['templateName', 'block', 'blockSuper', 'tag', 'filter', 'library', 'static'].includes(t.kind)) return dedupe(templateReferences(s, doc, t, includeDeclaration));
   if (t.kind === 'def') {
     return patternsForDef(s, t.loc).map((l) => l.pattern.loc);
   }

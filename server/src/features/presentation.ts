@@ -11,6 +11,7 @@ import type { Doc, ProjectSession } from './session';
 import { locate } from './locate';
 import { lexTemplate, splitTagContent } from '../core/templates/lexer';
 import { patternsForDef } from './navigation';
+import { templateHover, templateLenses, impliedLenses, templateCompletions, pythonTemplateCompletions } from './templates';
 
 export function displayRoute(route: string): string {
   return '/' + route;
@@ -76,6 +77,10 @@ export function hover(s: ProjectSession, doc: Doc, offset: number): HoverResult 
     if (leaves.length > 10) rows.push(`- … and ${leaves.length - 10} more`);
     return { markdown: [`**Django view** routed by ${leaves.length} URL pattern${leaves.length > 1 ? 's' : ''}:`, '', ...rows].join('\n'), loc: t.loc };
   }
+  if (['templateName', 'block', 'blockSuper', 'tag', 'filter', 'library', 'static'].includes(t.kind)) {
+    const markdown = templateHover(s, doc, t);
+    return markdown ? { markdown, loc: t.loc } : undefined;
+  }
   if (t.kind === 'module' || t.kind === 'dotted') {
     const name = t.kind === 'module' ? t.name : t.value;
     const mod = s.project.resolver.resolve(name);
@@ -90,8 +95,17 @@ export interface Lens {
   targets: Loc[];
 }
 
-/** Above each routed view: its routes and names; clicking goes to the pattern(s). */
-export function codeLenses(s: ProjectSession, file: string): Lens[] {
+/**
+ * In Python: above each routed view its routes and names (clicking goes to the pattern), above
+ * each generic view the template it implies. In a template: its users, and per block what it
+ * overrides and who overrides it.
+ */
+export function codeLenses(s: ProjectSession, doc: Doc): Lens[] {
+  if (doc.kind === 'template') return templateLenses(s, doc);
+  return [...viewLenses(s, doc.file), ...impliedLenses(s, doc.file)];
+}
+
+function viewLenses(s: ProjectSession, file: string): Lens[] {
   const byDef = new Map<string, { loc: Loc; leaves: UrlLeaf[] }>();
   for (const l of s.project.urlTree().leaves) {
     const v = l.pattern.view?.loc;
@@ -142,6 +156,9 @@ export interface Completion {
   documentation: string;
   /** The range of the partial name being replaced. */
   replace: Loc;
+  kind?: 'url' | 'template' | 'block' | 'tag' | 'filter' | 'library' | 'static';
+  /** Inserted instead of the label (a snippet: a block tag with its end tag). */
+  snippet?: string;
 }
 
 /**
@@ -151,7 +168,7 @@ export interface Completion {
 export function completions(s: ProjectSession, doc: Doc, line: number, character: number): Completion[] {
   const lineText = doc.text.split('\n')[line] ?? '';
   const typed = doc.kind === 'python' ? typedPythonName(lineText.slice(0, character)) : typedTemplateName(lineText, character);
-  if (typed === undefined) return [];
+  if (typed === undefined) return doc.kind === 'python' ? pythonTemplateCompletions(s, doc, line, character) : templateCompletions(s, doc, line, character);
   let end = character;
   while (end < lineText.length && /[\w:.-]/.test(lineText[end])) end++;
   const replace: Loc = { file: doc.file, line, character: character - typed.length, endLine: line, endCharacter: end };

@@ -5,11 +5,12 @@
 import { URI } from 'vscode-uri';
 import {
   type Location, type Range, type Diagnostic as LspDiagnostic, DiagnosticSeverity, type CodeLens,
-  type CompletionItem, CompletionItemKind, MarkupKind, type Hover, type CodeAction, CodeActionKind,
+  type CompletionItem, CompletionItemKind, InsertTextFormat, type DocumentSymbol, SymbolKind, MarkupKind, type Hover, type CodeAction, CodeActionKind,
 } from 'vscode-languageserver';
 import type { Loc } from '../core/python/values';
 import type { Diagnostic } from '../core/checks';
 import type { Lens, Completion, HoverResult } from '../features/presentation';
+import type { TemplateSymbol } from '../features/templates';
 
 export function uriToPath(uri: string): string | undefined {
   const u = URI.parse(uri);
@@ -73,14 +74,31 @@ export function toCodeLens(l: Lens): CodeLens {
   };
 }
 
+const COMPLETION_KINDS: Record<NonNullable<Completion['kind']>, CompletionItemKind> = {
+  url: CompletionItemKind.Reference, template: CompletionItemKind.File, block: CompletionItemKind.Module,
+  tag: CompletionItemKind.Keyword, filter: CompletionItemKind.Function, library: CompletionItemKind.Module, static: CompletionItemKind.File,
+};
+
 export function toCompletion(c: Completion, index: number): CompletionItem {
   return {
     label: c.label,
-    kind: CompletionItemKind.Reference,
+    kind: COMPLETION_KINDS[c.kind ?? 'url'],
     detail: c.detail,
-    documentation: { kind: MarkupKind.Markdown, value: c.documentation },
-    textEdit: { range: toRange(c.replace), newText: c.label },
+    documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
+    textEdit: { range: toRange(c.replace), newText: c.snippet ?? c.label },
+    ...(c.snippet ? { insertTextFormat: InsertTextFormat.Snippet } : {}),
     sortText: String(index).padStart(6, '0'),
     filterText: c.label,
+  };
+}
+
+export function toDocumentSymbol(sym: TemplateSymbol): DocumentSymbol {
+  return {
+    name: sym.name,
+    detail: sym.detail,
+    kind: sym.detail === 'block' ? SymbolKind.Namespace : SymbolKind.File,
+    range: toRange(sym.range),
+    selectionRange: toRange(sym.selection),
+    children: sym.children.map(toDocumentSymbol),
   };
 }

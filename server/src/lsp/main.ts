@@ -19,10 +19,12 @@ import { projectDiagnostics, type Diagnostic } from '../core/checks';
 import { ProjectSession, type Doc } from '../features/session';
 import { definition, references } from '../features/navigation';
 import { hover, codeLenses, completions } from '../features/presentation';
+import { templateSymbols } from '../features/templates';
+import { templateFoldingRanges } from './html';
 import { StatusRequest, IndexChangedNotification, type StatusResult, type DjangoAtlasSettings } from '../protocol';
 import { createWorkerScanner } from './workerScanner';
 import { defaultCacheFile, loadCache, saveCache } from '../core/cache';
-import { uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion, toQuickFixes } from './convert';
+import { uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion, toQuickFixes, toDocumentSymbol } from './convert';
 
 /** What the client sent; every field may be missing (other editors send nothing). */
 type Settings = Partial<Omit<DjangoAtlasSettings, 'codeLens' | 'diagnostics'>> & {
@@ -147,7 +149,7 @@ export function startServer(connection: Connection): void {
       let diags: Diagnostic[] = [];
       try {
         const open = new Set(documents.all().map((d) => uriToPath(d.uri)).filter((f): f is string => !!f));
-        diags = projectDiagnostics(s.project, s.usages, { viewChecksIn: open, names: s.names });
+        diags = projectDiagnostics(s.project, s.usages, { viewChecksIn: open, impliedIn: open, names: s.names });
       } catch (e) {
         log(`diagnostics failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
       }
@@ -308,8 +310,10 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
-        completionProvider: { triggerCharacters: ["'", '"', ':'] },
+        completionProvider: { triggerCharacters: ["'", '"', ':', '|', '/'] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'django-atlas' },
@@ -380,10 +384,12 @@ export function startServer(connection: Connection): void {
     return h ? toHover(h) : null;
   }));
   connection.onCodeLens((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
-    settings.codeLens?.enable === false || doc.kind !== 'python' ? [] : codeLenses(s, doc.file).map(toCodeLens)));
+    settings.codeLens?.enable === false ? [] : codeLenses(s, doc).map(toCodeLens)));
   connection.onCompletion((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
     completions(s, doc, p.position.line, p.position.character).map(toCompletion)));
   connection.onCodeAction((p) => toQuickFixes(p.textDocument.uri, p.context.diagnostics));
+  connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, [], (_s, doc) => (doc.kind === 'template' ? templateSymbols(doc).map(toDocumentSymbol) : [])));
+  connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, [], (_s, doc) => (doc.kind === 'template' ? templateFoldingRanges(doc) : [])));
   connection.onRequest(StatusRequest, async () => status());
   connection.onShutdown(() => worker?.dispose());
 
