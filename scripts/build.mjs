@@ -21,6 +21,8 @@ const common = {
   // web-tree-sitter's ESM build reads import.meta.url, which a CJS bundle lacks.
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  // ESM builds first: vscode-html-languageservice's UMD build requires its modules dynamically.
+  mainFields: ['module', 'main'],
 };
 
 const shebang = { js: '#!/usr/bin/env node\n' + common.banner.js };

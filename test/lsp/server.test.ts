@@ -92,8 +92,9 @@ describe('demo project', () => {
     try {
       const locs = await def(BLOG_INDEX_HTML, positionOf(html, "{% url 'blog:post-list'", "{% url 'blog:p".length));
       expect(where(locs ?? [])).toEqual([`blog/urls.py:${lineOf(read(BLOG_URLS), 'name="post-list"')}`]);
-      // On the tag name rather than the URL name: nothing.
-      expect((await def(BLOG_INDEX_HTML, positionOf(html, "{% url 'blog:post-list'", 4))) ?? []).toEqual([]);
+      // On the tag name rather than the URL name: the tag's definition in Django (when readable).
+      const tag = (await def(BLOG_INDEX_HTML, positionOf(html, "{% url 'blog:post-list'", 4))) ?? [];
+      for (const l of tag) expect(fileOf(l.uri)).toMatch(/django[\\/]template[\\/]defaulttags\.py$/);
     } finally {
       await c.closeDoc(BLOG_INDEX_HTML);
     }
@@ -230,8 +231,11 @@ describe('demo project', () => {
     expect(lens!.command!.command).toBe('djangoAtlas.showLocations');
     const targets = lens!.command!.arguments![2] as Location[];
     expect(where(targets)).toEqual([`blog/urls.py:${lineOf(read(BLOG_URLS), 'name="post-detail"')}`]);
-    // One lens per routed view in the file, none on the helper method.
-    expect(lenses.map((l) => l.range.start.line).sort((a, b) => a - b)).toEqual(
+    // One lens per routed view in the file, none on the helper method; generic views also show
+    // the template they imply.
+    expect(lenses.find((l) => l.range.start.line === lineOf(views, 'class PostListView') && l.command?.title.startsWith('template: '))?.command?.title)
+      .toBe('template: blog/post_list.html');
+    expect(lenses.filter((l) => !l.command?.title.startsWith('template: ')).map((l) => l.range.start.line).sort((a, b) => a - b)).toEqual(
       ['def index', 'class PostListView', 'class PostCreateView', 'class PostDetailView', 'def publish', 'def go_shopping'].map((s) => lineOf(views, s)).sort((a, b) => a - b));
   });
 
@@ -404,6 +408,94 @@ describe('demo project', () => {
     const leftover = () => [...new Set(c.diagnosticsLog.map((p) => p.uri))].filter((uri) => c.diagnosticsFor(fileOf(uri))!.length);
     await c.waitFor(() => (leftover().length ? undefined : true), 5_000, 'diagnostics to clear').catch(() => undefined);
     expect(leftover()).toEqual([]);
+  });
+});
+
+describe('templates (templates_site)', () => {
+  const ROOT = path.join(FIXTURES, 'templates_site');
+  const t = (rel: string) => path.join(ROOT, rel);
+  let c: LspClient;
+  const DETAIL = t('blog/templates/blog/post_detail.html');
+  const BASE = t('templates/base.html');
+  const TWO_COL = t('templates/layouts/two_col.html');
+  const here = (locs: Location[] | null) => (locs ?? []).map((l) => `${path.relative(ROOT, fileOf(l.uri))}:${l.range.start.line}`);
+
+  beforeAll(async () => {
+    c = await LspClient.start(ROOT);
+    await c.waitReady(30_000);
+  }, 45_000);
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  test('T1. {% extends %} → the file; {% block %} → the parent block; references → the overriding blocks', async () => {
+    const text = read(DETAIL);
+    await c.openDoc(DETAIL, 'django-html');
+    try {
+      const ext = await c.request<Location[]>('textDocument/definition', { textDocument: td(DETAIL), position: positionOf(text, 'layouts/two_col', 3) });
+      expect(here(ext)).toEqual(['templates/layouts/two_col.html:0']);
+      const blk = await c.request<Location[]>('textDocument/definition', { textDocument: td(DETAIL), position: positionOf(text, '{% block sidebar', 10) });
+      expect(here(blk)).toEqual([`templates/layouts/two_col.html:${lineOf(read(TWO_COL), 'block sidebar')}`]);
+    } finally {
+      await c.closeDoc(DETAIL);
+    }
+    const base = read(BASE);
+    const refs = await c.request<Location[]>('textDocument/references', { textDocument: td(BASE), position: positionOf(base, '{% block title', 10), context: { includeDeclaration: false } });
+    expect(here(refs)).toContain(`blog/templates/blog/post_detail.html:${lineOf(text, 'block title')}`);
+  });
+
+  test('T2. code lenses, document symbols and folding ranges in a template', async () => {
+    await c.openDoc(TWO_COL, 'django-html');
+    try {
+      const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: td(TWO_COL) });
+      const titles = lenses.map((l) => l.command?.title);
+      expect(titles[0]).toMatch(/extended by/);
+      expect(titles).toContain('overrides base.html');
+      const syms = await c.request<{ name: string; children?: { name: string }[] }[]>('textDocument/documentSymbol', { textDocument: td(TWO_COL) });
+      expect(syms.map((x) => x.name)).toEqual(['extends base.html', 'content']);
+      expect(syms[1].children?.map((x) => x.name)).toEqual(['sidebar', 'main']);
+      const folds = await c.request<{ startLine: number; endLine: number }[]>('textDocument/foldingRange', { textDocument: td(TWO_COL) });
+      // The block and the HTML <div> both fold.
+      expect(folds.some((f) => f.startLine === lineOf(read(TWO_COL), '{% block content'))).toBe(true);
+      expect(folds.some((f) => f.startLine === lineOf(read(TWO_COL), '<div'))).toBe(true);
+    } finally {
+      await c.closeDoc(TWO_COL);
+    }
+  });
+
+  test('T3. completion of tags after {% load %} in an unsaved template, and a missing load diagnosed', async () => {
+    const file = t('templates/pages/sent.html');
+    const text = '{% extends "base.html" %}\n{% load blog_tags %}\n{% block content %}{% upper %}x{% endupper %}{% endblock %}\n{% up';
+    const since = c.diagnosticsLog.length;
+    await c.openDoc(file, 'django-html', text);
+    try {
+      const r = await c.request<CompletionItem[] | { items: CompletionItem[] }>('textDocument/completion', { textDocument: td(file), position: { line: 3, character: 5 }, context: { triggerKind: 1 } });
+      const items = Array.isArray(r) ? r : r.items;
+      expect(items.map((i) => i.label)).toContain('upper');
+      await c.replaceIn(file, '{% load blog_tags %}', '');
+      const diags = await c.waitDiagnostics(file, (ds) => ds.some((x) => x.message.includes('needs {% load blog_tags %}')), since);
+      expect(diags.find((x) => x.message.includes('needs'))!.code).toBe('unknown-tag');
+    } finally {
+      await c.closeDoc(file);
+    }
+  });
+
+  test('T4. a template created on disk is found by name at once', async () => {
+    const file = t('templates/pages/created_now.html');
+    const views = t('core/views.py');
+    const text = read(views) + '\n\ndef made(request):\n    return render(request, "pages/created_now.html")\n';
+    await c.openDoc(views, 'python', text);
+    try {
+      const pos = positionOf(text, '"pages/created_now.html"', 3);
+      expect(here(await c.request<Location[]>('textDocument/definition', { textDocument: td(views), position: pos }))).toEqual([]);
+      fs.writeFileSync(file, '{% extends "base.html" %}\n');
+      await c.filesChanged([{ uri: uriOf(file), type: 1 }]);
+      expect(here(await c.request<Location[]>('textDocument/definition', { textDocument: td(views), position: pos }))).toEqual(['templates/pages/created_now.html:0']);
+    } finally {
+      fs.rmSync(file, { force: true });
+      await c.filesChanged([{ uri: uriOf(file), type: 3 }]);
+      await c.closeDoc(views);
+    }
   });
 });
 
