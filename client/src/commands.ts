@@ -99,6 +99,7 @@ async function showStatus(ctx: Ctx): Promise<void> {
         `ROOT_URLCONF ${p.rootUrlconf ?? 'not found'}`,
         plural(p.urlCount, 'URL'),
         plural(p.viewCount, 'view'),
+        plural(p.templateCount ?? 0, 'template'),
         p.errors.length > 0 ? plural(p.errors.length, 'error') : 'no errors',
       ].join(' · '),
       project: p,

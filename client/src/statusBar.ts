@@ -65,7 +65,7 @@ function describeProject(p: ProjectStatus): string {
   const md = [
     `**${escape(vscode.workspace.asRelativePath(p.root))}**`,
     `Settings: \`${p.settingsModule ?? 'not found'}\` · ROOT_URLCONF: \`${p.rootUrlconf ?? 'not found'}\``,
-    `${plural(p.urlCount, 'URL')} · ${plural(p.viewCount, 'view')}`,
+    `${plural(p.urlCount, 'URL')} · ${plural(p.viewCount, 'view')} · ${plural(p.templateCount ?? 0, 'template')}`,
   ];
   for (const e of p.errors) md.push(`$(error) ${escape(e)}`);
   return md.join('  \n');

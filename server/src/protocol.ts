@@ -30,6 +30,8 @@ export interface ProjectStatus {
   rootUrlconf: string | null;
   urlCount: number;
   viewCount: number;
+  /** Loadable template names (0 until the templates are indexed). */
+  templateCount: number;
   /** Problems that stop the analysis of this project (missing settings, unreadable URLconf). */
   errors: string[];
 }

@@ -74,7 +74,7 @@ export function lineOf(text: string, needle: string): number {
 
 export interface StatusParams {
   state: 'indexing' | 'ready' | 'no-project';
-  projects: { root: string; settingsModule: string | null; rootUrlconf: string | null; urlCount: number; viewCount: number; errors: string[] }[];
+  projects: { root: string; settingsModule: string | null; rootUrlconf: string | null; urlCount: number; viewCount: number; templateCount: number; errors: string[] }[];
 }
 
 const TIMEOUT = Symbol('timeout');

@@ -128,6 +128,16 @@ describe('catalog', () => {
     expect(chain).toEqual(['layouts/two_col.html', 'base.html']);
   });
 
+  test("an app's templates/ also listed in DIRS: one candidate, shadowing nothing of itself", () => {
+    const settings = fs.readFileSync(path.join(ROOT, 'tsite/settings.py'), 'utf8')
+      .replace('"DIRS": [BASE_DIR / "templates", BASE_DIR / "theme_overrides"]', '"DIRS": [BASE_DIR / "templates", BASE_DIR / "theme_overrides", BASE_DIR / "shop" / "templates"]');
+    withBuffer('tsite/settings.py', settings, () => {
+      const cands = project.templates().candidates('shop/product.html').map((c) => path.relative(ROOT, c.file));
+      expect(cands).toEqual(['shop/templates/shop/product.html']);
+      expect(project.templates().candidates('common/badge.html').map((c) => path.relative(ROOT, c.file))).toEqual(['shop/templates/common/badge.html', 'blog/templates/common/badge.html']);
+    });
+  });
+
   test('children, descendants, includers', () => {
     const cat = project.templates();
     const base = path.join(ROOT, 'templates/base.html');
@@ -268,6 +278,13 @@ describe('diagnostics', () => {
       // After a library we cannot read, unknown names prove nothing.
       "unknown-library@3: 'nosuch' is not a registered tag library",
     ].sort((a, b) => parseInt(a.split('@')[1]) - parseInt(b.split('@')[1])));
+  });
+
+  test("a form widget template is found where the form renderer finds it (Django's forms/templates)", () => {
+    const out = diags('templates/shared/partials/form_errors.html', '{% include "django/forms/widgets/input.html" %}{% include "django/forms/widgets/nope.html" %}');
+    const django = project.resolver.resolve('django.forms');
+    if (!django) return;
+    expect(out).toEqual([expect.stringMatching(/^unknown-template@1: template 'django\/forms\/widgets\/nope.html'/)]);
   });
 
   test('a template name in Python that loads nothing; a generic view without its implied template', () => {

@@ -132,7 +132,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'check': {
       const project = await openProject(root, values.settings, values.verbose);
-      const diags = projectDiagnostics(project);
+      // Generic views' implied templates are checked where the project routes views.
+      const viewFiles = new Set(project.urlTree().leaves.flatMap((l) => (l.pattern.view?.loc && !l.pattern.view.external ? [l.pattern.view.loc.file] : [])));
+      const diags = projectDiagnostics(project, undefined, { impliedIn: viewFiles });
       let errors = 0;
       for (const d of diags) {
         if (d.severity === 'error') errors++;

@@ -61,8 +61,11 @@ function tagDef(s: ProjectSession, doc: Doc, t: Extract<Target, { kind: 'tag' | 
 export function templateDefinition(s: ProjectSession, doc: Doc, t: Target): Loc[] {
   const cat = s.project.templates();
   switch (t.kind) {
-    case 'templateName':
-      return candidatesFor(cat, doc, t).map((c) => fileStart(c.file));
+    case 'templateName': {
+      const cands = candidatesFor(cat, doc, t).map((c) => fileStart(c.file));
+      const form = cands.length ? undefined : cat.formTemplate(cat.qualify(doc.file, t.name));
+      return form ? [fileStart(form)] : cands;
+    }
     case 'block': {
       const o = cat.overridden(doc.file, t.name);
       return o ? [o.block.nameLoc] : [];

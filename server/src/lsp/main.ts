@@ -84,14 +84,18 @@ export function startServer(connection: Connection): void {
       else if (!p.moduleExists(p.settingsModule)) errors.push(`settings module '${p.settingsModule}' not found`);
       let urlCount = 0;
       let viewCount = 0;
+      let templateCount = 0;
       if (state === 'ready' && !errors.length) {
         const tree = p.urlTree();
         urlCount = tree.leaves.length;
         // Counting views resolves them (reads views modules): only once the warm-up has done it.
-        if (warmedUp.has(p)) viewCount = new Set(tree.leaves.map((l) => l.pattern.view && `${l.pattern.view.module}.${l.pattern.view.qualname}`).filter(Boolean)).size;
+        if (warmedUp.has(p)) {
+          viewCount = new Set(tree.leaves.map((l) => l.pattern.view && `${l.pattern.view.module}.${l.pattern.view.qualname}`).filter(Boolean)).size;
+          templateCount = p.templates().names().size;
+        }
         for (const pr of tree.problems) if (pr.code === 'no-urlconf') errors.push(pr.message);
       }
-      return { root: p.root, settingsModule: p.settingsModule, rootUrlconf: state === 'ready' ? p.rootUrlconf() ?? null : null, urlCount, viewCount, errors };
+      return { root: p.root, settingsModule: p.settingsModule, rootUrlconf: state === 'ready' ? p.rootUrlconf() ?? null : null, urlCount, viewCount, templateCount, errors };
     });
     return { state: projects.length || state === 'indexing' ? state : 'no-project', projects };
   };
@@ -266,6 +270,13 @@ export function startServer(connection: Connection): void {
           log(`could not resolve a view: ${(e as Error).message}`);
         }
         if (i % 200 === 199) await new Promise((r) => setImmediate(r));
+      }
+      try {
+        const t0 = Date.now();
+        const n = await s.project.templates().warmUp(() => gen !== generation);
+        log(`${s.project.root}: ${n} templates parsed in ${Date.now() - t0} ms`);
+      } catch (e) {
+        log(`could not index the templates: ${(e as Error).message}`);
       }
       warmedUp.add(s.project);
       // Everything evaluated so far goes to the disk cache for the next start.

@@ -86,7 +86,7 @@ export class TemplateCatalog {
   private readonly extendedBy = new Map<string, Set<string>>();
   private readonly includedBy = new Map<string, Set<string>>();
   private readonly libraries = new Map<string, { hash: string; gen: number; lib: TagLibrary }>();
-  /** Bumped when any Python file changes: cached libraries re-check their text. */
+  /** Bumped when a tag library's Python may have changed: cached libraries re-check their text. */
   private pyGen = 0;
   private installedLibs: Memo<Map<string, string>> | undefined;
   private staticMemo: Memo<{ prefix: string; dir: string }[]> | undefined;
@@ -208,6 +208,12 @@ export class TemplateCatalog {
               const c: Candidate = { name, file: full, engine, dir };
               let list = byName.get(name);
               if (!list) byName.set(name, (list = []));
+              // The same file reached through two search dirs (an app's templates/ also in DIRS,
+              // a symlink): one candidate, the first; it does not shadow itself.
+              if (list.length) {
+                const realFull = this.project.host.realpath(full);
+                if (list.some((o) => o.file === full || this.project.host.realpath(o.file) === realFull)) continue;
+              }
               list.push(c);
               let fl = byFile.get(full);
               if (!fl) byFile.set(full, (fl = []));
@@ -240,6 +246,20 @@ export class TemplateCatalog {
     return this.candidates(name)[0];
   }
 
+  /**
+   * A form widget template (`django/forms/widgets/input.html`) that the form renderer loads from
+   * Django's own `forms/templates` even when no TEMPLATES engine finds it: widget templates (and
+   * the project templates they include) are rendered by the form renderer's engine.
+   */
+  formTemplate(name: string): string | undefined {
+    if (!name.startsWith('django/forms/')) return undefined;
+    const forms = this.project.resolver.resolve('django.forms');
+    const dir = forms?.dir ?? (forms?.file ? path.dirname(forms.file) : undefined);
+    if (!dir) return undefined;
+    const file = path.join(dir, 'templates', name);
+    return this.project.host.stat(file)?.isFile ? file : undefined;
+  }
+
   /** The names under which a file can be loaded (usually one), with its rank among their candidates. */
   namesOf(file: string): Candidate[] {
     return this.list().byFile.get(path.normalize(file)) ?? [];
@@ -269,6 +289,21 @@ export class TemplateCatalog {
     }
     this.parses.set(file, p);
     return p ?? undefined;
+  }
+
+  /**
+   * Parses every template in slices, yielding between them (the server's background warm-up),
+   * then builds the extends/include graph from the cached parses.
+   */
+  async warmUp(cancelled: () => boolean, slice = 300): Promise<number> {
+    const files = [...this.list().byFile.keys()];
+    for (let i = 0; i < files.length; i++) {
+      if (cancelled()) return i;
+      this.parsed(files[i]);
+      if (i % slice === slice - 1) await new Promise((r) => setImmediate(r));
+    }
+    this.ensureEdges();
+    return files.length;
   }
 
   // ---- extends / include graph ----------------------------------------------------------------
@@ -434,7 +469,7 @@ export class TemplateCatalog {
     return `${this.listingGen}:${this.pyGen}`;
   }
 
-  /** Changes when a Python file changed (a library may have): derived scopes re-check. */
+  /** Changes when a tag library's module may have changed: derived scopes re-check. */
   get libraryGeneration(): number {
     return this.pyGen;
   }
@@ -576,7 +611,8 @@ export class TemplateCatalog {
   /** A file changed, was created or deleted. */
   invalidateFile(file: string, kind: 'changed' | 'created' | 'deleted'): void {
     const f = path.normalize(file);
-    if (f.endsWith('.py')) this.pyGen++;
+    // A Python change matters only to a tag library (one read already, or any templatetags module).
+    if (f.endsWith('.py') && (f.includes(`${path.sep}templatetags${path.sep}`) || [...this.libraries.values()].some((l) => l.lib.file === f))) this.pyGen++;
     if (kind !== 'changed') {
       // A new or removed file can change any name's winner, a library, an app's folders.
       this.listing = undefined;

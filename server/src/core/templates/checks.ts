@@ -59,7 +59,7 @@ export function templateFileDiagnostics(project: DjangoProject, file: string, pa
       }
     }
     for (const inc of parsed.includes) {
-      if (cat.resolveFrom(file, inc.name)) continue;
+      if (cat.resolveFrom(file, inc.name) || cat.formTemplate(inc.name)) continue;
       const s = closestName(inc.name, names.keys(), opts.suggest);
       out.push({ loc: inc.loc, severity: 'error', code: 'unknown-template', message: missing(inc.name), fix: s ? { title: `Replace with '${s}'`, newText: s } : undefined });
     }
@@ -127,7 +127,7 @@ export function pythonTemplateDiagnostics(project: DjangoProject, uses: Template
   const out: Diagnostic[] = [];
   const groupsFound = new Set(uses.filter((u) => u.group && names.has(u.name)).map((u) => u.group));
   for (const u of uses) {
-    if (names.has(u.name) || u.dynamic || (u.group && groupsFound.has(u.group))) continue;
+    if (names.has(u.name) || u.dynamic || (u.group && groupsFound.has(u.group)) || project.templates().formTemplate(u.name)) continue;
     const s = opts.suggest(u.name, [...names.keys()]);
     out.push({
       loc: u.loc, severity: 'warning', code: 'unknown-template',

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Template ground truth: runs test/oracle/django_templates.py (Django's own template loader) on each
+# real project and writes $REAL/<name>.templates.django.json (outside the repository).
+#
+#   bash test/real/run_templates.sh                 # all projects
+#   bash test/real/run_templates.sh babybuddy ...   # some of them
+#
+# Reuses the $REAL/<name>/.venv made by run.sh (run that first) and the same interpreter per
+# project. Two things differ from the URL ground truth:
+# - the oracle runs with the project root as working directory, as `manage.py runserver` is run:
+#   bakerydemo ("bakerydemo/templates") and babybuddy ("babybuddy/templates", ...) have relative
+#   TEMPLATES DIRS, which Django's filesystem loader resolves against the working directory;
+# - building the template engine imports every installed templatetags module, so babybuddy needs
+#   pydantic for django-qr-code (stubs/babybuddy/pydantic, linked into the .venv by run.sh).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+REAL=${REAL:-/work/real}
+ORACLE="$REPO/test/oracle/django_templates.py"
+DEBIAN_PY=/usr/bin/python3
+
+find_py312() {
+    local c
+    for c in "${PY312:-}" python3.13 python3.12 "$HOME"/.pyenv/versions/3.12*/bin/python3 "$HOME"/.pyenv/versions/3.13*/bin/python3; do
+        [ -n "$c" ] || continue
+        c=$(command -v "$c" 2>/dev/null) || continue
+        "$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$c"; return 0; }
+    done
+    return 1
+}
+
+# run NAME PYTHON [oracle args...]
+run() {
+    local name=$1 py=$2; shift 2
+    local out="$REAL/$name.templates.django.json" sp
+    sp=$(ls -d "$REAL/$name"/.venv/lib/python3*/site-packages 2>/dev/null | head -1)
+    [ -n "$sp" ] || { echo "$name: no $REAL/$name/.venv; run test/real/run.sh $name first" >&2; return 1; }
+    printf '%-36s ' "$(basename "$out")" >&2
+    if (cd "$REAL/$name" && PYTHONPATH="$sp" PYTHONDONTWRITEBYTECODE=1 PYTHONWARNINGS=ignore \
+        "$py" "$ORACLE" "$REAL/$name" "$@" > "$out.tmp" 2> "$out.stderr"); then
+        mv "$out.tmp" "$out"
+        [ -s "$out.stderr" ] || rm -f "$out.stderr"
+        "$DEBIAN_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["templates"]; print(d["settings"], len(t), "names,", sum("error" in x for x in t), "not compiling")' "$out" >&2
+    else
+        rm -f "$out.tmp"
+        echo "FAILED (see $out.stderr)" >&2
+        return 1
+    fi
+}
+
+project_locallibrary() { run locallibrary "$DEBIAN_PY"; }
+project_djangoproject() {
+    local py; py=$(find_py312) || { echo "djangoproject: no Python >= 3.12" >&2; return 1; }
+    run djangoproject "$py"
+}
+project_bakerydemo() { run bakerydemo "$DEBIAN_PY"; }
+project_babybuddy() {
+    [ -e "$REAL/babybuddy/.venv/lib/python3.11/site-packages/pydantic" ] || {
+        echo "babybuddy: no pydantic stub in the .venv; run test/real/run.sh babybuddy again" >&2; return 1; }
+    run babybuddy "$DEBIAN_PY" --settings babybuddy.settings.development
+}
+project_drf-tutorial() {
+    local py; py=$(find_py312) || { echo "drf-tutorial: no Python >= 3.12" >&2; return 1; }
+    run drf-tutorial "$py"
+}
+
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(locallibrary djangoproject bakerydemo babybuddy drf-tutorial)
+status=0
+for n in "${names[@]}"; do
+    "project_$n" || status=1
+done
+exit $status
