@@ -13,6 +13,7 @@ import type { DjangoProject } from '../../server/src/core/project';
 import { initPython, PythonDocument } from '../../server/src/core/python/parser';
 import { parseTemplate } from '../../server/src/core/templates/parse';
 import { relativeName } from '../../server/src/core/templates/catalog';
+import { readLibrary } from '../../server/src/core/templates/libraries';
 import { ProjectSession, type Doc } from '../../server/src/features/session';
 import { definition, references } from '../../server/src/features/navigation';
 import { hover, codeLenses, completions } from '../../server/src/features/presentation';
@@ -97,6 +98,12 @@ describe('parser', () => {
     const p = parseTemplate('{{ a|lower|cut:"|x" }}{% if b|length > 1 %}{% endif %}{% load x y from lib %}{% filter upper|title %}{% endfilter %}', 'x.html');
     expect(p.filters.map((f) => f.name)).toEqual(['lower', 'cut', 'length', 'upper', 'title']);
     expect(p.loads.map((l) => `${l.lib}:${l.names?.map((n) => n.name).join(',')}`)).toEqual(['lib:x,y']);
+  });
+
+  test('a library registering through a helper function is opaque (we do not guess its names)', () => {
+    const lib = readLibrary('x.templatetags.cache', '/x/cache.py', 'from django import template\nregister = template.Library()\n\ndef register_cache_tag(name):\n    @register.tag(name)\n    def do_cache(parser, token):\n        return None\n\nregister_cache_tag("mycache")\n\n@register.filter\ndef twice(v):\n    return v\n');
+    expect(lib.opaque).toBe(true);
+    expect([...lib.filters.keys()]).toEqual(['twice']);
   });
 
   test("relative names as Django's construct_relative_path", () => {

@@ -82,7 +82,7 @@ export function templateFileDiagnostics(project: DjangoProject, file: string, pa
     }
     const lib = cat.library(module);
     for (const n of l.names ?? []) {
-      if (lib && !lib.tags.has(n.name) && !lib.filters.has(n.name)) {
+      if (lib && !lib.opaque && !lib.tags.has(n.name) && !lib.filters.has(n.name)) {
         out.push({ loc: n.loc, severity: 'error', code: 'unknown-tag', message: `'${n.name}' is not a tag or filter of library '${l.lib}' (${module})` });
       }
     }

@@ -33,6 +33,11 @@ export interface TagLibrary {
   templates: NameRef[];
   /** False when the module has no `Library()` named `register` (Django skips such modules). */
   hasRegister: boolean;
+  /**
+   * Tags or filters are registered in a way we do not follow (inside a function, e.g. a helper
+   * called with the names): the library may hold more than `tags`/`filters` say.
+   */
+  opaque?: boolean;
 }
 
 function calleeParts(call: Node): { obj?: string; attr?: string; name?: string } {
@@ -169,6 +174,17 @@ export function readLibrary(module: string, file: string | undefined, text: stri
         if (!name) continue;
         add(c.attr === 'filter' ? 'filter' : 'tag', name, c.attr, fn);
       }
+    }
+    // Registrations inside functions (helpers called with the names) are not followed.
+    for (const a of root.descendantsOfType('attribute')) {
+      if (!a || !registers.has(a.childForFieldName('object')?.text ?? '') || !REGISTRATIONS.has(a.childForFieldName('attribute')?.text ?? '')) continue;
+      for (let p = a.parent; p; p = p.parent) {
+        if (p.type === 'function_definition' || p.type === 'class_definition') {
+          lib.opaque = true;
+          break;
+        }
+      }
+      if (lib.opaque) break;
     }
   } finally {
     tree.delete();

@@ -58,6 +58,9 @@ export function templateNameContext(str: Node): string | undefined {
   if (p.type === 'argument_list') {
     const fn = callee(p.parent);
     if (!fn || !(fn in CALLS)) return undefined;
+    // `env.get_template(...)` on a Jinja2 Environment of its own is not Django's loader.
+    const obj = p.parent?.childForFieldName('function')?.childForFieldName('object')?.text;
+    if (obj && /env/i.test(obj) && !/engines?\b/.test(obj)) return undefined;
     const args = p.namedChildren.filter((c) => c && c.type !== 'comment' && c.type !== 'keyword_argument');
     return args[CALLS[fn]]?.id === n.id ? fn : undefined;
   }

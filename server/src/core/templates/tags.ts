@@ -52,6 +52,7 @@ export function builtinScope(cat: TemplateCatalog, engine: TemplateEngine | unde
       continue;
     }
     if (m.startsWith('django.template.')) djangoRead = true;
+    if (lib.opaque) scope.complete = false;
     addLib(scope, [...lib.tags.values(), ...lib.filters.values()], m, undefined);
   }
   if (!djangoRead) {
@@ -81,6 +82,7 @@ export function scopeAt(cat: TemplateCatalog, file: string, parsed: ParsedTempla
       scope.complete = false;
       continue;
     }
+    if (lib.opaque) scope.complete = false;
     addLib(scope, [...lib.tags.values(), ...lib.filters.values()], module, l.lib, l.names ? new Set(l.names.map((n) => n.name)) : undefined);
   }
   return scope;
