@@ -37,7 +37,9 @@ export interface TemplateCheckOptions {
 export function templateFileDiagnostics(project: DjangoProject, file: string, parsed: ParsedTemplate, opts: TemplateCheckOptions): Diagnostic[] {
   const cat = project.templates();
   const out: Diagnostic[] = [];
-  for (const p of parsed.problems) out.push({ loc: p.loc, severity: p.severity, message: p.message, code: p.code });
+  // Jinja2's syntax differs (multi-line comments, its own tags): only its literal names are checked.
+  const jinja = cat.backendOf(file) === 'jinja2';
+  if (!jinja) for (const p of parsed.problems) out.push({ loc: p.loc, severity: p.severity, message: p.message, code: p.code });
   const known = templateSearchKnown(project);
   const names = cat.names();
   const missing = (name: string) => {
@@ -64,7 +66,7 @@ export function templateFileDiagnostics(project: DjangoProject, file: string, pa
       out.push({ loc: inc.loc, severity: 'error', code: 'unknown-template', message: missing(inc.name), fix: s ? { title: `Replace with '${s}'`, newText: s } : undefined });
     }
   }
-  if (cat.backendOf(file) === 'jinja2') return out;
+  if (jinja) return out;
   const engine = cat.namesOf(file)[0]?.engine ?? cat.djangoEngine();
   const loadable = cat.loadable(engine);
   const libsKnown = project.installedApps().every((a) => a.dir !== undefined);
