@@ -132,14 +132,9 @@ export interface TemplateUsers {
 export function templateUsers(s: ProjectSession, file: string): TemplateUsers {
   const cat = s.project.templates();
   const names = new Set(cat.namesOf(file).map((c) => c.name));
-  const extendedBy = cat.children(file).flatMap((c) => {
-    const ref = cat.parsed(c)?.extends?.ref;
-    return ref ? [ref.loc] : [fileStart(c)];
-  });
-  const includedBy = cat.includers(file).flatMap((f) => {
-    const p = cat.parsed(f);
-    return (p?.includes ?? []).filter((i) => cat.resolveFrom(f, i.name)?.file === file).map((i) => i.loc);
-  });
+  const extendedBy = cat.children(file).map((c) => cat.summary(c)?.extendsLoc ?? fileStart(c));
+  const includedBy = cat.includers(file).flatMap((f) =>
+    (cat.summary(f)?.includes ?? []).filter((i) => cat.resolveFrom(f, i.name)?.file === file).map((i) => i.loc));
   const renderedBy: Loc[] = [];
   for (const u of s.usages.templateUses()) if (names.has(u.name) && cat.resolve(u.name)?.file === file) renderedBy.push(u.loc);
   // Inclusion tags render their template too.
@@ -199,7 +194,7 @@ export function templateHover(s: ProjectSession, doc: Doc, t: Target): string | 
       const lines = [`**Template** \`${win.name}\`${win.engine.backend === 'jinja2' ? ' (Jinja2)' : ''}`, '', `- loads ${link(s, fileStart(win.file))}${win.dir.app ? ` (app \`${win.dir.app}\`)` : ''}`];
       const chain = chainText(s, cat, win.file);
       if (chain) lines.push(`- extends ${chain}`);
-      const blocks = cat.parsed(win.file)?.blocks.map((b) => b.name) ?? [];
+      const blocks = cat.summary(win.file)?.blocks.map((b) => b.name) ?? [];
       if (blocks.length) lines.push(`- blocks: ${blocks.slice(0, 12).map((b) => `\`${b}\``).join(', ')}${blocks.length > 12 ? ', …' : ''}`);
       if (rest.length) lines.push(`- shadows ${rest.map((c) => link(s, fileStart(c.file))).join(', ')}`);
       return lines.join('\n');

@@ -3,7 +3,8 @@
  * in order; within an engine its loaders (`OPTIONS.loaders`, or the filesystem loader over `DIRS`
  * then, with `APP_DIRS`, the app directories loader over each installed app's `templates/` —
  * `jinja2/` for a Jinja2 engine — in INSTALLED_APPS order). A name's first candidate wins; the
- * others are shadowed. On top of that: parses (cached per file until the file changes), the
+ * others are shadowed. On top of that: parses (a summary per file until it changes, full parses
+ * for the recently used files), the
  * extends/include graph in both directions (an `{% extends %}` of a template's own name continues
  * the search after it, as Django's does), block lookups along the ancestor chain, tag libraries,
  * and static files (`STATICFILES_DIRS`, then app `static/`).
@@ -12,7 +13,7 @@ import path from 'node:path';
 import type { DjangoProject, Memo } from '../project';
 import type { Loc, Value } from '../python/values';
 import { asString } from '../python/values';
-import { parseTemplate, type ParsedTemplate, type BlockDef } from './parse';
+import { parseTemplate, type ParsedTemplate } from './parse';
 import { readLibrary, type TagLibrary } from './libraries';
 import { fingerprint } from '../urls/usageIndex';
 
@@ -77,14 +78,58 @@ export function relativeName(current: string | undefined, name: string): string 
   return parts.join('/');
 }
 
+/** How many full parses are kept (the rest keep their summary only). */
+const FULL_PARSES_KEPT = 500;
+
+export interface BlockSummary {
+  name: string;
+  nameLoc: Loc;
+}
+
+/** The part of a parse the graph and block lookups use, kept for every template. */
+export interface TemplateSummary {
+  /** The parent name as written (null/absent: none or a variable). */
+  extendsName?: string;
+  extendsLoc?: Loc;
+  includes: { name: string; loc: Loc }[];
+  blocks: BlockSummary[];
+}
+
+interface Edges {
+  extends?: string;
+  includes: string[];
+  /** The file the extends loads. */
+  parent?: string;
+}
+
+function summarize(p: ParsedTemplate): TemplateSummary {
+  return {
+    extendsName: p.extends?.name,
+    extendsLoc: p.extends?.ref?.loc,
+    includes: p.includes.map((i) => ({ name: i.name, loc: i.loc })),
+    blocks: p.blocks.map((b) => ({ name: b.name, nameLoc: b.nameLoc })),
+  };
+}
+
+function addTo(m: Map<string, Set<string>>, k: string, v: string): void {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  s.add(v);
+}
+
 export class TemplateCatalog {
   private enginesMemo: Memo<TemplateEngine[]> | undefined;
   private listing: { engines: TemplateEngine[]; byName: Map<string, Candidate[]>; byFile: Map<string, Candidate[]> } | undefined;
-  private readonly parses = new Map<string, ParsedTemplate | null>();
-  /** Literal extends/include names per parsed template file, and the reverse maps. */
-  private edges: Map<string, { extends?: string; includes: string[] }> | undefined;
+  /** Full parses of recently used files (insertion order = recency). */
+  private readonly full = new Map<string, ParsedTemplate>();
+  /** Per file: what the graph needs (null: unreadable). */
+  private readonly summaries = new Map<string, TemplateSummary | null>();
+  private readonly revs = new Map<string, number>();
+  /** Extends/include names (resolved relative names) and the parent file, per template file. */
+  private edges: Map<string, Edges> | undefined;
   private readonly extendedBy = new Map<string, Set<string>>();
   private readonly includedBy = new Map<string, Set<string>>();
+  private readonly childrenOf = new Map<string, Set<string>>();
   private readonly libraries = new Map<string, { hash: string; gen: number; lib: TagLibrary }>();
   /** Bumped when a tag library's Python may have changed: cached libraries re-check their text. */
   private pyGen = 0;
@@ -274,12 +319,22 @@ export class TemplateCatalog {
     return this.namesOf(file)[0]?.engine.backend;
   }
 
-  /** The parse of a template file, cached until the file changes. */
+  /**
+   * The full parse of a template file. Kept for the most recently used files only (a big project
+   * has tens of thousands of templates); everything the graph and block lookups need stays in the
+   * file's summary.
+   */
   parsed(file: string): ParsedTemplate | undefined {
-    const hit = this.parses.get(file);
-    if (hit !== undefined) return hit ?? undefined;
+    const hit = this.full.get(file);
+    if (hit) {
+      // Most recently used last.
+      this.full.delete(file);
+      this.full.set(file, hit);
+      return hit;
+    }
+    if (this.summaries.get(file) === null) return undefined;
     const text = this.project.host.readFile(file);
-    let p: ParsedTemplate | null = null;
+    let p: ParsedTemplate | undefined;
     if (text !== undefined) {
       try {
         p = parseTemplate(text, file);
@@ -287,19 +342,38 @@ export class TemplateCatalog {
         this.project.log(`could not parse template ${file}: ${(e as Error).message}`);
       }
     }
-    this.parses.set(file, p);
-    return p ?? undefined;
+    if (!p) {
+      this.summaries.set(file, null);
+      return undefined;
+    }
+    this.summaries.set(file, summarize(p));
+    this.full.set(file, p);
+    if (this.full.size > FULL_PARSES_KEPT) this.full.delete(this.full.keys().next().value!);
+    return p;
+  }
+
+  /** What the extends/include graph and the block lookups need of a template (always kept). */
+  summary(file: string): TemplateSummary | undefined {
+    const s = this.summaries.get(file);
+    if (s !== undefined) return s ?? undefined;
+    this.parsed(file);
+    return this.summaries.get(file) ?? undefined;
+  }
+
+  /** Changes whenever the file's text may have changed (for caches of per-file results). */
+  revision(file: string): number {
+    return this.revs.get(file) ?? 0;
   }
 
   /**
    * Parses every template in slices, yielding between them (the server's background warm-up),
-   * then builds the extends/include graph from the cached parses.
+   * then builds the extends/include graph from the summaries.
    */
   async warmUp(cancelled: () => boolean, slice = 300): Promise<number> {
     const files = [...this.list().byFile.keys()];
     for (let i = 0; i < files.length; i++) {
       if (cancelled()) return i;
-      this.parsed(files[i]);
+      this.summary(files[i]);
       if (i % slice === slice - 1) await new Promise((r) => setImmediate(r));
     }
     this.ensureEdges();
@@ -308,26 +382,24 @@ export class TemplateCatalog {
 
   // ---- extends / include graph ----------------------------------------------------------------
 
-  private ensureEdges(): Map<string, { extends?: string; includes: string[] }> {
+  private ensureEdges(): Map<string, Edges> {
     const listing = this.list();
     if (this.edges) return this.edges;
     this.edges = new Map();
     this.extendedBy.clear();
     this.includedBy.clear();
+    this.childrenOf.clear();
     for (const file of listing.byFile.keys()) this.addEdges(file);
     return this.edges;
   }
 
   private addEdges(file: string): void {
-    const e = { extends: this.extendsName(file), includes: this.includeNames(file) };
+    const ext = this.extendsName(file);
+    const e: Edges = { extends: ext, includes: this.includeNames(file), parent: ext ? this.resolveExtends(file, ext)?.file : undefined };
     this.edges!.set(file, e);
-    const add = (m: Map<string, Set<string>>, k: string) => {
-      let s = m.get(k);
-      if (!s) m.set(k, (s = new Set()));
-      s.add(file);
-    };
-    if (e.extends) add(this.extendedBy, e.extends);
-    for (const i of e.includes) add(this.includedBy, i);
+    if (e.extends) addTo(this.extendedBy, e.extends, file);
+    for (const i of e.includes) addTo(this.includedBy, i, file);
+    if (e.parent) addTo(this.childrenOf, e.parent, file);
   }
 
   private dropEdges(file: string): void {
@@ -335,18 +407,19 @@ export class TemplateCatalog {
     if (!e) return;
     if (e.extends) this.extendedBy.get(e.extends)?.delete(file);
     for (const i of e.includes) this.includedBy.get(i)?.delete(file);
+    if (e.parent) this.childrenOf.get(e.parent)?.delete(file);
     this.edges!.delete(file);
   }
 
   /** The name a file's `{% extends %}` loads (relative names resolved), if it is a literal. */
   extendsName(file: string): string | undefined {
-    const n = this.parsed(file)?.extends?.name;
+    const n = this.summary(file)?.extendsName;
     return n === undefined ? undefined : this.qualify(file, n);
   }
 
   /** The names a file's `{% include %}`s load (relative names resolved). */
   includeNames(file: string): string[] {
-    return this.parsed(file)?.includes.map((i) => this.qualify(file, i.name)) ?? [];
+    return this.summary(file)?.includes.map((i) => this.qualify(file, i.name)) ?? [];
   }
 
   /** A name written in a template, as Django resolves it there (relative to the template's name). */
@@ -376,7 +449,7 @@ export class TemplateCatalog {
     const history = new Set([file]);
     let cur = file;
     for (let i = 0; i < 50; i++) {
-      const name = this.parsed(cur)?.extends?.name;
+      const name = this.summary(cur)?.extendsName;
       if (!name) break;
       const next = this.resolveExtends(cur, name, history);
       if (!next) break;
@@ -390,23 +463,18 @@ export class TemplateCatalog {
   /** Files whose `{% extends %}` loads this file. */
   children(file: string): string[] {
     this.ensureEdges();
-    const out: string[] = [];
-    for (const c of this.namesOf(file)) {
-      for (const child of this.extendedBy.get(c.name) ?? []) {
-        if (child === file || out.includes(child)) continue;
-        if (this.resolveExtends(child, c.name)?.file === file) out.push(child);
-      }
-    }
-    return out;
+    const kids = this.childrenOf.get(path.normalize(file));
+    return kids ? [...kids].filter((k) => k !== file) : [];
   }
 
   /** Every file below this one in the extends tree (breadth first, cycles cut). */
   descendants(file: string): string[] {
+    this.ensureEdges();
     const out: string[] = [];
     const seen = new Set([file]);
     const queue = [file];
-    while (queue.length) {
-      for (const c of this.children(queue.shift()!)) {
+    for (let i = 0; i < queue.length; i++) {
+      for (const c of this.childrenOf.get(queue[i]) ?? []) {
         if (seen.has(c)) continue;
         seen.add(c);
         out.push(c);
@@ -419,38 +487,38 @@ export class TemplateCatalog {
   /** Files whose `{% include %}` loads this file. */
   includers(file: string): string[] {
     this.ensureEdges();
-    const out: string[] = [];
+    const out = new Set<string>();
     for (const c of this.namesOf(file)) {
-      for (const f of this.includedBy.get(c.name) ?? []) if (!out.includes(f) && this.resolveFrom(f, c.name)?.file === file) out.push(f);
+      for (const f of this.includedBy.get(c.name) ?? []) if (!out.has(f) && this.resolveFrom(f, c.name)?.file === file) out.add(f);
     }
-    return out;
+    return [...out];
   }
 
   /** The block a file's block overrides: the same name in the nearest ancestor that has it. */
-  overridden(file: string, name: string): { file: string; block: BlockDef } | undefined {
+  overridden(file: string, name: string): { file: string; block: BlockSummary } | undefined {
     for (const a of this.ancestors(file)) {
-      const b = this.parsed(a.file)?.blocks.find((x) => x.name === name);
+      const b = this.summary(a.file)?.blocks.find((x) => x.name === name);
       if (b) return { file: a.file, block: b };
     }
     return undefined;
   }
 
   /** Blocks of the same name in every descendant: the ones overriding this file's block. */
-  overriders(file: string, name: string): { file: string; block: BlockDef }[] {
-    const out: { file: string; block: BlockDef }[] = [];
+  overriders(file: string, name: string): { file: string; block: BlockSummary }[] {
+    const out: { file: string; block: BlockSummary }[] = [];
     for (const d of this.descendants(file)) {
-      const b = this.parsed(d)?.blocks.find((x) => x.name === name);
+      const b = this.summary(d)?.blocks.find((x) => x.name === name);
       if (b) out.push({ file: d, block: b });
     }
     return out;
   }
 
   /** Block names a file can override: those of all its ancestors, nearest first. */
-  inheritedBlocks(file: string): { name: string; file: string; block: BlockDef }[] {
-    const out: { name: string; file: string; block: BlockDef }[] = [];
+  inheritedBlocks(file: string): { name: string; file: string; block: BlockSummary }[] {
+    const out: { name: string; file: string; block: BlockSummary }[] = [];
     const seen = new Set<string>();
     for (const a of this.ancestors(file)) {
-      for (const b of this.parsed(a.file)?.blocks ?? []) {
+      for (const b of this.summary(a.file)?.blocks ?? []) {
         if (seen.has(b.name)) continue;
         seen.add(b.name);
         out.push({ name: b.name, file: a.file, block: b });
@@ -613,6 +681,9 @@ export class TemplateCatalog {
     const f = path.normalize(file);
     // A Python change matters only to a tag library (one read already, or any templatetags module).
     if (f.endsWith('.py') && (f.includes(`${path.sep}templatetags${path.sep}`) || [...this.libraries.values()].some((l) => l.lib.file === f))) this.pyGen++;
+    this.revs.set(f, (this.revs.get(f) ?? 0) + 1);
+    this.full.delete(f);
+    const had = this.summaries.delete(f);
     if (kind !== 'changed') {
       // A new or removed file can change any name's winner, a library, an app's folders.
       this.listing = undefined;
@@ -620,20 +691,12 @@ export class TemplateCatalog {
       this.enginesMemo = undefined;
       this.installedLibs = undefined;
       this.staticMemo = undefined;
-      this.parses.delete(f);
       return;
     }
-    if (this.parses.has(f)) {
-      this.parses.delete(f);
-      if (this.edges?.has(f)) {
-        this.dropEdges(f);
-        this.addEdges(f);
-      }
+    if (had && this.edges?.has(f)) {
+      this.dropEdges(f);
+      this.addEdges(f);
     }
   }
 
-  /** Where a parse's location points in a file, for features that need the block under a cursor. */
-  static blockAtLoc(p: ParsedTemplate, loc: Loc): BlockDef | undefined {
-    return p.blocks.find((b) => b.nameLoc.line === loc.line && b.nameLoc.character === loc.character);
-  }
 }

@@ -12,6 +12,7 @@ import type { TemplateNameUse } from './pyuses';
 import { scopeAt, type TagScope } from './tags';
 import { impliedTemplatesIn } from './implied';
 import type { ParsedTemplate } from './parse';
+import type { TemplateCatalog } from './catalog';
 
 /** Whether the template search is fully known: every engine's loaders understood, every app found. */
 export function templateSearchKnown(project: DjangoProject): boolean {
@@ -21,8 +22,14 @@ export function templateSearchKnown(project: DjangoProject): boolean {
   return project.installedApps().every((a) => a.dir !== undefined);
 }
 
-function closestName(name: string, names: Iterable<string>, suggest: (n: string, all: string[]) => string | undefined): string | undefined {
-  return suggest(name, [...names]);
+const suggestions = new WeakMap<TemplateCatalog, { version: string; names: string[]; memo: Map<string, string | undefined> }>();
+
+/** The closest template name (memoized per catalog version: each costs a pass over every name). */
+function closestTemplate(cat: TemplateCatalog, name: string, suggest: (n: string, all: string[]) => string | undefined): string | undefined {
+  let s = suggestions.get(cat);
+  if (!s || s.version !== cat.version) suggestions.set(cat, (s = { version: cat.version, names: [...cat.names().keys()], memo: new Map() }));
+  if (!s.memo.has(name)) s.memo.set(name, suggest(name, s.names));
+  return s.memo.get(name);
 }
 
 export interface TemplateCheckOptions {
@@ -43,7 +50,7 @@ export function templateFileDiagnostics(project: DjangoProject, file: string, pa
   const known = templateSearchKnown(project);
   const names = cat.names();
   const missing = (name: string) => {
-    const s = closestName(name, names.keys(), opts.suggest);
+    const s = closestTemplate(cat, name, opts.suggest);
     return `template '${name}' not found in the template folders` + (s ? `; did you mean '${s}'?` : '');
   };
   if (known) {
@@ -51,7 +58,7 @@ export function templateFileDiagnostics(project: DjangoProject, file: string, pa
     if (ext) {
       const cand = cat.resolveExtends(file, ext.name);
       if (!cand) {
-        const s = closestName(ext.name, names.keys(), opts.suggest);
+        const s = closestTemplate(cat, ext.name, opts.suggest);
         const self = names.has(cat.qualify(file, ext.name));
         out.push({
           loc: ext.loc, severity: 'error', code: 'unknown-template',
@@ -62,7 +69,7 @@ export function templateFileDiagnostics(project: DjangoProject, file: string, pa
     }
     for (const inc of parsed.includes) {
       if (cat.resolveFrom(file, inc.name) || cat.formTemplate(inc.name)) continue;
-      const s = closestName(inc.name, names.keys(), opts.suggest);
+      const s = closestTemplate(cat, inc.name, opts.suggest);
       out.push({ loc: inc.loc, severity: 'error', code: 'unknown-template', message: missing(inc.name), fix: s ? { title: `Replace with '${s}'`, newText: s } : undefined });
     }
   }
@@ -125,12 +132,13 @@ export function templateFileDiagnostics(project: DjangoProject, file: string, pa
 /** Template names in Python that no loader finds. */
 export function pythonTemplateDiagnostics(project: DjangoProject, uses: TemplateNameUse[], opts: TemplateCheckOptions): Diagnostic[] {
   if (!templateSearchKnown(project)) return [];
-  const names = project.templates().names();
+  const cat = project.templates();
+  const names = cat.names();
   const out: Diagnostic[] = [];
   const groupsFound = new Set(uses.filter((u) => u.group && names.has(u.name)).map((u) => u.group));
   for (const u of uses) {
     if (names.has(u.name) || u.dynamic || (u.group && groupsFound.has(u.group)) || project.templates().formTemplate(u.name)) continue;
-    const s = opts.suggest(u.name, [...names.keys()]);
+    const s = closestTemplate(cat, u.name, opts.suggest);
     out.push({
       loc: u.loc, severity: 'warning', code: 'unknown-template',
       message: `template '${u.name}' not found in the template folders` + (s ? `; did you mean '${s}'?` : ''),
@@ -158,7 +166,7 @@ export function impliedTemplateDiagnostics(project: DjangoProject, files: Iterab
   return out;
 }
 
-const fileDiagCache = new WeakMap<ParsedTemplate, { key: string; diags: Diagnostic[] }>();
+const fileDiagCache = new WeakMap<TemplateCatalog, Map<string, { key: string; diags: Diagnostic[] }>>();
 
 /** Every template diagnostic of a project (files limited by `opts.files` when given). */
 export function templateDiagnostics(project: DjangoProject, pyUses: TemplateNameUse[], opts: TemplateCheckOptions, isProjectFile: (f: string) => boolean): Diagnostic[] {
@@ -170,18 +178,20 @@ export function templateDiagnostics(project: DjangoProject, pyUses: TemplateName
       if (seen.has(c.file)) continue;
       seen.add(c.file);
       if (!isProjectFile(c.file) || (opts.files && !opts.files.has(c.file))) continue;
-      const p = cat.parsed(c.file);
-      if (!p) continue;
-      // A file's diagnostics hold while its parse and the catalog (names, libraries) are the same.
-      const key = cat.version;
-      const hit = fileDiagCache.get(p);
+      // A file's diagnostics hold while its text and the catalog (names, libraries) are the same.
+      const key = `${cat.version}:${cat.revision(c.file)}`;
+      let cache = fileDiagCache.get(cat);
+      if (!cache) fileDiagCache.set(cat, (cache = new Map()));
+      const hit = cache.get(c.file);
       if (hit && hit.key === key) {
         out.push(...hit.diags);
         continue;
       }
+      const p = cat.parsed(c.file);
+      if (!p) continue;
       try {
         const diags = templateFileDiagnostics(project, c.file, p, opts);
-        fileDiagCache.set(p, { key, diags });
+        cache.set(c.file, { key, diags });
         out.push(...diags);
       } catch (e) {
         project.log(`template checks failed for ${c.file}: ${(e as Error).message}`);

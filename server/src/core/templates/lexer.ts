@@ -27,6 +27,11 @@ export function lexTemplate(text: string): TemplateToken[] {
   let textStart = 0;
   /** Inside {% verbatim %} / {% comment %}: the end tag we wait for. */
   let rawUntil: string | undefined;
+  // Positions only move forward: the next newline and the next of each closer are searched again
+  // only once passed, so a long line or many unclosed openers stay linear.
+  let nextNl = -2;
+  const nextClose: Record<string, number> = { '}}': -2, '%}': -2, '#}': -2 };
+  const find = (what: string, from: number, cached: number) => (cached >= from || cached === -1 ? cached : text.indexOf(what, from));
   const pushText = (end: number) => {
     if (end > textStart) out.push({ kind: 'text', start: textStart, end, content: text.slice(textStart, end), contentStart: textStart, closed: true });
   };
@@ -35,37 +40,39 @@ export function lexTemplate(text: string): TemplateToken[] {
     if (open < 0 || open + 1 >= text.length) break;
     const opener = text.slice(open, open + 2);
     const closer = CLOSERS[opener];
-    if (!closer) {
+    if (!closer || (rawUntil && opener !== '{%')) {
       pos = open + 1;
       continue;
     }
-    let close = text.indexOf(closer, open + 2);
-    const lineEnd = text.indexOf('\n', open + 2);
-    let closed = true;
-    if (opener !== '{#' || true) {
-      // Django tags cannot span lines: an unclosed tag ends at the end of its line.
-      if (close < 0 || (lineEnd >= 0 && lineEnd < close)) {
-        closed = false;
-        close = lineEnd < 0 ? text.length : lineEnd;
-      }
-    }
-    const rawInner = text.slice(open + 2, close);
-    const lead = rawInner.length - rawInner.trimStart().length;
-    const content = rawInner.trim();
-    const end = closed ? close + 2 : close;
     if (rawUntil) {
-      if (opener === '{%' && content.split(/\s+/)[0] === rawUntil) {
-        rawUntil = undefined;
-      } else {
+      // Only the end tag matters here: look at its first word without slicing the rest.
+      let i = open + 2;
+      while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '-')) i++;
+      if (!text.startsWith(rawUntil, i) || /\w/.test(text[i + rawUntil.length] ?? '')) {
         pos = open + 2;
         continue;
       }
     }
+    nextNl = find('\n', open + 2, nextNl);
+    const lineEnd = nextNl;
+    let close = (nextClose[closer] = find(closer, open + 2, nextClose[closer]));
+    let closed = true;
+    // Django tags cannot span lines: an unclosed tag ends at the end of its line.
+    if (close < 0 || (lineEnd >= 0 && lineEnd < close)) {
+      closed = false;
+      close = lineEnd < 0 ? text.length : lineEnd;
+    }
+    const rawInner = text.slice(open + 2, close);
+    const content = rawInner.trim();
+    const lead = content ? rawInner.indexOf(content[0]) : 0;
+    const end = closed ? close + 2 : close;
+    if (rawUntil) rawUntil = undefined;
     pushText(open);
     const tok: TemplateToken = { kind: KINDS[opener], start: open, end, content, contentStart: open + 2 + lead, closed };
     out.push(tok);
     if (opener === '{%') {
-      const tag = content.split(/\s+/)[0];
+      const sp = content.search(/\s/);
+      const tag = (sp < 0 ? content : content.slice(0, sp)).replace(/^-/, '');
       if (tag === 'verbatim' || tag === 'comment') rawUntil = `end${tag}`;
     }
     pos = end;

@@ -154,6 +154,11 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
   const opensBlock = (tag: string) => tag in BUILTIN_BLOCK_TAGS || endTags.has(`end${tag}`);
 
   const stack: Open[] = [];
+  /** The innermost open block (the top-most stack entry with a block). */
+  const openBlock = (): BlockDef | undefined => {
+    for (let i = stack.length - 1; i >= 0; i--) if (stack[i].block) return stack[i].block;
+    return undefined;
+  };
   const blockNames = new Map<string, BlockDef>();
   let seenNode = false;
   const filters: { name: string; start: number }[] = [];
@@ -175,9 +180,11 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
   for (const raw of tokens) {
     if (raw.kind === 'text' || raw.kind === 'comment') continue;
     // Jinja2's whitespace control (`{%- x -%}`, `{{- y }}`) is not part of the tag.
-    const trim = /^[-+]\s*/.exec(raw.content)?.[0].length ?? 0;
-    const tok = trim || /\s*[-+]$/.test(raw.content)
-      ? { ...raw, content: raw.content.slice(trim).replace(/\s*[-+]$/, ''), contentStart: raw.contentStart + trim }
+    const c = raw.content;
+    const lead = c[0] === '-' || c[0] === '+' ? c.length - c.slice(1).trimStart().length : 0;
+    const tail = c.length > lead && (c[c.length - 1] === '-' || c[c.length - 1] === '+');
+    const tok = lead || tail
+      ? { ...raw, content: c.slice(lead, tail ? c.length - 1 : c.length).trimEnd(), contentStart: raw.contentStart + lead }
       : raw;
     const tagLoc = loc(tok.start, tok.end);
     if (tok.kind === 'var') {
@@ -185,7 +192,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
       seenNode = true;
       filterNames(tok.content, tok.contentStart, filters);
       if (/^block\.super\b/.test(tok.content)) {
-        const block = [...stack].reverse().find((o) => o.block)?.block;
+        const block = openBlock();
         out.supers.push({ loc: loc(tok.contentStart, tok.contentStart + 'block.super'.length), start: tok.contentStart, block });
       }
       continue;
@@ -250,7 +257,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
           problem('block-without-name', "'block' tag takes only one argument: the block name", tagLoc);
           break;
         }
-        const parent = [...stack].reverse().find((o) => o.block)?.block;
+        const parent = openBlock();
         const def: BlockDef = {
           name: b.text, nameLoc: loc(b.start, b.start + b.text.length), nameStart: b.start, tagLoc, start: tok.start, end: text.length,
           range: loc(tok.start, text.length), closed: false, parent, children: [],

@@ -20,7 +20,7 @@ export function templateTable(project: DjangoProject): { templates: TemplateRow[
   const rows: TemplateRow[] = [];
   for (const [name, cands] of cat.names()) {
     const win = cands[0];
-    const p = cat.parsed(win.file);
+    const p = cat.summary(win.file);
     rows.push({
       name,
       file: displayPath(project.root, win.file),
