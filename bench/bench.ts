@@ -9,14 +9,20 @@
  *   (d) update after an edit of an app's urls.py through an overlay buffer
  *   (e) peak RSS
  *
+ *   (f) templates: a fresh project's template index (names + every parse + the extends graph),
+ *       block-override queries, re-parse of an edited template, one template's diagnostics
+ *
  * Flags: --files N --apps N --patterns N --out DIR --seed N --defs N --edits N --open-docs N
- *        --results FILE --skip scan,defs,edits (to profile one phase)
+ *        --templates N (templates of the template part, 0 for none)
+ *        --results FILE --skip scan,defs,edits,templates (to profile one phase)
  *        --verify (after the edits, compare the updated tree and names with a fresh index)
  *        --scan-inproc (scan URL-name uses on the main thread instead of the server's worker)
  *        --dump FILE (write the cold index's leaves and problems, one a line, to diff two builds)
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import path from 'node:path';
 import { DiskHost, OverlayHost } from '../server/src/core/host';
 import { Workspace } from '../server/src/core/workspace';
@@ -27,7 +33,12 @@ import { definition } from '../server/src/features/navigation';
 import { createWorkerScanner } from '../server/src/lsp/workerScanner';
 import { projectDiagnostics } from '../server/src/core/checks';
 import type { UrlLeaf } from '../server/src/core/urls/tree';
-import { generate, rng, appName, type GenParams } from './generate';
+import { parseTemplate } from '../server/src/core/templates/parse';
+import { templateFileDiagnostics, checkTemplatesInBackground } from '../server/src/core/templates/checks';
+import { suggestName, isProjectFile } from '../server/src/core/checks';
+/** Set by the edits phase: the server's background check of every template. */
+let backgroundTemplateChecksMs: number | undefined;
+import { generate, rng, appName, type GenParams, type GenResult } from './generate';
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -36,6 +47,8 @@ const TARGETS = {
   definitionP99Ms: 5,
   updateMs: 20,
   peakRssMb: 300,
+  templateOverrideP99Ms: 5,
+  templateReparseP99Ms: 5,
 };
 
 interface Args extends GenParams {
@@ -53,7 +66,7 @@ interface Args extends GenParams {
 
 function parseArgs(argv: string[]): Args {
   const a: Args = {
-    files: 10000, apps: 1000, patterns: 20000, seed: 1,
+    files: 10000, apps: 1000, patterns: 20000, seed: 1, templates: 20000,
     out: path.join(REPO, '.bench', 'synthetic'),
     defs: 1000, edits: 20, openDocs: 50,
     results: path.join(REPO, 'bench', 'results.json'),
@@ -78,6 +91,7 @@ function parseArgs(argv: string[]): Args {
       case '--defs': a.defs = num(); break;
       case '--edits': a.edits = num(); break;
       case '--open-docs': a.openDocs = num(); break;
+      case '--templates': a.templates = val === '0' ? (i++, 0) : num(); break;
       case '--skip': a.skip = new Set(val.split(',')); i++; break;
       case '--verify': a.verify = true; break;
       case '--scan-inproc': a.scanInProcess = true; break;
@@ -85,7 +99,7 @@ function parseArgs(argv: string[]): Args {
       case '--out': a.out = path.resolve(val); i++; break;
       case '--results': a.results = path.resolve(val); i++; break;
       case '-h': case '--help':
-        console.log('usage: node dist/bench.js [--files N] [--apps N] [--patterns N] [--out DIR] [--seed N] [--defs N] [--edits N] [--open-docs N] [--results FILE] [--skip scan,defs,edits] [--verify] [--scan-inproc] [--dump FILE]');
+        console.log('usage: node dist/bench.js [--files N] [--apps N] [--patterns N] [--out DIR] [--seed N] [--defs N] [--edits N] [--open-docs N] [--templates N] [--results FILE] [--skip scan,defs,edits,templates] [--verify] [--scan-inproc] [--dump FILE]');
         process.exit(0);
         break;
       default: throw new Error(`unknown flag ${flag}`);
@@ -93,6 +107,8 @@ function parseArgs(argv: string[]): Args {
   }
   return a;
 }
+
+const pickOne = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -125,8 +141,248 @@ function memPoint(phase: string): MemPoint {
   return { phase, rssMb: m.rss / 2 ** 20, heapUsedMb: m.heapUsed / 2 ** 20, externalMb: m.external / 2 ** 20, arrayBuffersMb: m.arrayBuffers / 2 ** 20 };
 }
 
+type Pct = { p50Ms: number; p99Ms: number; maxMs: number };
+
+/** A gc() for the retained-heap figure, whether or not node runs with --expose-gc. */
+function gcFunction(): () => void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) return g;
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+interface TemplateBench {
+  templates: number;
+  templatePartTemplates: number;
+  bytes: number;
+  /** Workspace.open of the fresh project (not part of the index figure). */
+  openMs: number;
+  /** names() (settings, engines, folder walk) + parsing every template + the extends graph. */
+  coldIndexMs: number;
+  namesMs: number;
+  parseMs: number;
+  graphMs: number;
+  parseKBPerSec: number;
+  /** Reading every template again through the host (for the share of the parse figure that is I/O). */
+  readAllMs: number;
+  extendsEdges: number;
+  /** Templates by the length of their chain (the template and its ancestors). */
+  chainDepths: Record<string, number>;
+  overrides: {
+    queries: number;
+    p50Ms: number; p99Ms: number; maxMs: number;
+    overriders: { queries: number; p50Ms: number; p99Ms: number; maxMs: number; meanResults: number };
+    overridden: { queries: number; p50Ms: number; p99Ms: number; maxMs: number; found: number };
+    /** overriders() on each block of the project's base.html (every template is below it). */
+    projectBase: { blocks: number; medianMs: number; maxMs: number; results: number };
+  };
+  reparse: {
+    edits: number; p50Ms: number; p99Ms: number; maxMs: number; extendsChanged: number; verified: number;
+    invalidate: Pct; parse: Pct; children: Pct;
+  };
+  /** Heap retained by the fresh project after the cold template index (after a gc). */
+  retainedHeapMb: number;
+  diagnostics: {
+    files: number; firstMs: number; p50Ms: number; p99Ms: number; maxMs: number; byCode: Record<string, number>;
+    /** Templates with a deliberately misspelled include ("did you mean" over every template name). */
+    withSuggestion: { files: number; medianMs: number; maxMs: number; suggested: number };
+  };
+}
+
+/**
+ * (f) the template part: a fresh project's template index (names, every parse, the extends
+ * graph), block-override queries, re-parse after an edit, and one template's diagnostics.
+ */
+async function templateBench(args: Args, gen: GenResult, log: (m: string) => void): Promise<TemplateBench> {
+  const gc = gcFunction();
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const host = new OverlayHost(new DiskHost());
+  const t0 = performance.now();
+  const project = (await Workspace.open(host, args.out)).projects[0];
+  const t1 = performance.now();
+  const cat = project.templates();
+  const names = cat.names();
+  const t2 = performance.now();
+  const files = [...new Set([...names.values()].flatMap((cs) => cs.map((c) => c.file)))];
+  for (const f of files) cat.parsed(f);
+  const t3 = performance.now();
+  const baseFile = cat.resolve('base.html')?.file;
+  if (!baseFile) throw new Error('templates: no base.html');
+  const baseChildren = cat.children(baseFile);
+  const t4 = performance.now();
+  gc();
+  const retainedHeapMb = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
+  // Not timed: the size, reading alone, and the parser alone on texts already read (for a rate).
+  const tr = performance.now();
+  const texts = files.map((f) => host.readFile(f) ?? '');
+  const readMs = performance.now() - tr;
+  const bytes = texts.reduce((n, t) => n + t.length, 0);
+  const parseOnly = (() => {
+    const s = performance.now();
+    for (let k = 0; k < 2000 && k < files.length; k++) parseTemplate(texts[k], files[k]);
+    return performance.now() - s;
+  })();
+  const sampleBytes = texts.slice(0, 2000).reduce((n, t) => n + t.length, 0);
+  let extendsEdges = 0;
+  const chainDepths: Record<string, number> = {};
+  for (const f of files) {
+    const n = cat.ancestors(f).length;
+    if (n) extendsEdges++;
+    chainDepths[n + 1] = (chainDepths[n + 1] ?? 0) + 1;
+  }
+  const idx = {
+    openMs: t1 - t0, namesMs: t2 - t1, parseMs: t3 - t2, graphMs: t4 - t3, coldIndexMs: t4 - t1,
+    parseKBPerSec: sampleBytes / 1024 / (parseOnly / 1000), readAllMs: readMs,
+  };
+  log(`templates: cold index ${round(idx.coldIndexMs, 0)} ms (names ${round(idx.namesMs, 0)}, parse ${round(idx.parseMs, 0)}, graph ${round(idx.graphMs, 0)}; open ${round(idx.openMs, 0)}) — ` +
+    `${files.length} templates, ${round(bytes / 1e6, 1)} MB, ${extendsEdges} extend another, base.html has ${baseChildren.length} children; chain lengths ${Object.entries(chainDepths).map(([d, n]) => `${d}:${n}`).join(' ')}; parse alone ${round(idx.parseKBPerSec / 1024, 1)} MB/s, reading them all again ${round(readMs, 0)} ms; ${round(retainedHeapMb, 0)} MB heap retained (${round((retainedHeapMb * 1024) / files.length, 1)} KB a template)`);
+
+  // Block-override queries: overriders() on the blocks of base-level templates (the app bases and
+  // section layouts), overridden() on the blocks of leaf pages.
+  const r = rng(args.seed + 2000);
+  const nameOf = (f: string) => cat.namesOf(f)[0]?.name ?? '';
+  let basePool = files.filter((f) => /^app\d+\/(base\.html|layouts\/)/.test(nameOf(f)));
+  let leafPool = files.filter((f) => /^app\d+\/pages\//.test(nameOf(f)));
+  // With too few templates an app gets no layouts (see generate.ts): any parent, any child then.
+  if (!basePool.length) basePool = files.filter((f) => f !== baseFile && cat.children(f).length && cat.parsed(f)!.blocks.length);
+  if (!basePool.length) basePool = [baseFile];
+  if (!leafPool.length) leafPool = files.filter((f) => cat.ancestors(f).length && cat.parsed(f)!.blocks.length);
+  const ovTimes: number[] = [];
+  const odTimes: number[] = [];
+  let ovResults = 0;
+  let odFound = 0;
+  const queries = 2000;
+  for (let q = 0; q < queries; q++) {
+    const leaf = q % 2 === 1;
+    const file = pickOne(r, leaf ? leafPool : basePool);
+    const blocks = cat.parsed(file)!.blocks;
+    const block = pickOne(r, blocks).name;
+    const s = performance.now();
+    if (leaf) {
+      if (cat.overridden(file, block)) odFound++;
+      odTimes.push(performance.now() - s);
+    } else {
+      ovResults += cat.overriders(file, block).length;
+      ovTimes.push(performance.now() - s);
+    }
+  }
+  const pbTimes: number[] = [];
+  let pbResults = 0;
+  // Three of its blocks (each query walks every template below base.html).
+  for (const b of cat.parsed(baseFile)!.blocks.filter((x) => ['title', 'content', 'extra_js'].includes(x.name))) {
+    const s = performance.now();
+    pbResults += cat.overriders(baseFile, b.name).length;
+    pbTimes.push(performance.now() - s);
+  }
+  const stats = (xs: number[]) => {
+    const s = [...xs].sort((x, y) => x - y);
+    return { p50Ms: percentile(s, 50), p99Ms: percentile(s, 99), maxMs: s[s.length - 1] };
+  };
+  const overrides = {
+    queries, ...stats([...ovTimes, ...odTimes]),
+    overriders: { queries: ovTimes.length, ...stats(ovTimes), meanResults: ovResults / ovTimes.length },
+    overridden: { queries: odTimes.length, ...stats(odTimes), found: odFound },
+    projectBase: { blocks: pbTimes.length, medianMs: median(pbTimes), maxMs: Math.max(...pbTimes), results: pbResults },
+  };
+  log(`templates: block overrides p50 ${round(overrides.p50Ms, 3)} ms, p99 ${round(overrides.p99Ms, 3)} ms, max ${round(overrides.maxMs, 2)} ms ` +
+    `(overriders p99 ${round(overrides.overriders.p99Ms, 3)} ms, ${round(overrides.overriders.meanResults, 1)} results on average; overridden p99 ${round(overrides.overridden.p99Ms, 3)} ms, ${odFound}/${odTimes.length} found); ` +
+    `overriders on base.html's ${pbTimes.length} blocks: median ${round(overrides.projectBase.medianMs, 1)} ms, max ${round(overrides.projectBase.maxMs, 1)} ms (${pbResults} results)`);
+
+  // One template's diagnostics (the server checks each open template; the first call reads the
+  // builtin libraries and the installed ones).
+  const diagFiles: string[] = [];
+  for (let k = 0; k < 500; k++) diagFiles.push(pickOne(r, files));
+  const byCode: Record<string, number> = {};
+  const diagTimes: number[] = [];
+  let firstMs = 0;
+  for (const [k, f] of diagFiles.entries()) {
+    const s = performance.now();
+    const ds = templateFileDiagnostics(project, f, cat.parsed(f)!, { suggest: suggestName });
+    const ms = performance.now() - s;
+    if (k === 0) firstMs = ms;
+    else diagTimes.push(ms);
+    for (const d of ds) byCode[d.code] = (byCode[d.code] ?? 0) + 1;
+  }
+  const broken = leafPool.filter((f) => cat.parsed(f)!.includes.some((i) => i.name.endsWith('/_rows.html'))).slice(0, 20);
+  const sugTimes: number[] = [];
+  let suggested = 0;
+  for (const f of broken) {
+    const s = performance.now();
+    const ds = templateFileDiagnostics(project, f, cat.parsed(f)!, { suggest: suggestName });
+    sugTimes.push(performance.now() - s);
+    if (ds.some((d) => d.code === 'unknown-template' && d.message.includes('did you mean'))) suggested++;
+  }
+  const diagnostics = {
+    files: diagFiles.length, firstMs, ...stats(diagTimes), byCode,
+    withSuggestion: { files: broken.length, medianMs: median(sugTimes), maxMs: sugTimes.length ? Math.max(...sugTimes) : NaN, suggested },
+  };
+  log(`templates: diagnostics of one template p50 ${round(diagnostics.p50Ms, 3)} ms, p99 ${round(diagnostics.p99Ms, 3)} ms, max ${round(diagnostics.maxMs, 2)} ms (first ${round(firstMs, 0)} ms; ` +
+    `${Object.entries(byCode).map(([c, n]) => `${c} ${n}`).join(', ') || 'no diagnostics'}); with an unknown include: median ${round(diagnostics.withSuggestion.medianMs, 1)} ms, max ${round(diagnostics.withSuggestion.maxMs, 1)} ms (${suggested}/${broken.length} with a suggestion)`);
+
+  // Re-parse after an edit through an overlay buffer: invalidateFile + parsed + children(). One
+  // edit in four on a leaf moves it to another layout (the extends graph changes).
+  const editTimes: number[] = [];
+  const editParts: { invalidate: number; parse: number; children: number }[] = [];
+  let extendsChanged = 0;
+  let verifiedEdits = 0;
+  const edits = 300;
+  for (let k = 0; k < edits; k++) {
+    const leaf = k % 2 === 0;
+    const file = pickOne(r, leaf ? leafPool : basePool);
+    const text = host.readFile(file)!;
+    let edited: string;
+    let newParent: string | undefined;
+    const ext = /{% extends "([^"]+)" %}/.exec(text);
+    if (leaf && k % 4 === 0 && ext) {
+      const a = ext[1].split('/')[0];
+      const layouts = [`${a}/base.html`, `${a}/layouts/section_0.html`, `${a}/layouts/section_1.html`, `${a}/layouts/section_0_wide.html`].filter((n) => n !== ext[1] && cat.resolve(n));
+      newParent = layouts.length ? pickOne(r, layouts) : undefined;
+    }
+    if (newParent && ext) {
+      edited = text.replace(ext[0], `{% extends "${newParent}" %}`);
+    } else {
+      const at = text.indexOf('{% endblock %}');
+      edited = text.slice(0, at) + `<p>edit ${k}</p>` + text.slice(at);
+    }
+    host.setBuffer(file, edited);
+    const s = performance.now();
+    // (The catalog re-parses the file inside invalidateFile, to update its extends/include edges.)
+    project.invalidateFile(file);
+    const a = performance.now();
+    const parsed = cat.parsed(file);
+    const b = performance.now();
+    cat.children(file);
+    const e = performance.now();
+    editTimes.push(e - s);
+    editParts.push({ invalidate: a - s, parse: b - a, children: e - b });
+    // Not timed: the edit is seen, and a moved page is below its new layout.
+    let ok = !!parsed && (newParent ? parsed.extends?.name === newParent : parsed.blocks.length > 0 && host.readFile(file) === edited);
+    if (newParent) {
+      extendsChanged++;
+      const parentFile = cat.resolve(newParent)?.file;
+      ok = ok && !!parentFile && cat.ancestors(file)[0]?.file === parentFile && cat.children(parentFile).includes(file);
+    }
+    if (ok) verifiedEdits++;
+  }
+  const part = (k: keyof (typeof editParts)[number]) => stats(editParts.map((x) => x[k]));
+  const reparse = {
+    edits, ...stats(editTimes), extendsChanged, verified: verifiedEdits,
+    invalidate: part('invalidate'), parse: part('parse'), children: part('children'),
+  };
+  log(`templates: re-parse after an edit p50 ${round(reparse.p50Ms, 3)} ms, p99 ${round(reparse.p99Ms, 3)} ms, max ${round(reparse.maxMs, 2)} ms ` +
+    `(p99 of invalidateFile ${round(reparse.invalidate.p99Ms, 3)}, parsed ${round(reparse.parse.p99Ms, 3)}, children ${round(reparse.children.p99Ms, 3)}) ` +
+    `(${extendsChanged} edits moved a page to another layout; ${verifiedEdits}/${edits} edits visible)`);
+
+  return {
+    templates: files.length, templatePartTemplates: gen.templatePart?.templates ?? 0, bytes, ...idx, retainedHeapMb, extendsEdges, chainDepths,
+    overrides, reparse, diagnostics,
+  };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const benchStart = performance.now();
   const log = (m: string) => console.log(m);
   const mem: MemPoint[] = [];
 
@@ -272,7 +528,8 @@ async function main(): Promise<void> {
     if (scan) {
       for (let k = 0; k < 3; k++) {
         const d = performance.now();
-        diagCount = projectDiagnostics(project, session.usages).length;
+        // As the server does: templates that are not open are checked in the background.
+        diagCount = projectDiagnostics(project, session.usages, { templatesNow: () => false }).length;
         diagTimes.push(performance.now() - d);
       }
     }
@@ -282,16 +539,32 @@ async function main(): Promise<void> {
       medianUrlTreeMs: median(parts.map((x) => x.tree)),
       medianNamesMs: median(parts.map((x) => x.names)),
       medianUsageUpdateMs: median(usageTimes),
-      ...(diagTimes.length ? { projectDiagnosticsMs: median(diagTimes), projectDiagnostics: diagCount } : {}),
+      ...(diagTimes.length ? { projectDiagnosticsMs: median(diagTimes), projectDiagnosticsFirstMs: diagTimes[0], projectDiagnostics: diagCount } : {}),
       verified,
     };
-    if (diagTimes.length) log(`project diagnostics after an edit: ${round(median(diagTimes), 0)} ms (${diagCount} diagnostics)`);
+    if (scan) {
+      const t = performance.now();
+      await checkTemplatesInBackground(project, { suggest: suggestName }, (f) => isProjectFile(project, f), () => false);
+      backgroundTemplateChecksMs = performance.now() - t;
+      log(`background template diagnostics (every template): ${round(backgroundTemplateChecksMs, 0)} ms`);
+    }
+    if (diagTimes.length) log(`project diagnostics after an edit: ${round(median(diagTimes), 0)} ms, first ${round(diagTimes[0], 0)} ms (${diagCount} diagnostics)`);
     log(`update: median ${round(update.medianMs, 1)} ms (invalidate ${round(update.medianInvalidateMs, 2)}, urlTree ${round(update.medianUrlTreeMs, 1)}, names ${round(update.medianNamesMs, 1)}), max ${round(update.maxMs, 1)} ms; ${verified}/${editApps.length} edits visible in the new tree`);
     mem.push(memPoint('after edits'));
   }
 
   // (e) peak RSS (before the optional verification, which opens a second index)
   const peakRssMb = rssMb();
+
+  // (f) templates (a second, fresh project over the same folder; after the peak RSS figure above)
+  let templates: TemplateBench | undefined;
+  if (!args.skip.has('templates') && args.templates > 0) {
+    const s = performance.now();
+    templates = await templateBench(args, gen, log);
+    log(`templates: phase took ${round((performance.now() - s) / 1000, 1)} s`);
+    mem.push(memPoint('after templates'));
+  }
+  const peakRssWithTemplatesMb = rssMb();
 
   // Optional: the incrementally updated tree and names must equal a fresh index of the same files.
   let verified: { ok: boolean; leaves: number; mismatches: string[] } | undefined;
@@ -369,9 +642,31 @@ async function main(): Promise<void> {
   }
   if (update) {
     rows.push(['update after urls.py edit (median)', `${round(update.medianMs, 1)} ms`, `≤ ${TARGETS.updateMs} ms`, update.medianMs <= TARGETS.updateMs]);
-    if (update.projectDiagnosticsMs !== undefined) rows.push(['  then project diagnostics (server)', `${round(update.projectDiagnosticsMs, 0)} ms`, '', undefined]);
+    if (update.projectDiagnosticsMs !== undefined) {
+      rows.push(['  then project diagnostics (server)', `${round(update.projectDiagnosticsMs, 0)} ms`, '', undefined]);
+      rows.push(['  (first run after the edits)', `${round(update.projectDiagnosticsFirstMs, 0)} ms`, '', undefined]);
+      if (backgroundTemplateChecksMs !== undefined) rows.push(['  background checks of every template', `${round(backgroundTemplateChecksMs, 0)} ms`, '', undefined]);
+    }
   }
   rows.push(['peak RSS', `${round(peakRssMb, 0)} MB`, `≤ ${TARGETS.peakRssMb} MB`, peakRssMb <= TARGETS.peakRssMb]);
+  if (templates) {
+    const t = templates;
+    rows.push(
+      [`cold template index (${t.templates} templates)`, `${round(t.coldIndexMs, 0)} ms`, '', undefined],
+      ['  names() (settings, folders)', `${round(t.namesMs, 0)} ms`, '', undefined],
+      ['  parse every template', `${round(t.parseMs, 0)} ms`, '', undefined],
+      ['  extends graph (children())', `${round(t.graphMs, 0)} ms`, '', undefined],
+      ['  heap retained by the index', `${round(t.retainedHeapMb, 0)} MB`, '', undefined],
+      ['block override query p99', `${round(t.overrides.p99Ms, 3)} ms`, `≤ ${TARGETS.templateOverrideP99Ms} ms`, t.overrides.p99Ms <= TARGETS.templateOverrideP99Ms],
+      ['  overriders() p99 (app/section bases)', `${round(t.overrides.overriders.p99Ms, 3)} ms`, '', undefined],
+      ['  overridden() p99 (leaf pages)', `${round(t.overrides.overridden.p99Ms, 3)} ms`, '', undefined],
+      ['  overriders() on base.html (3 blocks, median)', `${round(t.overrides.projectBase.medianMs, 1)} ms`, '', undefined],
+      ['template re-parse after edit p99', `${round(t.reparse.p99Ms, 3)} ms`, `≤ ${TARGETS.templateReparseP99Ms} ms`, t.reparse.p99Ms <= TARGETS.templateReparseP99Ms],
+      ['template diagnostics p99', `${round(t.diagnostics.p99Ms, 3)} ms`, '', undefined],
+      ['  with a "did you mean" (median)', `${round(t.diagnostics.withSuggestion.medianMs, 1)} ms`, '', undefined],
+      ['peak RSS incl. template phase', `${round(peakRssWithTemplatesMb, 0)} MB`, '', undefined],
+    );
+  }
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
   const w2 = Math.max(...rows.map((x) => x[2].length));
@@ -384,22 +679,27 @@ async function main(): Promise<void> {
   log(`memory (MB)${(globalThis as { gc?: unknown }).gc ? ' after gc()' : ''}     rss  heapUsed  external  arrayBuffers`);
   for (const m of mem) log(`${m.phase.padEnd(18)} ${round(m.rssMb, 0).toString().padStart(6)} ${round(m.heapUsedMb, 0).toString().padStart(9)} ${round(m.externalMb, 0).toString().padStart(9)} ${round(m.arrayBuffersMb, 0).toString().padStart(13)}`);
 
+  const totalSec = (performance.now() - benchStart) / 1000;
+  log(`total bench time ${round(totalSec, 1)} s${gen.reused ? '' : ' (including generation)'}`);
   const result = {
     date: new Date().toISOString(),
+    totalSec,
     node: process.version,
     cpus: os.cpus().length,
     loadavg: os.loadavg(),
-    params: { files: args.files, apps: args.apps, patterns: args.patterns, seed: args.seed, defs: args.defs, edits: args.edits, openDocs: args.openDocs, skip: [...args.skip] },
+    params: { files: args.files, apps: args.apps, patterns: args.patterns, seed: args.seed, templates: args.templates, defs: args.defs, edits: args.edits, openDocs: args.openDocs, skip: [...args.skip] },
     project: {
-      dir: gen.dir, reused: gen.reused, pythonFiles: gen.pythonFiles, templates: gen.templates, bytes: gen.bytes, appPatterns: gen.appPatterns,
+      dir: gen.dir, reused: gen.reused, pythonFiles: gen.pythonFiles, templates: gen.templates, bytes: gen.bytes, appPatterns: gen.appPatterns, templatePart: gen.templatePart,
       leaves: tree.leaves.length, names: names.names.length, modulesEvaluated: project.evaluatedModules().length, modulesByKind, problems: tree.problems.length,
     },
     coldIndex: cold,
     usageScan: scan,
     definition: defs,
     update,
+    templates,
     verified,
     peakRssMb,
+    peakRssWithTemplatesMb,
     memory: mem,
     targets: TARGETS,
     pass: {
@@ -407,6 +707,8 @@ async function main(): Promise<void> {
       definitionP99: defs ? defs.p99Ms <= TARGETS.definitionP99Ms : null,
       update: update ? update.medianMs <= TARGETS.updateMs : null,
       peakRss: peakRssMb <= TARGETS.peakRssMb,
+      templateOverrideP99: templates ? templates.overrides.p99Ms <= TARGETS.templateOverrideP99Ms : null,
+      templateReparseP99: templates ? templates.reparse.p99Ms <= TARGETS.templateReparseP99Ms : null,
     },
   };
   fs.mkdirSync(path.dirname(args.results), { recursive: true });

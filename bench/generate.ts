@@ -2,7 +2,9 @@
  * Generates a synthetic Django project for the benchmark: `manage.py`, a `proj` package (settings,
  * root URLconf, wsgi/asgi) and N apps, each with the usual modules (apps, models, views, urls,
  * admin, forms, tests, serializers), filler modules up to the requested number of Python files,
- * and templates with `{% url %}` tags. Views reverse/redirect to other apps' URL names, models
+ * templates with `{% url %}` tags, and a template part (extends chains 3–5 deep below a project
+ * base.html with ten blocks, includes, `{% load %}` of a generated tag library, `{{ block.super }}`;
+ * see `templatePart`). Views reverse/redirect to other apps' URL names, models
  * have `get_absolute_url`, admin registers models, so the analysis walks a realistically wide
  * import graph. Deterministic for given parameters (seeded PRNG); a stamp file lets a later run
  * reuse the folder.
@@ -15,6 +17,8 @@ export interface GenParams {
   apps: number;
   patterns: number;
   seed: number;
+  /** Templates of the template part (extends chains, includes, loads); 0 for none. */
+  templates: number;
 }
 
 export interface GenResult {
@@ -26,10 +30,12 @@ export interface GenResult {
   bytes: number;
   /** URL patterns written in the apps' urls.py files (not counting the project/admin ones). */
   appPatterns: number;
+  /** The template part: how many templates, their size, and how many have a deliberate unknown include. */
+  templatePart: { templates: number; bytes: number; brokenIncludes: number };
 }
 
 /** Bump when the generated shape changes, so stale folders are regenerated. */
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 const STAMP = '.atlas-bench-stamp.json';
 
 /** mulberry32: small, fast, deterministic. */
@@ -86,7 +92,7 @@ class Writer {
   bytes = 0;
   private readonly made = new Set<string>();
   constructor(readonly root: string) {}
-  write(rel: string, text: string): void {
+  write(rel: string, text: string): number {
     const full = path.join(this.root, rel);
     const dir = path.dirname(full);
     if (!this.made.has(dir)) {
@@ -97,6 +103,7 @@ class Writer {
     this.bytes += text.length;
     if (rel.endsWith('.py')) this.pythonFiles++;
     else this.templates++;
+    return text.length;
   }
 }
 
@@ -615,6 +622,362 @@ function templates(i: number, p: GenParams, r: () => number): [string, string][]
   ];
 }
 
+// ---- the template part ----------------------------------------------------------------------
+//
+// Per app: `appN/base.html` (extends the project's base.html), section layouts
+// `appN/layouts/section_{0,1}.html` (extend the app base) and `appN/layouts/section_0_wide.html`
+// (extends section 0), partials `appN/includes/_{sidebar,row}.html`, and leaf pages
+// `appN/pages/page_K.html` extending one of the four layouts (a few another app's), so chains are
+// 3 to 5 templates deep. Leaves override their parents' blocks (often with `{{ block.super }}`),
+// include the partials, `{% load %}` static/i18n and the generated `bench_tags` library (app0), and
+// use `{% url %}` with other apps' names. A few include a misspelled partial (an "unknown template"
+// diagnostic with a "did you mean").
+
+/** The project base template's blocks (the first level of every chain). */
+export const BASE_BLOCKS = ['title', 'meta', 'extra_css', 'header', 'nav', 'messages', 'content', 'sidebar', 'footer', 'extra_js'];
+/** The templatetags library of the template part (in app0). */
+export const TAG_LIBRARY = 'bench_tags';
+/** Fixed templates per app in the template part (base, 3 layouts, 2 partials); the rest are leaves. */
+const FIXED_TEMPLATES = 6;
+
+function projectBase(): string {
+  return `{% load static %}<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>{% block title %}Bench{% endblock %}</title>
+  {% block meta %}<meta name="viewport" content="width=device-width, initial-scale=1">{% endblock %}
+  <link rel="stylesheet" href="{% static 'css/site.css' %}">
+  {% block extra_css %}{% endblock %}
+</head>
+<body>
+  {% block header %}
+  <header class="site-header">
+    <a class="brand" href="{% url 'home' %}">Bench</a>
+    {% block nav %}<nav><a href="{% url 'home' %}">Home</a> <a href="{% url 'about' %}">About</a></nav>{% endblock %}
+  </header>
+  {% endblock %}
+  {% block messages %}
+  {% if messages %}
+    <ul class="messages">{% for message in messages %}<li class="{{ message.tags }}">{{ message }}</li>{% endfor %}</ul>
+  {% endif %}
+  {% endblock %}
+  <main>
+    {% block content %}{% endblock %}
+  </main>
+  <aside>{% block sidebar %}{% endblock %}</aside>
+  {% block footer %}<footer>&copy; {% now "Y" %} Bench</footer>{% endblock %}
+  <script src="{% static 'js/site.js' %}"></script>
+  {% block extra_js %}{% endblock %}
+</body>
+</html>
+`;
+}
+
+function tagLibraryPy(): string {
+  return `"""Tags and filters used by the benchmark's templates."""
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def bench_badge(value, css="badge"):
+    return format_html('<span class="{}">{}</span>', css, value)
+
+
+@register.simple_tag(takes_context=True)
+def bench_active(context, name):
+    return "active" if context.get("section") == name else ""
+
+
+@register.filter
+def bench_money(value, currency="EUR"):
+    try:
+        return f"{float(value):.2f} {currency}"
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter(name="bench_initials")
+def initials(value):
+    return "".join(word[:1] for word in str(value).split()).upper()
+
+
+class PanelNode(template.Node):
+    def __init__(self, title, nodelist):
+        self.title = title
+        self.nodelist = nodelist
+
+    def render(self, context):
+        body = self.nodelist.render(context)
+        return format_html('<div class="panel"><h3>{}</h3>{}</div>', self.title.resolve(context), body)
+
+
+@register.tag
+def panel(parser, token):
+    bits = token.split_contents()
+    nodelist = parser.parse(("endpanel",))
+    parser.delete_first_token()
+    return PanelNode(parser.compile_filter(bits[1]), nodelist)
+`;
+}
+
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+
+function appBase(i: number, p: GenParams, r: () => number): string {
+  const a = appName(i);
+  const links: string[] = [];
+  for (let k = 0; k < 3 + Math.floor(r() * 3); k++) links.push(`      <li><a href="{% url '${appName(i)}:name-${Math.floor(r() * Math.max(1, patternsOf(p, i)))}' %}">Section ${k}</a></li>`);
+  return `{% extends "base.html" %}
+{% load static %}
+
+{% block title %}App ${i} · {{ block.super }}{% endblock %}
+
+{% block extra_css %}
+  {{ block.super }}
+  <link rel="stylesheet" href="{% static '${a}/app.css' %}">
+{% endblock %}
+
+{% block nav %}
+  {{ block.super }}
+  <ul class="app-nav app-nav-${i}">
+${links.join('\n')}
+  </ul>
+{% endblock %}
+
+{% block content %}
+  <div class="app ${a}">
+    {% block app_header %}<h1 class="app-title">{{ title|default:"App ${i}" }}</h1>{% endblock %}
+    {% block app_content %}{% endblock %}
+  </div>
+{% endblock %}
+
+{% block sidebar %}{% include "${a}/includes/_sidebar.html" %}{% endblock %}
+`;
+}
+
+function sectionLayout(i: number, k: number): string {
+  const a = appName(i);
+  return `{% extends "${a}/base.html" %}
+
+{% block title %}Section ${k} · {{ block.super }}{% endblock %}
+
+{% block app_header %}
+  {{ block.super }}
+  <p class="breadcrumbs"><a href="{% url '${a}:name-0' %}">${a}</a> › section ${k}</p>
+{% endblock %}
+
+{% block app_content %}
+  <div class="section section-${k}">
+    <div class="section-main">{% block section_main %}{% endblock %}</div>
+    <div class="section-aside">{% block section_aside %}<p>Section ${k} of ${a}</p>{% endblock %}</div>
+  </div>
+{% endblock %}
+`;
+}
+
+function wideLayout(i: number): string {
+  const a = appName(i);
+  return `{% extends "${a}/layouts/section_0.html" %}
+
+{% block section_main %}
+  <div class="wide">
+    {% block wide_main %}{% endblock %}
+  </div>
+{% endblock %}
+
+{% block section_aside %}{% endblock %}
+
+{% block extra_js %}{{ block.super }}<script>document.body.classList.add("wide");</script>{% endblock %}
+`;
+}
+
+function sidebarPartial(i: number, p: GenParams, r: () => number): string {
+  const a = appName(i);
+  return `<div class="sidebar sidebar-${i}">
+  <h4>{{ sidebar_title|default:"${a}" }}</h4>
+  <ul>
+  {% for link in sidebar_links %}
+    <li><a href="{{ link.url }}">{{ link.label|truncatechars:40 }}</a></li>
+  {% empty %}
+    <li><a href="{% url '${randomTarget(p, r, i)}' %}">Elsewhere</a></li>
+  {% endfor %}
+  </ul>
+</div>
+`;
+}
+
+function rowPartial(i: number): string {
+  return `<tr class="{% cycle 'odd' 'even' %}">
+  <td><a href="{% url '${appName(i)}:name-0' %}">{{ item.title|default:"(untitled)" }}</a></td>
+  <td>{{ item.owner.get_full_name|default:item.owner.username }}</td>
+  <td>{{ item.created|date:"Y-m-d H:i" }}</td>
+  <td>{% if item.published %}yes{% else %}no{% endif %}</td>
+</tr>
+`;
+}
+
+interface Layout {
+  name: string;
+  /** The block a leaf puts its page body in. */
+  main: string;
+  /** Other blocks a leaf may override. */
+  extra: string[];
+}
+
+function layoutsOf(i: number): Layout[] {
+  const a = appName(i);
+  const common = ['extra_css', 'extra_js', 'meta', 'messages', 'footer'];
+  return [
+    { name: `${a}/base.html`, main: 'app_content', extra: [...common, 'sidebar', 'app_header', 'nav'] },
+    { name: `${a}/layouts/section_0.html`, main: 'section_main', extra: [...common, 'section_aside', 'app_header', 'sidebar'] },
+    { name: `${a}/layouts/section_1.html`, main: 'section_main', extra: [...common, 'section_aside', 'sidebar'] },
+    { name: `${a}/layouts/section_0_wide.html`, main: 'wide_main', extra: [...common, 'sidebar', 'app_header'] },
+  ];
+}
+
+/** One chunk of page body (a table, a card list, a form, a panel, text), about 300–900 bytes. */
+function bodyChunk(i: number, p: GenParams, r: () => number, useTags: boolean, useI18n: boolean, broken: boolean): string {
+  const a = appName(i);
+  const row = broken ? `${a}/includes/_rows.html` : `${a}/includes/_row.html`;
+  const t = () => randomTarget(p, r, i);
+  const tr = (s: string) => (useI18n ? `{% trans "${s}" %}` : s);
+  switch (Math.floor(r() * 5)) {
+    case 0:
+      return `
+    <table class="table">
+      <thead><tr><th>${tr('Title')}</th><th>${tr('Owner')}</th><th>${tr('Created')}</th><th></th></tr></thead>
+      <tbody>
+      {% for item in items %}
+        {% include "${row}" %}
+      {% empty %}
+        <tr><td colspan="4">${tr('Nothing yet.')}</td></tr>
+      {% endfor %}
+      </tbody>
+    </table>
+    {% if is_paginated %}<a href="?page={{ page_obj.next_page_number }}">${tr('Next')}</a>{% endif %}
+`;
+    case 1:
+      return `
+    <div class="cards">
+    {% for entry in entries %}
+      <article class="card">
+        <h3><a href="{% url '${t()}' %}">{{ entry.title|title }}</a></h3>
+        <p>{{ entry.body|striptags|truncatewords:30 }}</p>
+        <footer>{{ entry.created|timesince }} · ${useTags ? '{% bench_badge entry.kind %} · {{ entry.price|bench_money }}' : '{{ entry.kind|upper }}'}</footer>
+      </article>
+    {% endfor %}
+    </div>
+`;
+    case 2:
+      return `
+    <form method="post" action="{% url '${t()}' %}" class="form">
+      {% csrf_token %}
+      {% for field in form %}
+        <div class="field{% if field.errors %} error{% endif %}">
+          {{ field.label_tag }} {{ field }}
+          {% for err in field.errors %}<span class="err">{{ err }}</span>{% endfor %}
+        </div>
+      {% endfor %}
+      <button type="submit">${tr('Save')}</button>
+    </form>
+`;
+    case 3:
+      return useTags
+        ? `
+    {% panel "Summary" %}
+      <dl>
+        <dt>${tr('Owner')}</dt><dd>{{ object.owner|bench_initials }}</dd>
+        <dt>${tr('Total')}</dt><dd>{{ object.total|bench_money:"USD" }}</dd>
+        <dt>${tr('Status')}</dt><dd class="{% bench_active 'status' %}">{{ object.status|default:"-" }}</dd>
+      </dl>
+    {% endpanel %}
+`
+        : `
+    <dl class="summary">
+      {% with owner=object.owner %}
+      <dt>${tr('Owner')}</dt><dd>{{ owner.username|lower }}</dd>
+      {% endwith %}
+      <dt>${tr('Total')}</dt><dd>{{ object.total|floatformat:2 }}</dd>
+      <dt>${tr('Status')}</dt><dd>{{ object.status|default:"-" }}</dd>
+    </dl>
+`;
+    default:
+      return `
+    <section class="prose">
+      <h3>{{ page.heading|default:"${a}" }}</h3>
+      <p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore
+      et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris.</p>
+      {% if user.is_authenticated %}<p>Hello {{ user.get_username }}, <a href="{% url '${t()}' %}">continue</a>.</p>{% endif %}
+    </section>
+`;
+  }
+}
+
+function leafPage(i: number, k: number, p: GenParams, r: () => number, broken: boolean): string {
+  const a = appName(i);
+  // Mostly the app's own layouts; a few pages extend another app's.
+  const owner = r() < 0.03 ? Math.floor(r() * p.apps) : i;
+  const layout = pick(r, layoutsOf(owner));
+  const useTags = r() < 0.3;
+  const useI18n = r() < 0.25;
+  const useStatic = r() < 0.4;
+  const libs = [useStatic ? 'static' : '', useI18n ? 'i18n' : '', useTags ? TAG_LIBRARY : ''].filter(Boolean);
+  const out: string[] = [`{% extends "${layout.name}" %}\n`];
+  if (libs.length) out.push(`{% load ${libs.join(' ')} %}\n`);
+  out.push(`\n{% block title %}${r() < 0.5 ? `Page ${k} · {{ block.super }}` : `{{ page.title|default:"Page ${k}" }}`}{% endblock %}\n`);
+  const extras = layout.extra.filter(() => r() < 0.3);
+  for (const b of extras) {
+    const sup = r() < 0.6 ? '{{ block.super }}\n  ' : '';
+    let inner: string;
+    if (b === 'extra_css') inner = useStatic ? `<link rel="stylesheet" href="{% static '${a}/pages/page_${k}.css' %}">` : `<style>.page-${k} { margin: 0 auto; }</style>`;
+    else if (b === 'extra_js') inner = useStatic ? `<script src="{% static '${a}/pages/page_${k}.js' %}"></script>` : `<script>window.page = ${k};</script>`;
+    else if (b === 'meta') inner = `<meta name="description" content="{{ page.summary|default:'${a} page ${k}'|striptags }}">`;
+    else inner = `<div class="${b.replace(/_/g, '-')}">{{ ${b}_text|default:"" }}</div>`;
+    out.push(`\n{% block ${b} %}\n  ${sup}${inner}\n{% endblock %}\n`);
+  }
+  // The page body: chunks up to a size between 1 and 4 KB.
+  const target = 1000 + Math.floor(r() * 3000);
+  let size = out.reduce((n, s) => n + s.length, 0) + 120;
+  const body: string[] = [];
+  let brokenLeft = broken;
+  while (size < target) {
+    const c = bodyChunk(i, p, r, useTags, useI18n, brokenLeft && r() < 0.5);
+    if (c.includes('_rows.html')) brokenLeft = false;
+    body.push(c);
+    size += c.length;
+  }
+  if (brokenLeft) body.push(`\n    {% include "${a}/includes/_rows.html" %}\n`);
+  out.push(`\n{% block ${layout.main} %}\n  <section class="page page-${k}">\n    <h2>{{ page.title|default:"Page ${k}" }}</h2>\n${body.join('')}  </section>\n{% endblock %}\n`);
+  return out.join('');
+}
+
+/** The template part of app i: [relative path below the app's templates folder, text]. */
+function templatePart(i: number, count: number, p: GenParams, r: () => number, brokenRate: number): { files: [string, string][]; broken: number } {
+  const a = appName(i);
+  const files: [string, string][] = [];
+  let broken = 0;
+  if (count <= FIXED_TEMPLATES) {
+    // Too few for the layouts: leaves on the project base only.
+    for (let k = 0; k < count; k++) files.push([`${a}/pages/page_${k}.html`, `{% extends "base.html" %}\n{% block content %}<p>${a} page ${k}</p>{% endblock %}\n`]);
+    return { files, broken };
+  }
+  files.push([`${a}/base.html`, appBase(i, p, r)]);
+  files.push([`${a}/layouts/section_0.html`, sectionLayout(i, 0)]);
+  files.push([`${a}/layouts/section_1.html`, sectionLayout(i, 1)]);
+  files.push([`${a}/layouts/section_0_wide.html`, wideLayout(i)]);
+  files.push([`${a}/includes/_sidebar.html`, sidebarPartial(i, p, r)]);
+  files.push([`${a}/includes/_row.html`, rowPartial(i)]);
+  for (let k = 0; k < count - FIXED_TEMPLATES; k++) {
+    const isBroken = r() < brokenRate;
+    if (isBroken) broken++;
+    files.push([`${a}/pages/page_${k}.html`, leafPage(i, k, p, r, isBroken)]);
+  }
+  return { files, broken };
+}
+
 function readStamp(dir: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(path.join(dir, STAMP), 'utf8'));
@@ -625,10 +988,10 @@ function readStamp(dir: string): unknown {
 
 /** Writes the project into `dir`, or reuses it when its stamp matches the parameters. */
 export function generate(dir: string, p: GenParams, log: (m: string) => void = () => {}): GenResult {
-  const want = { version: GENERATOR_VERSION, files: p.files, apps: p.apps, patterns: p.patterns, seed: p.seed };
+  const want = { version: GENERATOR_VERSION, files: p.files, apps: p.apps, patterns: p.patterns, seed: p.seed, templatePartSize: p.templates };
   const stamp = readStamp(dir) as (typeof want & Omit<GenResult, 'dir' | 'reused' | 'ms'>) | undefined;
   if (stamp && (Object.keys(want) as (keyof typeof want)[]).every((k) => stamp[k] === want[k])) {
-    return { dir, reused: true, ms: 0, pythonFiles: stamp.pythonFiles, templates: stamp.templates, bytes: stamp.bytes, appPatterns: stamp.appPatterns };
+    return { dir, reused: true, ms: 0, pythonFiles: stamp.pythonFiles, templates: stamp.templates, bytes: stamp.bytes, appPatterns: stamp.appPatterns, templatePart: stamp.templatePart };
   }
   if (fs.existsSync(dir)) {
     const entries = fs.readdirSync(dir);
@@ -636,8 +999,11 @@ export function generate(dir: string, p: GenParams, log: (m: string) => void = (
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const t0 = performance.now();
-  log(`generating ${p.apps} apps, ~${p.files} Python files, ${p.patterns} URL patterns into ${dir} ...`);
+  log(`generating ${p.apps} apps, ~${p.files} Python files, ${p.patterns} URL patterns, ${p.templates} extra templates into ${dir} ...`);
   const r = rng(p.seed);
+  // The template part draws from its own generator, so the Python files are the same with or without it.
+  const rt = rng(p.seed * 7919 + 104729);
+  const templatePartStats = { templates: 0, bytes: 0, brokenIncludes: 0 };
   const w = new Writer(dir);
   w.write('manage.py', manage());
   w.write('proj/__init__.py', '');
@@ -645,7 +1011,7 @@ export function generate(dir: string, p: GenParams, log: (m: string) => void = (
   w.write('proj/urls.py', rootUrls(p));
   w.write('proj/wsgi.py', `import os\n\nfrom django.core.wsgi import get_wsgi_application\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n\napplication = get_wsgi_application()\n`);
   w.write('proj/asgi.py', `import os\n\nfrom django.core.asgi import get_asgi_application\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n\napplication = get_asgi_application()\n`);
-  w.write('templates/base.html', `<!doctype html>\n<html>\n<head><title>{% block title %}Bench{% endblock %}</title></head>\n<body>\n  <nav><a href="{% url 'home' %}">Home</a> <a href="{% url 'about' %}">About</a></nav>\n  {% block content %}{% endblock %}\n</body>\n</html>\n`);
+  w.write('templates/base.html', projectBase());
   w.write('templates/home.html', `{% extends "base.html" %}\n{% block content %}<a href="{% url '${appName(0)}:name-0' %}">Start</a>{% endblock %}\n`);
   w.write('templates/about.html', `{% extends "base.html" %}\n{% block content %}About{% endblock %}\n`);
   let appPatterns = 0;
@@ -664,8 +1030,20 @@ export function generate(dir: string, p: GenParams, log: (m: string) => void = (
     const fillers = fillerCount(p, i);
     for (let k = 0; k < fillers; k++) w.write(`${a}/${fillerName(k)}.py`, fillerPy(i, k, p, r));
     for (const [name, text] of templates(i, p, r)) w.write(`${a}/templates/${a}/${name}`, text);
+    const count = Math.floor(p.templates / p.apps) + (i < p.templates % p.apps ? 1 : 0);
+    if (count) {
+      const part = templatePart(i, count, p, rt, 0.005);
+      for (const [rel, text] of part.files) templatePartStats.bytes += w.write(`${a}/templates/${rel}`, text);
+      templatePartStats.templates += part.files.length;
+      templatePartStats.brokenIncludes += part.broken;
+    }
   }
-  const res = { pythonFiles: w.pythonFiles, templates: w.templates, bytes: w.bytes, appPatterns };
+  if (p.templates) {
+    // The tag library the template part loads (two more Python files).
+    w.write(`${appName(0)}/templatetags/__init__.py`, '');
+    w.write(`${appName(0)}/templatetags/${TAG_LIBRARY}.py`, tagLibraryPy());
+  }
+  const res = { pythonFiles: w.pythonFiles, templates: w.templates, bytes: w.bytes, appPatterns, templatePart: templatePartStats };
   fs.writeFileSync(path.join(dir, STAMP), JSON.stringify({ ...want, ...res }, null, 2) + '\n');
   return { dir, reused: false, ms: performance.now() - t0, ...res };
 }

@@ -12,6 +12,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { TemplateLanguage } from './templateLanguage';
 import { IndexChangedNotification, StatusRequest, type StatusResult } from '../../server/src/protocol';
 import { readSettings, SECTION } from './settings';
 import { StatusBar } from './statusBar';
@@ -22,13 +23,14 @@ const WATCHED_FILES = '**/{*.py,*.html,*.htm,*.txt,*.xml,*.jinja,*.jinja2,*.j2,*
 export class Ctx implements vscode.Disposable {
   readonly output: vscode.OutputChannel;
   readonly statusBar: StatusBar;
+  private readonly templateLanguage = new TemplateLanguage();
   private client: LanguageClient | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext, showOutputCommand: string) {
     this.output = vscode.window.createOutputChannel('Django Atlas');
     this.statusBar = new StatusBar(showOutputCommand);
-    this.disposables.push(this.output, this.statusBar);
+    this.disposables.push(this.output, this.statusBar, this.templateLanguage);
   }
 
   /** Keeps `d` until the extension is deactivated. */
@@ -116,7 +118,10 @@ export class Ctx implements vscode.Disposable {
     const client = new LanguageClient('djangoAtlas', 'Django Atlas', serverOptions, clientOptions);
     // Handlers registered on the client survive restarts.
     this.disposables.push(
-      client.onNotification(IndexChangedNotification, (result) => this.statusBar.update(result)),
+      client.onNotification(IndexChangedNotification, (result) => {
+        this.statusBar.update(result);
+        this.templateLanguage.update(result);
+      }),
       client.onDidChangeState(({ newState }) => {
         if (newState === State.Starting) this.statusBar.starting();
         else if (newState === State.Stopped) this.statusBar.stopped('the language server is not running.');
@@ -127,7 +132,10 @@ export class Ctx implements vscode.Disposable {
 
   private async refreshStatus(): Promise<void> {
     const result = await this.status();
-    if (result) this.statusBar.update(result);
+    if (result) {
+      this.statusBar.update(result);
+      this.templateLanguage.update(result);
+    }
   }
 
   private fail(reason: string): void {

@@ -32,6 +32,8 @@ export interface ProjectStatus {
   viewCount: number;
   /** Loadable template names (0 until the templates are indexed). */
   templateCount: number;
+  /** The project's own folders Django searches for templates (the client gives their HTML files the django-html language). */
+  templateDirs?: string[];
   /** Problems that stop the analysis of this project (missing settings, unreadable URLconf). */
   errors: string[];
 }

@@ -480,6 +480,20 @@ describe('templates (templates_site)', () => {
     }
   });
 
+  test('T5. a template that is not open gets its diagnostics from the background check', async () => {
+    const file = t('templates/pages/broken_on_disk.html');
+    const since = c.diagnosticsLog.length;
+    fs.writeFileSync(file, '{% extends "base.html" %}\n{% block content %}{% upper %}x{% endupper %}{% endblock %}\n');
+    try {
+      await c.filesChanged([{ uri: uriOf(file), type: 1 }]);
+      const diags = await c.waitDiagnostics(file, (ds) => ds.some((x) => x.code === 'unknown-tag'), since);
+      expect(diags.map((x) => x.message)).toContain("tag 'upper' needs {% load blog_tags %} before it");
+    } finally {
+      fs.rmSync(file, { force: true });
+      await c.filesChanged([{ uri: uriOf(file), type: 3 }]);
+    }
+  });
+
   test('T4. a template created on disk is found by name at once', async () => {
     const file = t('templates/pages/created_now.html');
     const views = t('core/views.py');

@@ -236,6 +236,23 @@ describe('hover, lenses, completion, symbols', () => {
     expect(py).toContain('template: blog/post_confirm_delete.html');
   });
 
+  test('completion of tags inside an auto-closed `{%  %}` (cursor between two spaces)', () => {
+    const tags = withBuffer('blog/templates/blog/drafts.html', '{% load blog_tags %}\n{%  %}', (d) => completions(s, d, 1, 3).map((c) => c.label));
+    expect(tags).toEqual(expect.arrayContaining(['upper', 'if']));
+    // The file's libraries first, then the builtins, each alphabetical.
+    expect(tags.indexOf('upper')).toBeLessThan(tags.indexOf('autoescape'));
+  });
+
+  test('lens titles name a single user; shadowed templates do not count', () => {
+    const card = codeLenses(s, doc('blog/templates/blog/_card.html'));
+    expect(card[0].title).toBe('rendered by post_card');
+    const twoCol = codeLenses(s, doc('templates/layouts/two_col.html'));
+    // blog/templates/blog/post_list.html extends it too, but theme_overrides/ shadows it: Django never loads it.
+    const users = twoCol[0].targets.map(show);
+    expect(users).not.toContain('blog/templates/blog/post_list.html:1');
+    expect(users).toContain('theme_overrides/blog/post_list.html:1');
+  });
+
   test('completion: template names, inherited blocks, tags after load, filters, libraries, static', () => {
     const names = withBuffer('templates/pages/sent.html', '{% extends "lay', (d) => completions(s, d, 0, 15).map((c) => c.label));
     expect(names).toContain('layouts/two_col.html');

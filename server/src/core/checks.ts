@@ -35,6 +35,8 @@ export interface CheckOptions {
    * modules: the server passes the open files; default: none).
    */
   impliedIn?: Set<string>;
+  /** Templates whose diagnostics may be computed now when not cached (default: all). */
+  templatesNow?: (file: string) => boolean;
 }
 
 export function urlTreeDiagnostics(project: DjangoProject, opts: CheckOptions = {}): Diagnostic[] {
@@ -119,7 +121,7 @@ export function usageDiagnostics(project: DjangoProject, usages: UsageIndex, nam
 }
 
 /** Diagnostics are about the project's own files, never its virtualenv's or the system's. */
-function isProjectFile(project: DjangoProject, file: string): boolean {
+export function isProjectFile(project: DjangoProject, file: string): boolean {
   const rel = path.relative(project.root, file);
   return !rel.startsWith('..') && !path.isAbsolute(rel) && !/(^|[\\/])(site|dist)-packages([\\/]|$)/.test(rel);
 }
@@ -128,7 +130,7 @@ export function projectDiagnostics(project: DjangoProject, usages = new UsageInd
   const all = [
     ...urlTreeDiagnostics(project, opts),
     ...usageDiagnostics(project, usages, opts.names),
-    ...templateDiagnostics(project, usages.templateUses(), { impliedIn: opts.impliedIn, suggest: suggestName }, (f) => isProjectFile(project, f)),
+    ...templateDiagnostics(project, usages.templateUses(), { impliedIn: opts.impliedIn, suggest: suggestName, computeNow: opts.templatesNow }, (f) => isProjectFile(project, f)),
   ].filter((d) => isProjectFile(project, d.loc.file));
   return all.sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line || a.loc.character - b.loc.character);
 }

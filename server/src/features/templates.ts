@@ -121,36 +121,55 @@ function impliedByName(s: ProjectSession): Map<string, DefV[]> {
   return out;
 }
 
-export interface TemplateUsers {
-  extendedBy: Loc[];
-  includedBy: Loc[];
-  /** Python strings naming it (render(), template_name, …) and generic views implying it. */
-  renderedBy: Loc[];
+export interface TemplateUse {
+  loc: Loc;
+  /** Who: a template's name, or the Python def/class (`PostDetailView`, `blog/views.py`). */
+  label: string;
 }
 
-/** Who uses a template file: templates extending or including it, Python rendering it. */
+export interface TemplateUsers {
+  extendedBy: TemplateUse[];
+  includedBy: TemplateUse[];
+  /** Python strings naming it (render(), template_name, …) and generic views implying it. */
+  renderedBy: TemplateUse[];
+}
+
+/**
+ * Who uses a template file: templates extending or including it (those Django loads: a shadowed
+ * file never runs), Python rendering it, routed generic views implying it.
+ */
 export function templateUsers(s: ProjectSession, file: string): TemplateUsers {
   const cat = s.project.templates();
   const names = new Set(cat.namesOf(file).map((c) => c.name));
-  const extendedBy = cat.children(file).map((c) => cat.summary(c)?.extendsLoc ?? fileStart(c));
-  const includedBy = cat.includers(file).flatMap((f) =>
-    (cat.summary(f)?.includes ?? []).filter((i) => cat.resolveFrom(f, i.name)?.file === file).map((i) => i.loc));
-  const renderedBy: Loc[] = [];
-  for (const u of s.usages.templateUses()) if (names.has(u.name) && cat.resolve(u.name)?.file === file) renderedBy.push(u.loc);
-  // Inclusion tags render their template too.
+  const nameOf = (f: string) => cat.namesOf(f)[0]?.name ?? rel(s, f);
+  const extendedBy = cat.children(file).filter((c) => !cat.isShadowed(c)).map((c) => ({ loc: cat.summary(c)?.extendsLoc ?? fileStart(c), label: nameOf(c) }));
+  const includedBy = cat.includers(file).filter((f) => !cat.isShadowed(f)).flatMap((f) =>
+    (cat.summary(f)?.includes ?? []).filter((i) => cat.resolveFrom(f, i.name)?.file === file).map((i) => ({ loc: i.loc, label: nameOf(f) })));
+  const renderedBy: TemplateUse[] = [];
+  for (const u of s.usages.templateUses()) {
+    if (names.has(u.name) && cat.resolve(u.name)?.file === file) renderedBy.push({ loc: u.loc, label: u.scope ?? rel(s, u.loc.file) });
+  }
   const implied = impliedByName(s);
   for (const n of names) {
     if (cat.resolve(n)?.file !== file) continue;
-    for (const def of implied.get(n) ?? []) renderedBy.push(def.loc);
+    for (const def of implied.get(n) ?? []) renderedBy.push({ loc: def.loc, label: def.qualname });
   }
   return { extendedBy, includedBy, renderedBy };
+}
+
+const locsOf = (u: TemplateUsers): Loc[] => [...u.extendedBy, ...u.includedBy, ...u.renderedBy].map((x) => x.loc);
+
+/** "extended by blog/post_detail.html" for one, "extended by 5" for several. */
+function usersPart(verb: string, uses: TemplateUse[]): string | undefined {
+  if (!uses.length) return undefined;
+  const labels = [...new Set(uses.map((u) => u.label))];
+  return labels.length === 1 ? `${verb} ${labels[0]}` : `${verb} ${uses.length}`;
 }
 
 /** All uses of a template name (for references on a name). */
 function usesOfName(s: ProjectSession, file: string | undefined, name: string): Loc[] {
   if (!file) return s.usages.templateUses().filter((u) => u.name === name).map((u) => u.loc);
-  const u = templateUsers(s, file);
-  return [...u.extendedBy, ...u.includedBy, ...u.renderedBy];
+  return locsOf(templateUsers(s, file));
 }
 
 export function templateReferences(s: ProjectSession, doc: Doc, t: Target | undefined, includeDeclaration: boolean): Loc[] {
@@ -158,8 +177,7 @@ export function templateReferences(s: ProjectSession, doc: Doc, t: Target | unde
   if (!t) {
     // Anywhere else in a template: who uses this file.
     if (doc.kind !== 'template' || !cat.isTemplate(doc.file)) return [];
-    const u = templateUsers(s, doc.file);
-    return [...u.extendedBy, ...u.includedBy, ...u.renderedBy];
+    return locsOf(templateUsers(s, doc.file));
   }
   switch (t.kind) {
     case 'templateName': {
@@ -220,7 +238,9 @@ export function templateHover(s: ProjectSession, doc: Doc, t: Target): string | 
       if (!d) return `${t.kind} \`${t.name}\` — not available here (not a builtin, and not in the libraries loaded above)`;
       const what = t.kind === 'tag' ? `**{% ${t.name} %}**` : `**|${t.name}**`;
       const from = d.loadName ? `library \`${d.loadName}\` (\`${d.module}\`)` : d.module ? `builtin (\`${d.module}\`)` : 'builtin';
-      return `${what} — ${d.via.replace('_', ' ')} from ${from}${d.loc ? ` — ${link(s, d.loc)}` : ''}${d.inner?.length ? `\n\nends with \`${d.inner.filter((i) => i.startsWith('end')).join('`, `') || d.inner.join('`, `')}\`` : ''}`;
+      const ends = d.inner?.length ? `\n\nends with \`${d.inner.filter((i) => i.startsWith('end')).join('`, `') || d.inner.join('`, `')}\`` : '';
+      const docText = d.doc ? `\n\n---\n\n${d.doc.includes('{%') || d.doc.includes('{{') ? '```\n' + d.doc + '\n```' : d.doc}` : '';
+      return `${what} — ${d.via.replace('_', ' ')} from ${from}${d.loc ? ` — ${link(s, d.loc)}` : ''}${ends}${docText}`;
     }
     case 'library': {
       const module = cat.loadable(cat.namesOf(doc.file)[0]?.engine).get(t.name);
@@ -251,19 +271,19 @@ export function templateLenses(s: ProjectSession, doc: Doc): TemplateLens[] {
   if (!cat.isTemplate(doc.file)) return [];
   const out: TemplateLens[] = [];
   const u = templateUsers(s, doc.file);
-  const parts: string[] = [];
-  if (u.extendedBy.length) parts.push(`extended by ${u.extendedBy.length}`);
-  if (u.includedBy.length) parts.push(`included by ${u.includedBy.length}`);
-  if (u.renderedBy.length) parts.push(`rendered by ${u.renderedBy.length}`);
+  const parts = [usersPart('extended by', u.extendedBy), usersPart('included by', u.includedBy), usersPart('rendered by', u.renderedBy)].filter((x): x is string => !!x);
   const shadowed = cat.namesOf(doc.file).filter((c) => cat.resolve(c.name)?.file !== c.file);
   if (shadowed.length) parts.push(`shadowed by ${rel(s, cat.resolve(shadowed[0].name)!.file)}`);
-  out.push({ loc: fileStart(doc.file), title: parts.length ? parts.join(' · ') : 'not used by any template or Python file', targets: [...u.extendedBy, ...u.includedBy, ...u.renderedBy] });
+  out.push({ loc: fileStart(doc.file), title: parts.length ? parts.join(' · ') : 'not used by any template or Python file', targets: locsOf(u) });
   const p = parsedDoc(doc);
   for (const b of p.blocks) {
     const o = cat.overridden(doc.file, b.name);
-    const by = cat.overriders(doc.file, b.name);
+    const by = cat.overriders(doc.file, b.name).filter((x) => !cat.isShadowed(x.file));
     if (o) out.push({ loc: b.nameLoc, title: `overrides ${cat.namesOf(o.file)[0]?.name ?? rel(s, o.file)}`, targets: [o.block.nameLoc] });
-    if (by.length) out.push({ loc: b.nameLoc, title: `overridden in ${by.length} template${by.length > 1 ? 's' : ''}`, targets: by.map((x) => x.block.nameLoc) });
+    if (by.length) {
+      const title = by.length === 1 ? `overridden in ${cat.namesOf(by[0].file)[0]?.name ?? rel(s, by[0].file)}` : `overridden in ${by.length} templates`;
+      out.push({ loc: b.nameLoc, title, targets: by.map((x) => x.block.nameLoc) });
+    }
   }
   return out;
 }
@@ -340,7 +360,7 @@ export function templateCompletions(s: ProjectSession, doc: Doc, line: number, c
   const fm = /\|\s*(\w*)$/.exec(inner);
   if (fm && !/^(?:['"])/.test(fm[1])) {
     const scope = scopeAt(cat, doc.file, parsed, offset);
-    return [...scope.filters.values()].map((d) => ({ label: d.name, detail: d.loadName ? `{% load ${d.loadName} %}` : 'builtin', documentation: d.module ?? '', replace: at(fm[1]), kind: 'filter' as const }));
+    return ordered([...scope.filters.values()]).map((d) => ({ label: d.name, detail: d.loadName ? `{% load ${d.loadName} %}` : 'builtin', documentation: d.doc ?? d.module ?? '', replace: at(fm[1]), kind: 'filter' as const }));
   }
   if (tok.kind === 'var') return [];
   const bits = splitTagContent(tok.content, tok.contentStart);
@@ -358,10 +378,10 @@ export function templateCompletions(s: ProjectSession, doc: Doc, line: number, c
       const last = open[open.length - 1];
       out.push({ label: `end${last}`, detail: `closes {% ${last} %}`, documentation: '', replace: at(typed), kind: 'tag' });
     }
-    for (const d of scope.tags.values()) {
+    for (const d of ordered([...scope.tags.values()])) {
       const end = d.inner?.find((i) => i.startsWith('end')) ?? (BLOCKISH.has(d.name) ? `end${d.name}` : undefined);
       out.push({
-        label: d.name, detail: d.loadName ? `{% load ${d.loadName} %}` : 'builtin', documentation: d.module ?? '', replace: at(typed), kind: 'tag',
+        label: d.name, detail: d.loadName ? `{% load ${d.loadName} %}` : 'builtin', documentation: d.doc ?? d.module ?? '', replace: at(typed), kind: 'tag',
         ...(end ? { snippet: `${d.name} $1 %}\n\t$0\n{% ${end}${closedAfter ? '' : ' %}'}` } : {}),
       });
     }
@@ -392,6 +412,11 @@ export function templateCompletions(s: ProjectSession, doc: Doc, line: number, c
     default:
       return [];
   }
+}
+
+/** Loaded libraries' names first (what the file brought in), then the builtins; each alphabetical. */
+function ordered(defs: ScopedDef[]): ScopedDef[] {
+  return defs.sort((a, b) => (a.loadName ? 0 : 1) - (b.loadName ? 0 : 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 const BLOCKISH = new Set(['block', 'if', 'for', 'with', 'comment', 'verbatim', 'spaceless', 'autoescape', 'filter', 'ifchanged', 'blocktrans', 'blocktranslate', 'localize', 'localtime', 'timezone', 'cache']);

@@ -15,7 +15,8 @@ import { DiskHost, OverlayHost } from '../core/host';
 import { Workspace } from '../core/workspace';
 import type { DjangoProject } from '../core/project';
 import { initPython, PythonDocument } from '../core/python/parser';
-import { projectDiagnostics, type Diagnostic } from '../core/checks';
+import { projectDiagnostics, isProjectFile, suggestName, type Diagnostic } from '../core/checks';
+import { checkTemplatesInBackground } from '../core/templates/checks';
 import { ProjectSession, type Doc } from '../features/session';
 import { definition, references } from '../features/navigation';
 import { hover, codeLenses, completions } from '../features/presentation';
@@ -85,6 +86,7 @@ export function startServer(connection: Connection): void {
       let urlCount = 0;
       let viewCount = 0;
       let templateCount = 0;
+      let templateDirs: string[] = [];
       if (state === 'ready' && !errors.length) {
         const tree = p.urlTree();
         urlCount = tree.leaves.length;
@@ -92,10 +94,12 @@ export function startServer(connection: Connection): void {
         if (warmedUp.has(p)) {
           viewCount = new Set(tree.leaves.map((l) => l.pattern.view && `${l.pattern.view.module}.${l.pattern.view.qualname}`).filter(Boolean)).size;
           templateCount = p.templates().names().size;
+          templateDirs = p.templates().engines().filter((e) => e.backend === 'django').flatMap((e) => e.dirs.map((d) => d.dir))
+            .filter((d) => { const r = path.relative(p.root, d); return !r.startsWith('..') && !path.isAbsolute(r); });
         }
         for (const pr of tree.problems) if (pr.code === 'no-urlconf') errors.push(pr.message);
       }
-      return { root: p.root, settingsModule: p.settingsModule, rootUrlconf: state === 'ready' ? p.rootUrlconf() ?? null : null, urlCount, viewCount, templateCount, errors };
+      return { root: p.root, settingsModule: p.settingsModule, rootUrlconf: state === 'ready' ? p.rootUrlconf() ?? null : null, urlCount, viewCount, templateCount, templateDirs, errors };
     });
     return { state: projects.length || state === 'indexing' ? state : 'no-project', projects };
   };
@@ -153,7 +157,8 @@ export function startServer(connection: Connection): void {
       let diags: Diagnostic[] = [];
       try {
         const open = new Set(documents.all().map((d) => uriToPath(d.uri)).filter((f): f is string => !!f));
-        diags = projectDiagnostics(s.project, s.usages, { viewChecksIn: open, impliedIn: open, names: s.names });
+        // Templates not open are checked in the background (checkTemplates); their last results show.
+        diags = projectDiagnostics(s.project, s.usages, { viewChecksIn: open, impliedIn: open, names: s.names, templatesNow: (f) => open.has(f) });
       } catch (e) {
         log(`diagnostics failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
       }
@@ -172,9 +177,43 @@ export function startServer(connection: Connection): void {
     if (diagTimer) clearTimeout(diagTimer);
     diagTimer = setTimeout(() => {
       diagTimer = undefined;
-      if (state === 'ready') publishDiagnostics();
+      if (state === 'ready') {
+        publishDiagnostics();
+        void checkTemplates();
+      }
       connection.sendNotification(IndexChangedNotification, status());
     }, 200);
+  };
+
+  /**
+   * Template diagnostics of files not open, computed in slices off the request path (one run at
+   * a time; a change during a run asks for another); published when something changed.
+   */
+  let checking = false;
+  let checkAgain = false;
+  const checkTemplates = async () => {
+    if (checking) {
+      checkAgain = true;
+      return;
+    }
+    checking = true;
+    try {
+      do {
+        checkAgain = false;
+        const gen = generation;
+        let changed = false;
+        for (const s of sessions.values()) {
+          try {
+            changed = (await checkTemplatesInBackground(s.project, { suggest: suggestName }, (f) => isProjectFile(s.project, f), () => gen !== generation)) || changed;
+          } catch (e) {
+            log(`template checks failed for ${s.project.root}: ${(e as Error).message}`);
+          }
+        }
+        if (changed && state === 'ready' && gen === generation) publishDiagnostics();
+      } while (checkAgain);
+    } finally {
+      checking = false;
+    }
   };
 
   /** Discovers the projects and indexes them, yielding between steps so requests are answered. */
@@ -274,7 +313,7 @@ export function startServer(connection: Connection): void {
       try {
         const t0 = Date.now();
         const n = await s.project.templates().warmUp(() => gen !== generation);
-        log(`${s.project.root}: ${n} templates parsed in ${Date.now() - t0} ms`);
+        log(`${s.project.root}: ${n} template files (${s.project.templates().names().size} names) indexed in ${Date.now() - t0} ms`);
       } catch (e) {
         log(`could not index the templates: ${(e as Error).message}`);
       }
@@ -289,7 +328,10 @@ export function startServer(connection: Connection): void {
         log(`could not write the disk cache: ${(e as Error).message}`);
       }
     }
-    if (gen === generation) connection.sendNotification(IndexChangedNotification, status());
+    if (gen === generation) {
+      connection.sendNotification(IndexChangedNotification, status());
+      void checkTemplates();
+    }
   };
 
 
@@ -321,7 +363,8 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
-        completionProvider: { triggerCharacters: ["'", '"', ':', '|', '/'] },
+        // ' ' opens the list after `{% ` in templates (Python answers nothing there, cheaply).
+        completionProvider: { triggerCharacters: ["'", '"', ':', '|', '/', ' '] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentSymbolProvider: true,
         foldingRangeProvider: true,

@@ -314,6 +314,12 @@ export class TemplateCatalog {
     return this.namesOf(file).length > 0;
   }
 
+  /** A template file Django never loads: every name it has loads another file first. */
+  isShadowed(file: string): boolean {
+    const names = this.namesOf(file);
+    return names.length > 0 && names.every((c) => this.resolve(c.name)?.file !== c.file);
+  }
+
   /** The engine backend a file is loaded by (a Jinja2 template is not checked as a Django one). */
   backendOf(file: string): Backend | undefined {
     return this.namesOf(file)[0]?.engine.backend;

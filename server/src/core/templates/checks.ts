@@ -38,6 +38,11 @@ export interface TemplateCheckOptions {
   /** Python files whose generic views are checked for a missing implied template (reads them). */
   impliedIn?: Set<string>;
   suggest: (name: string, all: string[]) => string | undefined;
+  /**
+   * Which templates may be checked now when their result is not cached (default: all). The server
+   * checks the open ones at once and the others in the background (`checkTemplatesInBackground`).
+   */
+  computeNow?: (file: string) => boolean;
 }
 
 /** The problems of one template file. */
@@ -168,35 +173,70 @@ export function impliedTemplateDiagnostics(project: DjangoProject, files: Iterab
 
 const fileDiagCache = new WeakMap<TemplateCatalog, Map<string, { key: string; diags: Diagnostic[] }>>();
 
-/** Every template diagnostic of a project (files limited by `opts.files` when given). */
-export function templateDiagnostics(project: DjangoProject, pyUses: TemplateNameUse[], opts: TemplateCheckOptions, isProjectFile: (f: string) => boolean): Diagnostic[] {
-  const cat = project.templates();
-  const out: Diagnostic[] = [];
+/** The project's template files Django loads or shadows, that diagnostics are about. */
+function checkedFiles(project: DjangoProject, isProjectFile: (f: string) => boolean): string[] {
+  const out: string[] = [];
   const seen = new Set<string>();
-  for (const cands of cat.names().values()) {
+  for (const cands of project.templates().names().values()) {
     for (const c of cands) {
       if (seen.has(c.file)) continue;
       seen.add(c.file);
-      if (!isProjectFile(c.file) || (opts.files && !opts.files.has(c.file))) continue;
-      // A file's diagnostics hold while its text and the catalog (names, libraries) are the same.
-      const key = `${cat.version}:${cat.revision(c.file)}`;
-      let cache = fileDiagCache.get(cat);
-      if (!cache) fileDiagCache.set(cat, (cache = new Map()));
-      const hit = cache.get(c.file);
-      if (hit && hit.key === key) {
-        out.push(...hit.diags);
-        continue;
-      }
-      const p = cat.parsed(c.file);
-      if (!p) continue;
-      try {
-        const diags = templateFileDiagnostics(project, c.file, p, opts);
-        cache.set(c.file, { key, diags });
-        out.push(...diags);
-      } catch (e) {
-        project.log(`template checks failed for ${c.file}: ${(e as Error).message}`);
-      }
+      if (isProjectFile(c.file)) out.push(c.file);
     }
+  }
+  return out;
+}
+
+/** One file's diagnostics, from the cache while its text and the catalog are the same. */
+function fileDiagnostics(project: DjangoProject, file: string, opts: TemplateCheckOptions, compute: boolean): Diagnostic[] | undefined {
+  const cat = project.templates();
+  const key = `${cat.version}:${cat.revision(file)}`;
+  let cache = fileDiagCache.get(cat);
+  if (!cache) fileDiagCache.set(cat, (cache = new Map()));
+  const hit = cache.get(file);
+  if (hit && hit.key === key) return hit.diags;
+  if (!compute) return hit?.diags;
+  const p = cat.parsed(file);
+  if (!p) return [];
+  try {
+    const diags = templateFileDiagnostics(project, file, p, opts);
+    cache.set(file, { key, diags });
+    return diags;
+  } catch (e) {
+    project.log(`template checks failed for ${file}: ${(e as Error).message}`);
+    return [];
+  }
+}
+
+/**
+ * Checks every template not yet checked against the current catalog, in slices with a yield
+ * between them; returns whether anything was (re)computed.
+ */
+export async function checkTemplatesInBackground(project: DjangoProject, opts: TemplateCheckOptions, isProjectFile: (f: string) => boolean, cancelled: () => boolean, slice = 100): Promise<boolean> {
+  let changed = false;
+  let n = 0;
+  for (const f of checkedFiles(project, isProjectFile)) {
+    if (cancelled()) return changed;
+    const cat = project.templates();
+    const hit = fileDiagCache.get(cat)?.get(f);
+    if (hit && hit.key === `${cat.version}:${cat.revision(f)}`) continue;
+    fileDiagnostics(project, f, opts, true);
+    changed = true;
+    if (++n % slice === 0) await new Promise((r) => setImmediate(r));
+  }
+  return changed;
+}
+
+/**
+ * Every template diagnostic of a project (files limited by `opts.files` when given). A file not
+ * to be computed now (`opts.computeNow`) reports its last result, possibly stale, until the
+ * background check reaches it.
+ */
+export function templateDiagnostics(project: DjangoProject, pyUses: TemplateNameUse[], opts: TemplateCheckOptions, isProjectFile: (f: string) => boolean): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const f of checkedFiles(project, isProjectFile)) {
+    if (opts.files && !opts.files.has(f)) continue;
+    out.push(...(fileDiagnostics(project, f, opts, opts.computeNow ? opts.computeNow(f) : true) ?? []));
   }
   out.push(...pythonTemplateDiagnostics(project, pyUses.filter((u) => !opts.files || opts.files.has(u.loc.file)), opts));
   if (opts.impliedIn) out.push(...impliedTemplateDiagnostics(project, opts.impliedIn));

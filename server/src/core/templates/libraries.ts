@@ -22,6 +22,8 @@ export interface TagDef {
   via: string;
   /** End and intermediate tag names a block tag parses up to. */
   inner?: string[];
+  /** The function's docstring. */
+  doc?: string;
 }
 
 export interface TagLibrary {
@@ -113,6 +115,10 @@ export function readLibrary(module: string, file: string | undefined, text: stri
     const add = (kind: 'tag' | 'filter', name: string, via: string, fn: Node | undefined) => {
       const nameNode = fn?.childForFieldName('name');
       const d: TagDef = { name, kind, via, loc: nameNode ? locOf(file, nameNode) : undefined };
+      const first = fn?.childForFieldName('body')?.namedChildren[0];
+      const docNode = first?.type === 'expression_statement' ? first.namedChildren[0] : undefined;
+      const doc = docNode?.type === 'string' ? stringLiteral(docNode) : undefined;
+      if (doc) d.doc = doc.trim().slice(0, 1200);
       if (kind === 'tag') {
         const inner = via === 'simple_block_tag' ? [`end${name}`] : via === 'tag' ? innerTags(fn) : [];
         if (inner.length) d.inner = inner;

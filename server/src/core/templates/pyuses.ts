@@ -23,6 +23,8 @@ export interface TemplateNameUse {
   group?: string;
   /** In a list that also holds computed names. */
   dynamic?: boolean;
+  /** The def/class it is written in (`PostDetailView`, `index`), for showing who renders. */
+  scope?: string;
 }
 
 /** Calls taking a template name, and the positional index where it goes. */
@@ -87,6 +89,21 @@ export function templateNameContext(str: Node): string | undefined {
   return undefined;
 }
 
+/** `Outer.method` of the defs and classes around a node (outermost class first). */
+function enclosingScope(n: Node): string | undefined {
+  const parts: string[] = [];
+  let from: Node = n;
+  for (let p = n.parent; p; from = p, p = p.parent) {
+    // In a decorator (`@register.inclusion_tag("x")`): the function it decorates.
+    const def = p.type === 'decorated_definition' && from.type === 'decorator' ? p.childForFieldName('definition') : p;
+    if (def && (def.type === 'function_definition' || def.type === 'class_definition')) {
+      const name = def.childForFieldName('name')?.text;
+      if (name) parts.unshift(name);
+    }
+  }
+  return parts.length ? parts.join('.') : undefined;
+}
+
 const HINTS = ['template', 'render', 'Template'];
 
 export function mayUseTemplates(text: string): boolean {
@@ -105,7 +122,8 @@ export function pythonTemplateUses(tree: Tree, file: string): TemplateNameUse[] 
     const group = list && list.namedChildCount > 1 ? `${file}:${list.startIndex}` : undefined;
     // A list with a computed member may well find that one first.
     const dynamic = list?.namedChildren.some((c) => c && c.type !== 'string' && c.type !== 'comment');
-    out.push({ name: s, loc: stringContentLoc(file, n), via, ...(group ? { group } : {}), ...(dynamic ? { dynamic } : {}) });
+    const scope = enclosingScope(n);
+    out.push({ name: s, loc: stringContentLoc(file, n), via, ...(group ? { group } : {}), ...(dynamic ? { dynamic } : {}), ...(scope ? { scope } : {}) });
   }
   return out;
 }
