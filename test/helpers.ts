@@ -1,5 +1,6 @@
 /** Shared helpers for the core tests: open a fixture project as the CLI and the server do. */
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { DiskHost } from '../server/src/core/host';
 import { Workspace } from '../server/src/core/workspace';
 import type { DjangoProject } from '../server/src/core/project';
@@ -11,4 +12,17 @@ export async function openFixture(rel: string, settingsModule?: string, logs?: s
   const ws = await Workspace.open(host, path.join(FIXTURES, rel), settingsModule ? { settingsModule } : {});
   if (!ws.projects.length) throw new Error(`no project in ${rel}`);
   return ws.projects[0];
+}
+
+/** Debian's interpreter, which has python3-django (the oracles run Django with it). */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+
+/** Whether that interpreter can import these modules. */
+export function pythonHas(...modules: string[]): boolean {
+  try {
+    execFileSync(DEBIAN_PYTHON, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -36,73 +36,21 @@ stderr), 3 on timeout.
 """
 
 import argparse
-import glob
-import json
 import os
-import re
-import signal
 import sys
-import traceback
 
 sys.dont_write_bytecode = True  # leave the fixtures clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oracle_common import die, warn, open_project, emit, run  # noqa: E402
 
 TIMEOUT_SECONDS = int(os.environ.get("DJANGO_TEMPLATES_ORACLE_TIMEOUT", "60"))
 
-SETTINGS_RE = re.compile(
-    r"""os\.environ\.setdefault\(\s*['"]DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([^'"]+)['"]"""
-)
 
 
-def die(message, code=1):
-    sys.stderr.write("django_templates.py: %s\n" % message)
-    sys.stderr.flush()
-    os._exit(code)
 
 
-def warn(message):
-    sys.stderr.write("django_templates.py: warning: %s\n" % message)
 
 
-def on_timeout(signum, frame):
-    die("timed out after %d seconds" % TIMEOUT_SECONDS, 3)
-
-
-def settings_from_manage_py(root):
-    manage = os.path.join(root, "manage.py")
-    try:
-        with open(manage, "rb") as f:
-            text = f.read().decode("utf-8", "replace")
-    except OSError as e:
-        die("cannot read %s: %s" % (manage, e), 2)
-    m = SETTINGS_RE.search(text)
-    if not m:
-        die("no os.environ.setdefault('DJANGO_SETTINGS_MODULE', ...) in %s; pass --settings" % manage, 2)
-    return m.group(1)
-
-
-def has_packages(directory):
-    try:
-        for entry in os.scandir(directory):
-            if entry.is_dir() and not entry.name.startswith("."):
-                return True
-            if entry.is_file() and entry.name.endswith(".py"):
-                return True
-    except OSError:
-        pass
-    return False
-
-
-class Project:
-    def __init__(self, root):
-        self.root = os.path.realpath(root)
-
-    def rel(self, path):
-        if path is None:
-            return None
-        real = os.path.realpath(str(path))
-        if real == self.root or real.startswith(self.root + os.sep):
-            return os.path.relpath(real, self.root).replace(os.sep, "/")
-        return real
 
 
 # --- the directories each engine searches, in Django's order -------------------------------------
@@ -385,76 +333,17 @@ def main():
     parser.add_argument("--settings", help="settings module (default: from manage.py)")
     args = parser.parse_args()
 
-    signal.signal(signal.SIGALRM, on_timeout)
-    signal.alarm(TIMEOUT_SECONDS)
+    project, settings_module = open_project(args.root, args.settings, TIMEOUT_SECONDS)
 
-    root = args.root
-    if os.path.isfile(root):
-        root = os.path.dirname(root) or "."
-    if not os.path.isdir(root):
-        die("not a directory: %s" % args.root, 2)
-    if not os.path.isfile(os.path.join(root, "manage.py")) and not args.settings:
-        die("no manage.py in %s; pass --settings" % root, 2)
-    project = Project(root)
-    settings_module = args.settings or settings_from_manage_py(project.root)
-
-    src = os.path.join(project.root, "src")
-    sys.path.insert(0, project.root)
-    if os.path.isdir(src) and has_packages(src):
-        sys.path.insert(0, src)  # what a src-layout manage.py does
-    for venv in (".venv", "venv", "env"):  # the project's virtualenv: third-party apps
-        for site in sorted(glob.glob(os.path.join(project.root, venv, "lib", "python3*", "site-packages"))):
-            sys.path.append(site)
-    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
-
-    real_stdout = sys.stdout
-    sys.stdout = sys.stderr  # anything the project prints must not pollute the JSON
-    try:
+    def compute():
         import django
 
         django.setup()
         engine_list, templates, libraries, builtins = list_templates(project)
-        output = {
-            "settings": settings_module,
-            "engines": engine_list,
-            "templates": templates,
-            "libraries": libraries,
-            "builtins": builtins,
-        }
-    except SystemExit as e:
-        die("project called sys.exit(%r)" % (e.code,))
-    except BaseException:
-        die("failed to load the project:\n" + traceback.format_exc())
-    finally:
-        sys.stdout = real_stdout
+        return {"settings": settings_module, "engines": engine_list, "templates": templates, "libraries": libraries, "builtins": builtins}
 
-    signal.alarm(0)
-    real_stdout.buffer.write((json.dumps(output, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    real_stdout.flush()
-    return 0
-
-
-def supervise():
-    """Run main() in a child process and kill it if it overruns (a stuck C call ignores SIGALRM)."""
-    import subprocess
-
-    env = dict(os.environ, DJANGO_TEMPLATES_ORACLE_CHILD="1", PYTHONDONTWRITEBYTECODE="1")
-    try:
-        child = subprocess.run(
-            [sys.executable, os.path.abspath(__file__)] + sys.argv[1:],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            timeout=TIMEOUT_SECONDS + 5,
-        )
-    except subprocess.TimeoutExpired:
-        die("timed out after %d seconds (killed)" % TIMEOUT_SECONDS, 3)
-    sys.stdout.buffer.write(child.stdout)
-    sys.stdout.flush()
-    return child.returncode
+    return emit(compute)
 
 
 if __name__ == "__main__":
-    if os.environ.get("DJANGO_TEMPLATES_ORACLE_CHILD") == "1":
-        sys.exit(main())
-    sys.exit(supervise())
+    run(main, "DJANGO_TEMPLATES_ORACLE_CHILD", TIMEOUT_SECONDS)

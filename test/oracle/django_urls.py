@@ -27,71 +27,23 @@ project (message on stderr), 3 on timeout.
 """
 
 import argparse
-import glob
 import inspect
-import json
 import os
 import re
-import signal
 import sys
-import traceback
 
 sys.dont_write_bytecode = True  # leave the fixtures clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oracle_common import die, open_project, emit, run  # noqa: E402
 
 TIMEOUT_SECONDS = int(os.environ.get("DJANGO_URLS_ORACLE_TIMEOUT", "60"))
 
-SETTINGS_RE = re.compile(
-    r"""os\.environ\.setdefault\(\s*['"]DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([^'"]+)['"]"""
-)
 DEF_RE = re.compile(r"(async\s+def|def|class)\b")
 
 
-def die(message, code=1):
-    sys.stderr.write("django_urls.py: %s\n" % message)
-    sys.stderr.flush()
-    os._exit(code)
 
 
-def on_timeout(signum, frame):
-    die("timed out after %d seconds" % TIMEOUT_SECONDS, 3)
 
-
-def settings_from_manage_py(root):
-    manage = os.path.join(root, "manage.py")
-    try:
-        with open(manage, "rb") as f:
-            text = f.read().decode("utf-8", "replace")
-    except OSError as e:
-        die("cannot read %s: %s" % (manage, e), 2)
-    m = SETTINGS_RE.search(text)
-    if not m:
-        die("no os.environ.setdefault('DJANGO_SETTINGS_MODULE', ...) in %s; pass --settings" % manage, 2)
-    return m.group(1)
-
-
-def has_packages(directory):
-    try:
-        for entry in os.scandir(directory):
-            if entry.is_dir() and not entry.name.startswith("."):
-                return True
-            if entry.is_file() and entry.name.endswith(".py"):
-                return True
-    except OSError:
-        pass
-    return False
-
-
-class Project:
-    def __init__(self, root):
-        self.root = os.path.realpath(root)
-
-    def rel(self, path):
-        if path is None:
-            return None
-        real = os.path.realpath(path)
-        if real == self.root or real.startswith(self.root + os.sep):
-            return os.path.relpath(real, self.root).replace(os.sep, "/")
-        return real
 
 
 def def_line(obj):
@@ -300,31 +252,9 @@ def main():
             die("cannot read %s: %s" % (args.resolve_file, e), 2)
         args.resolve = (args.resolve or []) + [p for p in extra if p.strip() and not p.lstrip().startswith("#")]
 
-    signal.signal(signal.SIGALRM, on_timeout)
-    signal.alarm(TIMEOUT_SECONDS)
+    project, settings_module = open_project(args.root, args.settings, TIMEOUT_SECONDS)
 
-    root = args.root
-    if os.path.isfile(root):
-        root = os.path.dirname(root) or "."
-    if not os.path.isdir(root):
-        die("not a directory: %s" % args.root, 2)
-    if not os.path.isfile(os.path.join(root, "manage.py")) and not args.settings:
-        die("no manage.py in %s; pass --settings" % root, 2)
-    project = Project(root)
-    settings_module = args.settings or settings_from_manage_py(project.root)
-
-    src = os.path.join(project.root, "src")
-    sys.path.insert(0, project.root)
-    if os.path.isdir(src) and has_packages(src):
-        sys.path.insert(0, src)  # what a src-layout manage.py does
-    for venv in (".venv", "venv", "env"):  # the project's virtualenv: third-party apps
-        for site in sorted(glob.glob(os.path.join(project.root, venv, "lib", "python3*", "site-packages"))):
-            sys.path.append(site)
-    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
-
-    real_stdout = sys.stdout
-    sys.stdout = sys.stderr  # anything the project prints must not pollute the JSON
-    try:
+    def compute():
         import django
 
         django.setup()
@@ -332,47 +262,13 @@ def main():
         from django.urls import get_resolver
 
         if args.resolve:
-            output = resolve_paths(project, args.resolve)
-        else:
-            urls = []
-            walk(project, get_resolver().url_patterns, "", [], urls)
-            output = {"settings": settings_module, "root_urlconf": settings.ROOT_URLCONF, "urls": urls}
-    except RecursionError:
-        die("infinite recursion while loading URLconfs (circular include?)")
-    except SystemExit as e:
-        die("project called sys.exit(%r)" % (e.code,))
-    except BaseException:
-        die("failed to load the project:\n" + traceback.format_exc())
-    finally:
-        sys.stdout = real_stdout
+            return resolve_paths(project, args.resolve)
+        urls = []
+        walk(project, get_resolver().url_patterns, "", [], urls)
+        return {"settings": settings_module, "root_urlconf": settings.ROOT_URLCONF, "urls": urls}
 
-    signal.alarm(0)
-    real_stdout.buffer.write((json.dumps(output, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    real_stdout.flush()
-    return 0
-
-
-def supervise():
-    """Run main() in a child process and kill it if it overruns (a stuck C call ignores SIGALRM)."""
-    import subprocess
-
-    env = dict(os.environ, DJANGO_URLS_ORACLE_CHILD="1", PYTHONDONTWRITEBYTECODE="1")
-    try:
-        child = subprocess.run(
-            [sys.executable, os.path.abspath(__file__)] + sys.argv[1:],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            timeout=TIMEOUT_SECONDS + 5,
-        )
-    except subprocess.TimeoutExpired:
-        die("timed out after %d seconds (killed)" % TIMEOUT_SECONDS, 3)
-    sys.stdout.buffer.write(child.stdout)
-    sys.stdout.flush()
-    return child.returncode
+    return emit(compute)
 
 
 if __name__ == "__main__":
-    if os.environ.get("DJANGO_URLS_ORACLE_CHILD") == "1":
-        sys.exit(main())
-    sys.exit(supervise())
+    run(main, "DJANGO_URLS_ORACLE_CHILD", TIMEOUT_SECONDS)

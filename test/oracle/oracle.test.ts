@@ -9,22 +9,14 @@ import { describe, test, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openFixture, FIXTURES } from '../helpers';
+import { openFixture, FIXTURES, pythonHas, DEBIAN_PYTHON } from '../helpers';
 import { urlTable } from '../../server/src/core/urls/table';
 import { diffTables, type Row } from './compare';
 
 const EXPECTED = path.join(__dirname, 'expected');
-const PY = '/usr/bin/python3';
+const PY = DEBIAN_PYTHON;
 
-function djangoAvailable(): boolean {
-  try {
-    execFileSync(PY, ['-c', 'import django, rest_framework'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const live = djangoAvailable();
+const live = pythonHas('django', 'rest_framework');
 
 const cases: { name: string; dir: string; settings?: string }[] = [
   { name: 'demo', dir: 'demo' },

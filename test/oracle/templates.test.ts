@@ -9,21 +9,13 @@ import { describe, test, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openFixture, FIXTURES } from '../helpers';
+import { openFixture, FIXTURES, pythonHas, DEBIAN_PYTHON } from '../helpers';
 import { templateTable, type TemplateRow } from '../../server/src/core/templates/table';
 
 const EXPECTED = path.join(__dirname, 'expected');
-const PY = '/usr/bin/python3';
+const PY = DEBIAN_PYTHON;
 
-function djangoAvailable(): boolean {
-  try {
-    execFileSync(PY, ['-c', 'import django, jinja2'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const live = djangoAvailable();
+const live = pythonHas('django', 'jinja2');
 
 const cases: { name: string; dir: string; settings?: string }[] = [
   { name: 'templates_site', dir: 'templates_site' },

@@ -7,6 +7,7 @@
  * through the catalog, `templateFileDiagnostics` and `scopeAt`. Deterministic (seeded PRNG):
  * ATLAS_SEED replays another run, a failure message names the source file and the mutant number.
  */
+import { rng } from '../../bench/generate';
 import { test, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,17 +27,6 @@ const SEED = Number(process.env.ATLAS_SEED ?? 20240611);
 /** At least this many parsed mutants in all (ATLAS_MUTANTS for a longer hunt). */
 const MIN_MUTANTS = Number(process.env.ATLAS_MUTANTS ?? 3000);
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Template files below folders named `templates` or `jinja2`. */
 function templateFiles(root: string): string[] {
