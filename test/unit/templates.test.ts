@@ -48,11 +48,6 @@ function at(d: Doc, marked: string): number {
   return i + marked.indexOf('|');
 }
 
-function lineCol(d: Doc, offset: number): [number, number] {
-  const before = d.text.slice(0, offset).split('\n');
-  return [before.length - 1, before[before.length - 1].length];
-}
-
 /** Runs `fn` with a buffer laid over a file, then restores it. */
 function withBuffer<T>(rel: string, text: string, fn: (d: Doc) => T): T {
   const file = path.join(ROOT, rel);

@@ -85,7 +85,7 @@ export function templateDefinition(s: ProjectSession, doc: Doc, t: Target): Loc[
       return file ? [fileStart(file)] : [];
     }
     case 'static': {
-      const f = cat.findStatic(t.path);
+      const f = cat.statics.find(t.path);
       return f ? [fileStart(f)] : [];
     }
     default:
@@ -193,7 +193,7 @@ export function templateReferences(s: ProjectSession, doc: Doc, t: Target | unde
   }
 }
 
-function chainText(s: ProjectSession, cat: TemplateCatalog, file: string): string {
+function chainText(cat: TemplateCatalog, file: string): string {
   const chain = cat.ancestors(file);
   return chain.length ? chain.map((c) => `\`${c.name}\``).join(' → ') : '';
 }
@@ -210,7 +210,7 @@ export function templateHover(s: ProjectSession, doc: Doc, t: Target): string | 
       }
       const [win, ...rest] = cands;
       const lines = [`**Template** \`${win.name}\`${win.engine.backend === 'jinja2' ? ' (Jinja2)' : ''}`, '', `- loads ${link(s, fileStart(win.file))}${win.dir.app ? ` (app \`${win.dir.app}\`)` : ''}`];
-      const chain = chainText(s, cat, win.file);
+      const chain = chainText(cat, win.file);
       if (chain) lines.push(`- extends ${chain}`);
       const blocks = cat.summary(win.file)?.blocks.map((b) => b.name) ?? [];
       if (blocks.length) lines.push(`- blocks: ${blocks.slice(0, 12).map((b) => `\`${b}\``).join(', ')}${blocks.length > 12 ? ', …' : ''}`);
@@ -221,7 +221,7 @@ export function templateHover(s: ProjectSession, doc: Doc, t: Target): string | 
       const lines = [`**block** \`${t.name}\``, ''];
       const o = cat.overridden(doc.file, t.name);
       if (o) lines.push(`- overrides ${link(s, o.block.nameLoc, cat.namesOf(o.file)[0]?.name)}`);
-      const chain = chainText(s, cat, doc.file);
+      const chain = chainText(cat, doc.file);
       if (chain) lines.push(`- ancestors: ${chain}`);
       const by = cat.overriders(doc.file, t.name);
       if (by.length) lines.push(`- overridden in ${by.length} template${by.length > 1 ? 's' : ''}: ${by.slice(0, 8).map((b) => link(s, b.block.nameLoc, cat.namesOf(b.file)[0]?.name)).join(', ')}${by.length > 8 ? ', …' : ''}`);
@@ -251,7 +251,7 @@ export function templateHover(s: ProjectSession, doc: Doc, t: Target): string | 
       return [`**{% load ${t.name} %}** — \`${module}\`${lib?.file ? ` (${link(s, fileStart(lib.file))})` : ''}`, '', `- tags: ${tags.map((x) => `\`${x}\``).join(', ') || '—'}`, `- filters: ${filters.map((x) => `\`${x}\``).join(', ') || '—'}`].join('\n');
     }
     case 'static': {
-      const f = cat.findStatic(t.path);
+      const f = cat.statics.find(t.path);
       return f ? `**static** \`${t.path}\` → ${link(s, fileStart(f))}` : `**static** \`${t.path}\` — not found in STATICFILES_DIRS or the apps' \`static/\` folders`;
     }
     default:
@@ -346,7 +346,6 @@ export function templateCompletions(s: ProjectSession, doc: Doc, line: number, c
   const cat = s.project.templates();
   const lines = doc.text.split('\n');
   const lineText = lines[line] ?? '';
-  const before = lineText.slice(0, character);
   let offset = 0;
   for (let i = 0; i < line; i++) offset += lines[i].length + 1;
   offset += character;
@@ -407,7 +406,7 @@ export function templateCompletions(s: ProjectSession, doc: Doc, line: number, c
       return [...loadable].map(([name, module]) => ({ label: name, detail: module, documentation: '', replace: at(typed), kind: 'library' as const }));
     }
     case 'static':
-      if (q) return cat.staticPaths().map((p) => ({ label: p.path, detail: rel(s, p.file), documentation: '', replace: at(q[2]), kind: 'static' as const }));
+      if (q) return cat.statics.paths().map((p) => ({ label: p.path, detail: rel(s, p.file), documentation: '', replace: at(q[2]), kind: 'static' as const }));
       return [];
     default:
       return [];

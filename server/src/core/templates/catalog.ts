@@ -4,40 +4,20 @@
  * then, with `APP_DIRS`, the app directories loader over each installed app's `templates/` —
  * `jinja2/` for a Jinja2 engine — in INSTALLED_APPS order). A name's first candidate wins; the
  * others are shadowed. On top of that: parses (a summary per file until it changes, full parses
- * for the recently used files), the
- * extends/include graph in both directions (an `{% extends %}` of a template's own name continues
- * the search after it, as Django's does), block lookups along the ancestor chain, tag libraries,
- * and static files (`STATICFILES_DIRS`, then app `static/`).
+ * for the recently used files), the extends/include graph in both directions (an `{% extends %}` of a template's own name continues
+ * the search after it, as Django's does), block lookups along the ancestor chain, tag libraries;
+ * `engines.ts` reads the engines, `statics.ts` finds static files.
  */
 import path from 'node:path';
 import type { DjangoProject, Memo } from '../project';
-import type { Loc, Value } from '../python/values';
-import { asString } from '../python/values';
+import type { Loc } from '../python/values';
 import { parseTemplate, type ParsedTemplate } from './parse';
 import { readLibrary, type TagLibrary } from './libraries';
 import { fingerprint } from '../urls/usageIndex';
+import { computeEngines, type Backend, type SearchDir, type TemplateEngine } from './engines';
+import { StaticFiles } from './statics';
 
-export type Backend = 'django' | 'jinja2' | 'other';
-
-export interface SearchDir {
-  dir: string;
-  /** Which loader contributes it: the engine's DIRS (or a filesystem loader's own list), or an app. */
-  via: 'dirs' | 'app';
-  app?: string;
-}
-
-export interface TemplateEngine {
-  index: number;
-  backend: Backend;
-  backendPath: string;
-  dirs: SearchDir[];
-  /** `OPTIONS.libraries`: name → module. */
-  libraries: Map<string, string>;
-  /** Builtin library modules: Django's, then `OPTIONS.builtins`. */
-  builtins: string[];
-  /** Loaders we do not know (custom ones): the names they load stay unknown. */
-  unknownLoaders: string[];
-}
+export type { Backend, SearchDir, TemplateEngine };
 
 export interface Candidate {
   name: string;
@@ -46,20 +26,7 @@ export interface Candidate {
   dir: SearchDir;
 }
 
-const DJANGO_BACKEND = 'django.template.backends.django.DjangoTemplates';
-const JINJA2_BACKEND = 'django.template.backends.jinja2.Jinja2';
-const DEFAULT_BUILTINS = ['django.template.defaulttags', 'django.template.defaultfilters', 'django.template.loader_tags'];
 const MAX_TEMPLATES = 200000;
-
-function dictGet(project: DjangoProject, v: Value, key: string): Value | undefined {
-  if (v.k !== 'dict') return undefined;
-  for (const [k, val] of v.entries) if (k.k === 'str' && k.v === key) return project.interp().force(val);
-  return undefined;
-}
-
-function forcedItems(project: DjangoProject, v: Value | undefined): Value[] {
-  return v?.k === 'list' ? v.items.map((i) => project.interp().force(i)) : [];
-}
 
 /**
  * Django's `construct_relative_path`: a name starting with `./` or `../` is relative to the
@@ -134,96 +101,19 @@ export class TemplateCatalog {
   /** Bumped when a tag library's Python may have changed: cached libraries re-check their text. */
   private pyGen = 0;
   private installedLibs: Memo<Map<string, string>> | undefined;
-  private staticMemo: Memo<{ prefix: string; dir: string }[]> | undefined;
+  /** `{% static %}` paths and files. */
+  readonly statics: StaticFiles;
 
-  constructor(private readonly project: DjangoProject) {}
+  constructor(private readonly project: DjangoProject) {
+    this.statics = new StaticFiles(project);
+  }
 
   // ---- engines and search order ---------------------------------------------------------------
 
   engines(): TemplateEngine[] {
     if (this.enginesMemo && this.project.isFresh(this.enginesMemo)) return this.enginesMemo.value;
-    this.enginesMemo = this.project.tracked(() => this.computeEngines());
+    this.enginesMemo = this.project.tracked(() => computeEngines(this.project));
     return this.enginesMemo.value;
-  }
-
-  private appDirs(sub: string): SearchDir[] {
-    const out: SearchDir[] = [];
-    for (const app of this.project.installedApps()) {
-      if (!app.dir) continue;
-      const dir = path.join(app.dir, sub);
-      if (this.project.host.stat(dir)?.isDirectory) out.push({ dir, via: 'app', app: app.name });
-    }
-    return out;
-  }
-
-  private toDirs(v: Value | undefined): SearchDir[] {
-    const out: SearchDir[] = [];
-    for (const d of forcedItems(this.project, v)) {
-      const s = asString(d);
-      if (s !== undefined) out.push({ dir: path.resolve(this.project.root, s), via: 'dirs' });
-    }
-    return out;
-  }
-
-  private computeEngines(): TemplateEngine[] {
-    const out: TemplateEngine[] = [];
-    const list = this.project.settingsValue('TEMPLATES');
-    forcedItems(this.project, list).forEach((e, index) => {
-      if (e.k !== 'dict') return;
-      const backendPath = asString(dictGet(this.project, e, 'BACKEND')) ?? '';
-      const backend: Backend = backendPath === DJANGO_BACKEND ? 'django' : backendPath === JINJA2_BACKEND ? 'jinja2' : 'other';
-      const dirs = this.toDirs(dictGet(this.project, e, 'DIRS'));
-      const appDirsOn = dictGet(this.project, e, 'APP_DIRS');
-      const appDirs = appDirsOn?.k === 'bool' && appDirsOn.v;
-      const options = dictGet(this.project, e, 'OPTIONS');
-      const engine: TemplateEngine = { index, backend, backendPath, dirs: [], libraries: new Map(), builtins: [...DEFAULT_BUILTINS], unknownLoaders: [] };
-      if (backend === 'jinja2') {
-        engine.dirs = [...dirs, ...(appDirs ? this.appDirs('jinja2') : [])];
-        engine.builtins = [];
-      } else if (backend === 'django') {
-        const loaders = options ? dictGet(this.project, options, 'loaders') : undefined;
-        if (loaders?.k === 'list') {
-          for (const l of forcedItems(this.project, loaders)) engine.dirs.push(...this.loaderDirs(l, dirs, engine));
-        } else {
-          engine.dirs = [...dirs, ...(appDirs ? this.appDirs('templates') : [])];
-        }
-        const libs = options ? dictGet(this.project, options, 'libraries') : undefined;
-        if (libs?.k === 'dict') {
-          for (const [k, v] of libs.entries) {
-            const mod = asString(this.project.interp().force(v));
-            if (k.k === 'str' && mod) engine.libraries.set(k.v, mod);
-          }
-        }
-        for (const b of forcedItems(this.project, options ? dictGet(this.project, options, 'builtins') : undefined)) {
-          const s = asString(b);
-          if (s) engine.builtins.push(s);
-        }
-      } else {
-        engine.unknownLoaders.push(backendPath || '(no BACKEND)');
-      }
-      out.push(engine);
-    });
-    return out;
-  }
-
-  /** The directories one `OPTIONS.loaders` entry searches (a string, or a tuple with arguments). */
-  private loaderDirs(l: Value, engineDirs: SearchDir[], engine: TemplateEngine, depth = 0): SearchDir[] {
-    const items = l.k === 'list' ? l.items.map((i) => this.project.interp().force(i)) : [l];
-    const name = asString(items[0]);
-    if (!name || depth > 5) return [];
-    switch (name) {
-      case 'django.template.loaders.cached.Loader':
-        return forcedItems(this.project, items[1]).flatMap((x) => this.loaderDirs(x, engineDirs, engine, depth + 1));
-      case 'django.template.loaders.filesystem.Loader':
-        return items[1] ? this.toDirs(items[1]) : engineDirs;
-      case 'django.template.loaders.app_directories.Loader':
-        return this.appDirs('templates');
-      case 'django.template.loaders.locmem.Loader':
-        return [];
-      default:
-        engine.unknownLoaders.push(name);
-        return [];
-    }
   }
 
   // ---- the files ------------------------------------------------------------------------------
@@ -617,69 +507,6 @@ export class TemplateCatalog {
     return this.engines().find((e) => e.backend === 'django');
   }
 
-  // ---- static files ----------------------------------------------------------------------------
-
-  /** Where `{% static %}` paths are found: STATICFILES_DIRS (with prefixes), then app `static/`. */
-  staticDirs(): { prefix: string; dir: string }[] {
-    if (this.staticMemo && this.project.isFresh(this.staticMemo)) return this.staticMemo.value;
-    this.staticMemo = this.project.tracked(() => {
-      const out: { prefix: string; dir: string }[] = [];
-      for (const d of forcedItems(this.project, this.project.settingsValue('STATICFILES_DIRS'))) {
-        if (d.k === 'list' && d.items.length === 2) {
-          const prefix = asString(this.project.interp().force(d.items[0]));
-          const dir = asString(this.project.interp().force(d.items[1]));
-          if (prefix !== undefined && dir !== undefined) out.push({ prefix, dir: path.resolve(this.project.root, dir) });
-        } else {
-          const dir = asString(d);
-          if (dir !== undefined) out.push({ prefix: '', dir: path.resolve(this.project.root, dir) });
-        }
-      }
-      for (const a of this.appDirs('static')) out.push({ prefix: '', dir: a.dir });
-      return out;
-    });
-    return this.staticMemo.value;
-  }
-
-  /** The file `{% static p %}` serves in development (the first finder that has it). */
-  findStatic(p: string): string | undefined {
-    const clean = p.replace(/^\/+/, '');
-    for (const { prefix, dir } of this.staticDirs()) {
-      let rel = clean;
-      if (prefix) {
-        if (!clean.startsWith(prefix.replace(/\/+$/, '') + '/')) continue;
-        rel = clean.slice(prefix.replace(/\/+$/, '').length + 1);
-      }
-      const full = path.join(dir, rel);
-      if (this.project.host.stat(full)?.isFile) return full;
-    }
-    return undefined;
-  }
-
-  /** Static paths for completion (bounded). */
-  staticPaths(limit = 5000): { path: string; file: string }[] {
-    const out: { path: string; file: string }[] = [];
-    const seen = new Set<string>();
-    for (const { prefix, dir } of this.staticDirs()) {
-      const walk = (d: string, rel: string, depth: number) => {
-        if (depth > 12 || out.length >= limit) return;
-        for (const e of this.project.host.readDirTypes(d) ?? []) {
-          if (e.name.startsWith('.')) continue;
-          const r = rel ? `${rel}/${e.name}` : e.name;
-          if (e.isDirectory) walk(path.join(d, e.name), r, depth + 1);
-          else if (e.isFile) {
-            const p = prefix ? `${prefix.replace(/\/+$/, '')}/${r}` : r;
-            if (!seen.has(p)) {
-              seen.add(p);
-              out.push({ path: p, file: path.join(d, e.name) });
-            }
-          }
-        }
-      };
-      walk(dir, '', 0);
-    }
-    return out;
-  }
-
   // ---- invalidation ----------------------------------------------------------------------------
 
   /** A file changed, was created or deleted. */
@@ -696,7 +523,7 @@ export class TemplateCatalog {
       this.edges = undefined;
       this.enginesMemo = undefined;
       this.installedLibs = undefined;
-      this.staticMemo = undefined;
+      this.statics.reset();
       return;
     }
     if (had && this.edges?.has(f)) {

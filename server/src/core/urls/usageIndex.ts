@@ -4,7 +4,6 @@
  * "unknown template"). Each file is scanned once per content version; files that cannot
  * contain a reversing call are skipped without parsing.
  */
-import path from 'node:path';
 import type { DjangoProject } from '../project';
 import { parsePython, type Tree } from '../python/parser';
 import { listProjectFiles } from '../files';
