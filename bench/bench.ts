@@ -34,6 +34,7 @@ import { createWorkerScanner } from '../server/src/lsp/workerScanner';
 import { projectDiagnostics } from '../server/src/core/checks';
 import type { UrlLeaf } from '../server/src/core/urls/tree';
 import { parseTemplate } from '../server/src/core/templates/parse';
+import { HOSTILE } from './hostile';
 import { templateFileDiagnostics, checkTemplatesInBackground } from '../server/src/core/templates/checks';
 import { suggestName, isProjectFile } from '../server/src/core/checks';
 /** Set by the edits phase: the server's background check of every template. */
@@ -182,6 +183,8 @@ interface TemplateBench {
   };
   /** Heap retained by the fresh project after the cold template index (after a gc). */
   retainedHeapMb: number;
+  /** parseTemplate on texts a naive parser takes quadratic time on (bench/hostile.ts). */
+  hostile: { name: string; bytes: number; ms: number }[];
   diagnostics: {
     files: number; firstMs: number; p50Ms: number; p99Ms: number; maxMs: number; byCode: Record<string, number>;
     /** Templates with a deliberately misspelled include ("did you mean" over every template name). */
@@ -374,9 +377,17 @@ async function templateBench(args: Args, gen: GenResult, log: (m: string) => voi
     `(p99 of invalidateFile ${round(reparse.invalidate.p99Ms, 3)}, parsed ${round(reparse.parse.p99Ms, 3)}, children ${round(reparse.children.p99Ms, 3)}) ` +
     `(${extendsChanged} edits moved a page to another layout; ${verifiedEdits}/${edits} edits visible)`);
 
+  const hostile = HOSTILE.map(([name, make]) => {
+    const text = make();
+    const t0 = performance.now();
+    parseTemplate(text, 'hostile.html');
+    return { name, bytes: text.length, ms: performance.now() - t0 };
+  });
+  for (const h of hostile) log(`templates: hostile input parsed in ${round(h.ms, 1)} ms: ${h.name}`);
+
   return {
     templates: files.length, templatePartTemplates: gen.templatePart?.templates ?? 0, bytes, ...idx, retainedHeapMb, extendsEdges, chainDepths,
-    overrides, reparse, diagnostics,
+    overrides, reparse, diagnostics, hostile,
   };
 }
 
@@ -664,6 +675,7 @@ async function main(): Promise<void> {
       ['template re-parse after edit p99', `${round(t.reparse.p99Ms, 3)} ms`, `≤ ${TARGETS.templateReparseP99Ms} ms`, t.reparse.p99Ms <= TARGETS.templateReparseP99Ms],
       ['template diagnostics p99', `${round(t.diagnostics.p99Ms, 3)} ms`, '', undefined],
       ['  with a "did you mean" (median)', `${round(t.diagnostics.withSuggestion.medianMs, 1)} ms`, '', undefined],
+      ['hostile templates (bench/hostile.ts), slowest', `${round(Math.max(...t.hostile.map((h) => h.ms)), 0)} ms`, '', undefined],
       ['peak RSS incl. template phase', `${round(peakRssWithTemplatesMb, 0)} MB`, '', undefined],
     );
   }

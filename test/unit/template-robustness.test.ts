@@ -8,6 +8,7 @@
  * ATLAS_SEED replays another run, a failure message names the source file and the mutant number.
  */
 import { rng } from '../../bench/generate';
+import { HOSTILE } from '../../bench/hostile';
 import { test, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -204,7 +205,7 @@ test('the sources are there', () => {
   expect(sources.filter((f) => f.startsWith(FIXTURES)).length).toBeGreaterThan(30);
 });
 
-test('mutated templates: the lexer and the parser never throw, stay fast and return offsets inside the text', () => {
+test('mutated templates: the lexer and the parser never throw and return offsets inside the text', () => {
   const r = rng(SEED);
   const perFile = Math.ceil(MIN_MUTANTS / sources.length);
   let mutants = 0;
@@ -237,13 +238,10 @@ test('mutated templates: the lexer and the parser never throw, stay fast and ret
       mutants++;
     }
   }
-  const totalMs = performance.now() - started;
   expect(mutants).toBeGreaterThanOrEqual(MIN_MUTANTS);
-  // Generous: the parse of ~3,000 templates of a few KB (some with 20 K-character lines) takes
-  // well under a second; a blow-up would show here, or as the test's timeout.
-  if (process.env.ATLAS_MUTANTS) console.log(`${mutants} mutants of ${sources.length} sources: parse ${Math.round(parseMs)} ms, slowest ${Math.round(slowest.ms)} ms (${slowest.where})`);
-  expect(parseMs, `parsing ${mutants} mutants took ${Math.round(parseMs)} ms; slowest ${Math.round(slowest.ms)} ms: ${slowest.where}`).toBeLessThan(8000 * Math.max(1, mutants / 3000));
-  expect(totalMs).toBeLessThan(20000);
+  // Timing is the benchmark's business; a blow-up shows as the test's timeout. With
+  // ATLAS_MUTANTS set (a longer hunt), the slowest mutant is named to look at.
+  if (process.env.ATLAS_MUTANTS) console.log(`${mutants} mutants of ${sources.length} sources: parse ${Math.round(parseMs)} ms, slowest ${Math.round(slowest.ms)} ms (${slowest.where}), total ${Math.round(performance.now() - started)} ms`);
 }, 60_000);
 
 test('mutants laid over a template of templates_site: catalog, diagnostics and tag scopes never throw', async () => {
@@ -259,7 +257,6 @@ test('mutants laid over a template of templates_site: catalog, diagnostics and t
   const before = targets.map(diagsOf);
   const r = rng(SEED + 1);
   let runs = 0;
-  const started = performance.now();
   const count = Math.max(400, Math.round(MIN_MUTANTS / 10));
   for (let k = 0; k < count; k++) {
     const target = targets[k % targets.length];
@@ -299,30 +296,18 @@ test('mutants laid over a template of templates_site: catalog, diagnostics and t
     project.invalidateFile(t);
   }
   expect(runs).toBe(count);
-  expect(performance.now() - started).toBeLessThan(20000 * (count / 400));
   // And the project is whole again afterwards.
   expect(targets.map(diagsOf)).toEqual(before);
 }, 60_000);
 
 /**
- * Inputs on which an earlier lexer/parser took time quadratic in their size (0.5–2.5 s each, and
- * minutes at a few times the size): each must now take a few milliseconds.
+ * Inputs on which an earlier lexer/parser took time quadratic in their size (seconds at a tenth
+ * of these sizes, so hours here): they must parse, and a blow-up shows as the test's timeout.
+ * How long they take is measured by the benchmark (`npm run bench`, "hostile templates").
  */
-const QUADRATIC: [string, () => void, number][] = [
-  // lexTemplate: inside an unterminated {% comment %}/{% verbatim %}, every `{%`/`{{` slices,
-  // trims and splits the rest of the tag (up to the next closer or the line end), then moves on
-  // by two characters.
-  ['lexTemplate in raw mode: an unterminated {% comment %} followed by 12,000 `{%` (24 KB)', () => lexTemplate('{% comment %}' + '{%'.repeat(12000) + '%}'), 200],
-  // parseTemplate: `/\s*[-+]$/` (Jinja2 whitespace control) backtracks over every whitespace run
-  // of a tag's content.
-  ['parseTemplate: a tag with 14,000 spaces inside (14 KB)', () => parseTemplate('{% a' + ' '.repeat(14000) + 'b %}', 'x.html'), 100],
-  ['parseTemplate: 20,000 nested blocks, then 20,000 {{ block.super }}', () => parseTemplate('{% block a %}'.repeat(20000) + '{{ block.super }}'.repeat(20000), 'x.html'), 1500],
-  // lexTemplate: `text.indexOf('\n', open + 2)` for every tag scans to the end of its line.
-  ['lexTemplate: 200,000 `{{ x }}` on one line (1.4 MB, a minified template)', () => lexTemplate('{{ x }}'.repeat(200000)), 600],
-];
-
-test.each(QUADRATIC)('linear time: %s', (_name, run, limitMs) => {
-  const s = performance.now();
-  run();
-  expect(performance.now() - s).toBeLessThan(limitMs);
-}, 60_000);
+test.each(HOSTILE)('hostile input parses: %s', (_name, make) => {
+  const text = make();
+  const parsed = parseTemplate(text, 'x.html');
+  expect(lexTemplate(text).length).toBeGreaterThan(0);
+  checkParse(text, parsed, _name);
+}, 20_000);
