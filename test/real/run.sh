@@ -8,24 +8,11 @@
 # Each project runs with its own interpreter and PYTHONPATH (see README.md for why).
 set -uo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-REAL=${REAL:-/work/real}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ORACLE="$REPO/test/oracle/django_urls.py"
-DEBIAN_PY=/usr/bin/python3               # Debian bookworm's 3.11
 DIST=/usr/lib/python3/dist-packages      # Debian's packages (bookworm)
 OV=usr/lib/python3/dist-packages         # inside an unpacked .deb
 
-# Django 6.x (and djangoproject.com's own code) needs Python >= 3.12, which bookworm lacks.
-find_py312() {
-    local c
-    for c in "${PY312:-}" python3.13 python3.12 "$HOME"/.pyenv/versions/3.12*/bin/python3 "$HOME"/.pyenv/versions/3.13*/bin/python3; do
-        [ -n "$c" ] || continue
-        c=$(command -v "$c" 2>/dev/null) || continue
-        "$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$c"; return 0; }
-    done
-    return 1
-}
 
 # make_venv NAME PYTHON DIR... : $REAL/NAME/.venv/lib/pythonX.Y/site-packages made of symlinks to
 # every entry of DIR... (the first DIR that has a name wins, like sys.path). The oracle imports

@@ -14,21 +14,9 @@
 #   pydantic for django-qr-code (stubs/babybuddy/pydantic, linked into the .venv by run.sh).
 set -uo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-REAL=${REAL:-/work/real}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ORACLE="$REPO/test/oracle/django_templates.py"
-DEBIAN_PY=/usr/bin/python3
 
-find_py312() {
-    local c
-    for c in "${PY312:-}" python3.13 python3.12 "$HOME"/.pyenv/versions/3.12*/bin/python3 "$HOME"/.pyenv/versions/3.13*/bin/python3; do
-        [ -n "$c" ] || continue
-        c=$(command -v "$c" 2>/dev/null) || continue
-        "$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$c"; return 0; }
-    done
-    return 1
-}
 
 # run NAME PYTHON [oracle args...]
 run() {
