@@ -11,6 +11,7 @@ import type { DjangoProject } from '../core/project';
 import { urlTable } from '../core/urls/table';
 import { projectDiagnostics } from '../core/checks';
 import { templateTable } from '../core/templates/table';
+import { modelTable } from '../core/models/table';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
@@ -18,6 +19,7 @@ commands:
   urls ROOT [--settings M] [--json]   every URL pattern of ROOT_URLCONF, in resolution order
   templates ROOT [--settings M] [--json]
                                       every loadable template: the winning file, parent, blocks
+  models ROOT [--settings M] [--json] every model: app label, file, fields and related models
   check ROOT [--settings M]           URL and template diagnostics as file:line:col: severity: message [code]
 
 options:
@@ -128,6 +130,22 @@ async function main(argv: string[]): Promise<number> {
         printTable(rows);
       }
       if (!project.templates().engines().length) process.stderr.write('django-atlas: TEMPLATES is empty or cannot be read statically\n');
+      return 0;
+    }
+    case 'models': {
+      const project = await openProject(root, values.settings, values.verbose);
+      const table = modelTable(project);
+      if (values.json) {
+        process.stdout.write(JSON.stringify(table, null, 2) + '\n');
+      } else {
+        process.stdout.write(`settings: ${project.settingsModule}   ${table.models.length} models\n`);
+        for (const m of table.models) {
+          const tags = [m.abstract ? 'abstract' : '', m.proxy ? 'proxy' : ''].filter(Boolean).join(', ');
+          process.stdout.write(`\n${m.app_label}.${m.name}${tags ? ` (${tags})` : ''}  ${m.file}:${m.line}\n`);
+          const rows = m.fields.map((f) => [`  ${f.name}`, f.type, f.related_model ? `→ ${f.related_model}` : '', `${f.file ?? m.file}:${f.line}`]);
+          if (rows.length) printTable(rows);
+        }
+      }
       return 0;
     }
     case 'check': {

@@ -15,6 +15,7 @@ import type { ProjectInfo } from './discovery';
 import { buildUrlTree, type UrlTree } from './urls/tree';
 import { stampOf, type CachedModule } from './cache';
 import { TemplateCatalog } from './templates/catalog';
+import { ModelIndex } from './models/index';
 
 export interface AdminRegistration {
   model: Value;
@@ -74,6 +75,7 @@ export class DjangoProject implements EvalContext {
   private appsByNameFor: AppInfo[] | undefined;
   private treeCache: UrlTree | undefined;
   private templateCatalog: TemplateCatalog | undefined;
+  private modelIndex: ModelIndex | undefined;
   /** The memoized computations running now (innermost last), collecting what they read. */
   private readonly trackers: MemoDeps[] = [];
   /**
@@ -558,6 +560,11 @@ export class DjangoProject implements EvalContext {
     return undefined;
   }
 
+  /** A Django model field class (`CharField`, `ForeignKey`, a project subclass): by its bases. */
+  isFieldClass(cls: DefV): boolean {
+    return this.mro(cls).some((e) => e.qualname === 'Field' && (e.fq ?? e.module).startsWith('django.db.models') || e.qualname === 'GenericForeignKey');
+  }
+
   /** A library's version as its package says (`django.VERSION`, `rest_framework.__version__`). */
   libraryVersion(pkg: 'django' | 'rest_framework'): number[] | undefined {
     const env = this.getModule(pkg);
@@ -587,6 +594,12 @@ export class DjangoProject implements EvalContext {
   templates(): TemplateCatalog {
     this.templateCatalog ??= new TemplateCatalog(this);
     return this.templateCatalog;
+  }
+
+  /** The project's models as Django's app registry builds them (memoized on the modules read). */
+  models(): ModelIndex {
+    this.modelIndex ??= new ModelIndex(this);
+    return this.modelIndex;
   }
 
   // ---- invalidation --------------------------------------------------------------------------
@@ -664,6 +677,7 @@ export class DjangoProject implements EvalContext {
     this.treeCache = undefined;
     this.appsMemo = undefined;
     this.templateCatalog = undefined;
+    this.modelIndex = undefined;
   }
 
   /** Modules evaluated so far (for the status report and tests). */

@@ -49,6 +49,8 @@ export interface EvalContext {
   onRegisterConverter(converter: Value, name: string, loc: Loc): void;
   /** The DRF router builtin a project class derives from (`rest_framework.routers.DefaultRouter`), if any. */
   routerKind?(cls: DefV): string | undefined;
+  /** Whether a class is a Django model field (its instances keep their arguments). */
+  isFieldClass?(cls: DefV): boolean;
   /** `sys.path.insert(0, ...)` / `sys.path.append(...)` (manage.py adding `src/`). */
   onSysPath?(dir: string): void;
   nextId(): number;
@@ -911,6 +913,11 @@ export class Interpreter {
       if (r) return r;
       return { k: 'call', name: callee.name, args: a.args, kwargs: a.kwargs };
     }
+    // A model field is handed functions too (`on_delete=models.CASCADE`, `default=timezone.now`):
+    // it is an instance of its class, not a wrapped view.
+    if (callee.k === 'def' && callee.kind === 'class' && this.ctx.isFieldClass?.(callee)) {
+      return { k: 'unknown', origin: callee, instance: true, args: a.args, kwargs: a.kwargs };
+    }
     // Any other call that is handed a view returns it: decorators used as functions
     // (`login_required(v)`, `cache_page(60)(v)`, `csrf_exempt(v)`, project decorators).
     for (const arg of a.args) {
@@ -921,7 +928,7 @@ export class Interpreter {
       // A project subclass of a DRF router is a router too.
       const router = this.ctx.routerKind?.(callee);
       if (router) return callBuiltin(this, { k: 'builtin', name: router }, a, node, cond) ?? { k: 'unknown', origin: callee, instance: true };
-      return { k: 'unknown', origin: callee, instance: true };
+      return { k: 'unknown', origin: callee, instance: true, args: a.args, kwargs: a.kwargs };
     }
     if (callee.k === 'unknown' && callee.origin) return { k: 'unknown', origin: callee.origin };
     if (callee.k === 'unknown' && callee.fq) return { k: 'call', name: callee.fq, args: a.args, kwargs: a.kwargs };

@@ -128,6 +128,9 @@ export interface UnknownV extends Base {
   fq?: string;
   /** An instance of `origin` (the result of calling the class), e.g. a callable `Feed()` view. */
   instance?: boolean;
+  /** The arguments the class was called with (model fields: `ForeignKey("app.Model", related_name=...)`). */
+  args?: Value[];
+  kwargs?: Map<string, Value>;
 }
 
 export type Value =
