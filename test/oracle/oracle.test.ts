@@ -26,6 +26,7 @@ const cases: { name: string; dir: string; settings?: string }[] = [
   { name: 'monorepo.api', dir: 'monorepo/services/api' },
   { name: 'monorepo.web', dir: 'monorepo/services/web' },
   { name: 'templates_site', dir: 'templates_site' },
+  { name: 'models_site', dir: 'models_site' },
 ];
 
 /** Django's table: live from Django when it is installed, else the committed expectation. */

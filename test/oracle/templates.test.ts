@@ -24,6 +24,7 @@ const cases: { name: string; dir: string; settings?: string }[] = [
   { name: 'drf_i18n', dir: 'drf_i18n' },
   { name: 'monorepo.api', dir: 'monorepo/services/api' },
   { name: 'monorepo.web', dir: 'monorepo/services/web' },
+  { name: 'models_site', dir: 'models_site' },
 ];
 
 interface Oracle {

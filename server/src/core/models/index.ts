@@ -11,7 +11,7 @@ import type { DjangoProject, Memo } from '../project';
 import type { DefV, Loc, Value } from '../python/values';
 import { asString } from '../python/values';
 
-export type RelationKind = 'ForeignKey' | 'OneToOneField' | 'ManyToManyField' | 'GenericForeignKey';
+export type RelationKind = 'ForeignKey' | 'OneToOneField' | 'ManyToManyField' | 'GenericForeignKey' | 'GenericRelation';
 
 export interface FieldInfo {
   name: string;
@@ -73,7 +73,7 @@ export interface ReverseRelation {
 const MODEL_BASES = new Set(['django.db.models.base.Model', 'django.db.models.Model']);
 const RELATIONS: Record<string, RelationKind> = {
   ForeignKey: 'ForeignKey', OneToOneField: 'OneToOneField', ManyToManyField: 'ManyToManyField',
-  GenericForeignKey: 'GenericForeignKey', ParentalKey: 'ForeignKey', ParentalManyToManyField: 'ManyToManyField',
+  GenericForeignKey: 'GenericForeignKey', GenericRelation: 'GenericRelation', ParentalKey: 'ForeignKey', ParentalManyToManyField: 'ManyToManyField',
 };
 
 function fqOf(e: { fq?: string; module: string; qualname: string }): string {
@@ -109,6 +109,17 @@ export class ModelIndex {
 
   byDef(def: DefV): ModelInfo | undefined {
     return this.models().find((m) => m.def === def || (m.def.loc.file === def.loc.file && m.def.loc.line === def.loc.line));
+  }
+
+  /**
+   * Whether every base of a model could be read (a base from an unreadable library may bring
+   * fields we cannot see): only then is a name that is not one of its fields an error.
+   */
+  isComplete(model: ModelInfo, depth = 0): boolean {
+    const ok = this.project.mro(model.def).every((e) => e.def || e.fq?.startsWith('django.') || e.module === 'builtins' || e.qualname === 'object');
+    if (!ok) return false;
+    const parent = model.parent ? this.byLabel(model.parent) : undefined;
+    return !parent || depth > 10 || this.isComplete(parent, depth + 1);
   }
 
   /** The model AUTH_USER_MODEL names. */
@@ -190,6 +201,14 @@ export class ModelIndex {
     return infos;
   }
 
+  /** Whether evaluating module `a` imported module `b` (directly or through its imports). */
+  private imports(a: string, b: string, depth = 0, seen = new Set<string>()): boolean {
+    if (depth > 8 || seen.has(a)) return false;
+    seen.add(a);
+    const imps = this.project.moduleEnv(a)?.imports ?? [];
+    return imps.some((m) => m === b || this.imports(m, b, depth + 1, seen));
+  }
+
   private isExternal(def: DefV): boolean {
     const rel = def.loc.file.startsWith(this.project.root) ? def.loc.file.slice(this.project.root.length) : undefined;
     return rel === undefined || /[\\/](site|dist)-packages[\\/]/.test(rel);
@@ -242,9 +261,22 @@ export class ModelIndex {
       if (this.isAbstract(e.def)) declaring.push(e.def);
       else if (this.isModel(e.def) && !info.parent) info.parent = `${this.appLabelOf(e.def) ?? '?'}.${e.def.qualname.split('.').pop()}`;
     }
-    // Django orders fields by creation: bases are defined (and their fields created) first.
-    const order = (d: DefV) => (d === def ? 2 : d.module === def.module ? 1 : 0);
-    declaring.sort((a, b) => order(a) - order(b) || (a.module === b.module ? a.loc.line - b.loc.line : 0));
+    // Django orders fields by creation: a base is defined (its fields created) before the classes
+    // deriving from it, a module's classes in source order, an imported module's before.
+    const key = (d: { module: string; qualname: string }) => `${d.module}.${d.qualname}`;
+    const before = (a: DefV, b: DefV): boolean => {
+      if (this.project.mro(b).slice(1).some((e) => key(e) === key(a))) return true;
+      if (this.project.mro(a).slice(1).some((e) => key(e) === key(b))) return false;
+      if (a.module === b.module) return a.loc.line < b.loc.line;
+      return this.imports(b.module, a.module);
+    };
+    const ordered: DefV[] = [];
+    const rest = [...declaring];
+    while (rest.length) {
+      const i = rest.findIndex((c) => !rest.some((o) => o !== c && before(o, c)));
+      ordered.push(...rest.splice(i < 0 ? 0 : i, 1));
+    }
+    declaring.splice(0, declaring.length, ...ordered);
     if (proxy) declaring.length = 0;
     const byName = new Map<string, FieldInfo>();
     const managers: ManagerInfo[] = [];
@@ -263,7 +295,7 @@ export class ModelIndex {
     }
     const fields = [...byName.values()];
     // Django: concrete fields, then many-to-many, then private ones (GenericForeignKey).
-    const rank = (f: FieldInfo) => (f.relation === 'GenericForeignKey' ? 2 : f.relation === 'ManyToManyField' ? 1 : 0);
+    const rank = (f: FieldInfo) => (f.relation === 'GenericForeignKey' || f.relation === 'GenericRelation' ? 2 : f.relation === 'ManyToManyField' ? 1 : 0);
     info.fields = fields.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map((x) => x.f);
     info.managers = managers.length ? managers : abstract ? [] : [{ name: 'objects' }];
     return info;
@@ -301,7 +333,14 @@ export class ModelIndex {
     const args = v.k === 'unknown' ? v.args ?? [] : v.k === 'call' ? v.args : [];
     const kwargs = v.k === 'unknown' ? v.kwargs ?? new Map<string, Value>() : v.k === 'call' ? v.kwargs : new Map<string, Value>();
     const field: FieldInfo = { name, type: cls.type, relation: cls.relation, relatedModel: null, loc, declaredIn, options: kwargs };
-    if (cls.relation && cls.relation !== 'GenericForeignKey') {
+    if (cls.relation === 'GenericRelation') {
+      const to = kwargs.get('to') ?? args[0];
+      field.relatedModel = to ? this.relatedLabel(this.project.interp().force(to), model) : null;
+      const rq = asString(kwargs.get('related_query_name') && this.project.interp().force(kwargs.get('related_query_name')!));
+      // Django: a GenericRelation's related name is its related_query_name, else hidden.
+      field.relatedName = rq ?? '+';
+      if (rq) field.relatedQueryName = rq;
+    } else if (cls.relation && cls.relation !== 'GenericForeignKey') {
       const to = kwargs.get('to') ?? args[0];
       field.relatedModel = to ? this.relatedLabel(this.project.interp().force(to), model) : null;
       const interpolate = (s: string) => s.replace(/%\(app_label\)s/g, model.appLabel.toLowerCase()).replace(/%\(class\)s/g, model.name.toLowerCase());
@@ -317,6 +356,8 @@ export class ModelIndex {
 
   /** `"self"`, `"Model"`, `"app.Model"`, a class, or a setting's value, as `app_label.Model`. */
   private relatedLabel(v: Value, model: ModelInfo): string | null {
+    // On an abstract model a string target stays as written (Django resolves it per subclass).
+    if (v.k === 'str' && model.abstract) return v.v;
     if (v.k === 'str') {
       if (v.v === 'self') return model.label;
       if (v.v.includes('.')) {

@@ -14,6 +14,7 @@ export interface ModelRow {
   line: number;
   abstract: boolean;
   proxy: boolean;
+  swapped?: string;
   fields: { name: string; type: string; related_model: string | null; line: number; file?: string }[];
 }
 
@@ -26,6 +27,7 @@ export function modelTable(project: DjangoProject): { models: ModelRow[] } {
     line: m.def.loc.line + 1,
     abstract: m.abstract,
     proxy: m.proxy,
+    ...(m.swappedBy ? { swapped: m.swappedBy } : {}),
     fields: m.fields.map((f) => ({
       name: f.name, type: f.type, related_model: f.relatedModel, line: f.loc.line + 1,
       ...(f.loc.file !== m.def.loc.file ? { file: displayPath(project.root, f.loc.file) } : {}),
