@@ -12,6 +12,7 @@ import { urlTable } from '../core/urls/table';
 import { projectDiagnostics } from '../core/checks';
 import { templateTable } from '../core/templates/table';
 import { modelTable } from '../core/models/table';
+import { listProjectFiles } from '../core/files';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
@@ -20,7 +21,7 @@ commands:
   templates ROOT [--settings M] [--json]
                                       every loadable template: the winning file, parent, blocks
   models ROOT [--settings M] [--json] every model: app label, file, fields and related models
-  check ROOT [--settings M]           URL and template diagnostics as file:line:col: severity: message [code]
+  check ROOT [--settings M]           URL, template and ORM-lookup diagnostics as file:line:col: severity: message [code]
 
 options:
   --settings M   the settings module (when several projects are below ROOT, picks one)
@@ -152,7 +153,9 @@ async function main(argv: string[]): Promise<number> {
       const project = await openProject(root, values.settings, values.verbose);
       // Generic views' implied templates are checked where the project routes views.
       const viewFiles = new Set(project.urlTree().leaves.flatMap((l) => (l.pattern.view?.loc && !l.pattern.view.external ? [l.pattern.view.loc.file] : [])));
-      const diags = projectDiagnostics(project, undefined, { impliedIn: viewFiles });
+      // ORM lookups are checked in every Python file of the project.
+      const pyFiles = new Set(listProjectFiles(project.host, project.info.pythonPaths).python);
+      const diags = projectDiagnostics(project, undefined, { impliedIn: viewFiles, lookupsIn: pyFiles });
       let errors = 0;
       for (const d of diags) {
         if (d.severity === 'error') errors++;

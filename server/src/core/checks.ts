@@ -12,6 +12,8 @@ import type { Loc } from './python/values';
 import { UrlNameIndex } from './urls/names';
 import { UsageIndex } from './urls/usageIndex';
 import { templateDiagnostics } from './templates/checks';
+import { lookupDiagnostics } from './models/checks';
+import { parsePython, type Tree } from './python/parser';
 
 export interface Diagnostic {
   loc: Loc;
@@ -37,6 +39,12 @@ export interface CheckOptions {
   impliedIn?: Set<string>;
   /** Templates whose diagnostics may be computed now when not cached (default: all). */
   templatesNow?: (file: string) => boolean;
+  /**
+   * Python files whose ORM lookups are checked (reads their modules and the models: the server
+   * passes the open files; default: none). `treeOf` gives an open buffer's tree.
+   */
+  lookupsIn?: Set<string>;
+  treeOf?: (file: string) => Tree | undefined;
 }
 
 export function urlTreeDiagnostics(project: DjangoProject, opts: CheckOptions = {}): Diagnostic[] {
@@ -126,11 +134,29 @@ export function isProjectFile(project: DjangoProject, file: string): boolean {
   return !rel.startsWith('..') && !path.isAbsolute(rel) && !/(^|[\\/])(site|dist)-packages([\\/]|$)/.test(rel);
 }
 
+/** Unknown fields in the ORM lookups of one Python file (its open tree, else a parse of the disk text). */
+function fileLookupDiagnostics(project: DjangoProject, file: string, treeOf?: (file: string) => Tree | undefined): Diagnostic[] {
+  if (!file.endsWith('.py')) return [];
+  const own = treeOf?.(file);
+  const text = own ? undefined : project.host.readFile(file);
+  if (!own && (text === undefined || !/\b(objects|filter|order_by|values|Q|F)\b/.test(text))) return [];
+  const tree = own ?? parsePython(text!);
+  try {
+    return lookupDiagnostics(project, tree, file, suggestName);
+  } catch (e) {
+    project.log(`lookup checks failed for ${file}: ${(e as Error).message}`);
+    return [];
+  } finally {
+    if (!own) tree.delete();
+  }
+}
+
 export function projectDiagnostics(project: DjangoProject, usages = new UsageIndex(project), opts: CheckOptions = {}): Diagnostic[] {
   const all = [
     ...urlTreeDiagnostics(project, opts),
     ...usageDiagnostics(project, usages, opts.names),
     ...templateDiagnostics(project, usages.templateUses(), { impliedIn: opts.impliedIn, suggest: suggestName, computeNow: opts.templatesNow }, (f) => isProjectFile(project, f)),
+    ...[...(opts.lookupsIn ?? [])].flatMap((f) => fileLookupDiagnostics(project, f, opts.treeOf)),
   ].filter((d) => isProjectFile(project, d.loc.file));
   return all.sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line || a.loc.character - b.loc.character);
 }

@@ -10,6 +10,7 @@ import type { DjangoProject } from '../core/project';
 import type { Doc, ProjectSession } from './session';
 import { locate, type Target } from './locate';
 import { templateDefinition, templateReferences } from './templates';
+import { modelDefinition } from './models';
 
 function fileStart(file: string): Loc {
   return { file, line: 0, character: 0, endLine: 0, endCharacter: 0 };
@@ -41,7 +42,7 @@ export function resolveDotted(project: DjangoProject, dotted: string): Loc | und
 
 export function definition(s: ProjectSession, doc: Doc, offset: number): Loc[] {
   const t = locate(doc, offset);
-  if (!t) return [];
+  if (!t) return modelDefinition(s, doc, offset);
   switch (t.kind) {
     case 'urlName':
       return s.names.lookup(t.name).map((l) => l.pattern.loc);

@@ -12,6 +12,7 @@ import { locate } from './locate';
 import { lexTemplate, splitTagContent } from '../core/templates/lexer';
 import { patternsForDef } from './navigation';
 import { templateHover, templateLenses, impliedLenses, templateCompletions, pythonTemplateCompletions } from './templates';
+import { modelHover, lookupCompletions } from './models';
 
 export function displayRoute(route: string): string {
   return '/' + route;
@@ -59,7 +60,7 @@ export interface HoverResult {
 
 export function hover(s: ProjectSession, doc: Doc, offset: number): HoverResult | undefined {
   const t = locate(doc, offset);
-  if (!t) return undefined;
+  if (!t) return modelHover(s, doc, offset);
   if (t.kind === 'urlName' || t.kind === 'patternName') {
     const leaves = t.kind === 'urlName'
       ? s.names.lookup(t.name)
@@ -156,7 +157,7 @@ export interface Completion {
   documentation: string;
   /** The range of the partial name being replaced. */
   replace: Loc;
-  kind?: 'url' | 'template' | 'block' | 'tag' | 'filter' | 'library' | 'static';
+  kind?: 'url' | 'template' | 'block' | 'tag' | 'filter' | 'library' | 'static' | 'field';
   /** Inserted instead of the label (a snippet: a block tag with its end tag). */
   snippet?: string;
 }
@@ -168,7 +169,15 @@ export interface Completion {
 export function completions(s: ProjectSession, doc: Doc, line: number, character: number): Completion[] {
   const lineText = doc.text.split('\n')[line] ?? '';
   const typed = doc.kind === 'python' ? typedPythonName(lineText.slice(0, character)) : typedTemplateName(lineText, character);
-  if (typed === undefined) return doc.kind === 'python' ? pythonTemplateCompletions(s, doc, line, character) : templateCompletions(s, doc, line, character);
+  if (typed === undefined) {
+    if (doc.kind !== 'python') return templateCompletions(s, doc, line, character);
+    const names = pythonTemplateCompletions(s, doc, line, character);
+    if (names.length) return names;
+    let offset = 0;
+    const lines = doc.text.split('\n');
+    for (let i = 0; i < line && i < lines.length; i++) offset += lines[i].length + 1;
+    return lookupCompletions(s, doc, line, character, offset + character).map((c) => ({ ...c, documentation: '', kind: 'field' as const }));
+  }
   let end = character;
   while (end < lineText.length && /[\w:.-]/.test(lineText[end])) end++;
   const replace: Loc = { file: doc.file, line, character: character - typed.length, endLine: line, endCharacter: end };

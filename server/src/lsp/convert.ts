@@ -77,6 +77,7 @@ export function toCodeLens(l: Lens): CodeLens {
 const COMPLETION_KINDS: Record<NonNullable<Completion['kind']>, CompletionItemKind> = {
   url: CompletionItemKind.Reference, template: CompletionItemKind.File, block: CompletionItemKind.Module,
   tag: CompletionItemKind.Keyword, filter: CompletionItemKind.Function, library: CompletionItemKind.Module, static: CompletionItemKind.File,
+  field: CompletionItemKind.Field,
 };
 
 export function toCompletion(c: Completion, index: number): CompletionItem {

@@ -158,7 +158,10 @@ export function startServer(connection: Connection): void {
       try {
         const open = new Set(documents.all().map((d) => uriToPath(d.uri)).filter((f): f is string => !!f));
         // Templates not open are checked in the background (checkTemplates); their last results show.
-        diags = projectDiagnostics(s.project, s.usages, { viewChecksIn: open, impliedIn: open, names: s.names, templatesNow: (f) => open.has(f) });
+        diags = projectDiagnostics(s.project, s.usages, {
+          viewChecksIn: open, impliedIn: open, lookupsIn: open, names: s.names, templatesNow: (f) => open.has(f),
+          treeOf: (f) => openTree(f, host.readFile(f) ?? ''),
+        });
       } catch (e) {
         log(`diagnostics failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
       }

@@ -1,0 +1,235 @@
+/**
+ * Editor features over models: `'app.Model'` strings (relations, AUTH_USER_MODEL,
+ * `apps.get_model`), `get_user_model()`, and ORM lookups (`filter(author__name__icontains=...)`,
+ * `order_by("-created")`, `Q(...)`, `F("...")`) → the model or field; hovers showing a model's
+ * fields or a field's type, options, related model and reverse accessors; completion of lookup
+ * parts. (The unknown-field warning is `core/models/checks.ts`.)
+ */
+import type { Node } from '../core/python/parser';
+import { stringLiteral, stringContentLoc, locOf } from '../core/python/evaluator';
+import type { Loc } from '../core/python/values';
+import type { ModelInfo, FieldInfo } from '../core/models/index';
+import { lookupUses, lookupAt, type LookupUse, receiverModel, modelNamed } from '../core/models/orm';
+import { resolveLookup, namesOf, LOOKUPS, DATE_TRANSFORMS, type NameAtLevel } from '../core/models/lookups';
+import type { Doc, ProjectSession } from './session';
+import { calleeName } from './locate';
+
+export type ModelTarget =
+  | { kind: 'model'; model: ModelInfo; loc: Loc }
+  | { kind: 'lookup'; use: LookupUse; part: number; name?: NameAtLevel; model?: ModelInfo; loc: Loc };
+
+const RELATION_CALLS = new Set(['ForeignKey', 'OneToOneField', 'ManyToManyField', 'ParentalKey', 'ParentalManyToManyField']);
+
+/** Lookup uses of a document, computed once per tree. */
+const usesCache = new WeakMap<object, LookupUse[]>();
+function usesOf(s: ProjectSession, doc: Doc): LookupUse[] {
+  if (!doc.tree) return [];
+  const hit = usesCache.get(doc.tree);
+  if (hit) return hit;
+  let uses: LookupUse[] = [];
+  try {
+    uses = lookupUses(s.project, doc.tree, doc.file);
+  } catch (e) {
+    s.project.log(`ORM lookups of ${doc.file}: ${(e as Error).message}`);
+  }
+  usesCache.set(doc.tree, uses);
+  return uses;
+}
+
+/** A model named by a string: `"app.Model"`, `"Model"` (the file's app), `"self"` (the class around). */
+function modelFromString(s: ProjectSession, doc: Doc, value: string, at: Node): ModelInfo | undefined {
+  const index = s.project.models();
+  if (value.includes('.')) return index.byLabel(value);
+  if (value === 'self') {
+    for (let p: Node | null = at.parent; p; p = p.parent) {
+      if (p.type === 'class_definition') return modelNamed(s.project, doc.file, p.childForFieldName('name')!);
+    }
+    return undefined;
+  }
+  const mod = s.project.moduleForFile(doc.file);
+  const app = mod ? s.project.appForModule(mod) : undefined;
+  return app ? index.byLabel(`${app.label}.${value}`) : undefined;
+}
+
+export function modelTargetAt(s: ProjectSession, doc: Doc, offset: number): ModelTarget | undefined {
+  if (doc.kind !== 'python' || !doc.tree) return undefined;
+  const node = doc.tree.rootNode.descendantForIndex(Math.max(0, offset));
+  if (!node) return undefined;
+  // A lookup in an ORM call.
+  const use = lookupAt(usesOf(s, doc), offset);
+  if (use) {
+    const r = resolveLookup(s.project.models(), use.model, use.path, { annotations: use.annotations });
+    const rel = offset - use.start;
+    const i = r.steps.findIndex((st) => rel >= st.start && rel <= st.start + st.part.length);
+    const step = r.steps[i];
+    if (step) {
+      const loc = { ...use.loc, character: use.loc.character + step.start, endCharacter: use.loc.character + step.start + step.part.length, endLine: use.loc.line };
+      return { kind: 'lookup', use, part: i, name: step.name, model: step.model, loc };
+    }
+  }
+  // get_user_model()
+  if (node.type === 'identifier' && node.text === 'get_user_model' && node.parent?.type === 'call') {
+    const m = s.project.models().userModel();
+    return m ? { kind: 'model', model: m, loc: locOf(doc.file, node) } : undefined;
+  }
+  let str: Node | null = node;
+  while (str && str.type !== 'string') {
+    if (!['string_content', 'string_start', 'string_end'].includes(str.type)) return undefined;
+    str = str.parent;
+  }
+  if (!str) return undefined;
+  const value = stringLiteral(str);
+  if (!value || !/^[\w.]+$/.test(value)) return undefined;
+  const parent = str.parent;
+  const loc = stringContentLoc(doc.file, str);
+  let isModelRef = false;
+  if (parent?.type === 'argument_list') {
+    const fn = calleeName(parent.parent);
+    const first = parent.namedChildren.find((c) => c && c.type !== 'comment');
+    isModelRef = (!!fn && RELATION_CALLS.has(fn) && first?.id === str.id) || (fn === 'get_model' && value.includes('.'));
+  } else if (parent?.type === 'keyword_argument') {
+    const k = parent.childForFieldName('name')?.text;
+    const fn = calleeName(parent.parent?.parent);
+    isModelRef = (k === 'to' || k === 'through') && !!fn && RELATION_CALLS.has(fn);
+  } else if (parent?.type === 'assignment' && parent.childForFieldName('left')?.text === 'AUTH_USER_MODEL') {
+    isModelRef = true;
+  }
+  if (!isModelRef) return undefined;
+  const model = modelFromString(s, doc, value, str);
+  return model ? { kind: 'model', model, loc } : undefined;
+}
+
+/** A model named by a (dotted) name in a document's module. */
+function modelNamedText(s: ProjectSession, doc: Doc, name: string): ModelInfo | undefined {
+  const mod = s.project.moduleForFile(doc.file);
+  const env = mod ? s.project.getModule(mod) : undefined;
+  if (!env || !/^[\w.]+$/.test(name)) return undefined;
+  const it = s.project.interp(env);
+  const parts = name.split('.');
+  let v = env.scope.get(parts[0]);
+  if (!v) return undefined;
+  v = it.force(v);
+  for (const p of parts.slice(1)) v = it.force(it.getAttr(v, p));
+  return v.k === 'def' && v.kind === 'class' ? s.project.models().byDef(v) : undefined;
+}
+
+export function modelDefinition(s: ProjectSession, doc: Doc, offset: number): Loc[] {
+  const t = modelTargetAt(s, doc, offset);
+  if (!t) return [];
+  if (t.kind === 'model') return [t.model.def.loc];
+  return t.name?.loc ? [t.name.loc] : [];
+}
+
+function fieldMarkdown(f: FieldInfo, model: ModelInfo | undefined, s: ProjectSession): string {
+  const opts = [...f.options.entries()].flatMap(([k, v]) => {
+    const val = s.project.interp().force(v);
+    const shown = val.k === 'str' ? JSON.stringify(val.v) : val.k === 'num' || val.k === 'bool' ? String(val.v) : val.k === 'none' ? 'None' : undefined;
+    return shown !== undefined && k !== 'to' ? [`${k}=${shown}`] : [];
+  });
+  const lines = [`**${model ? `${model.label}.` : ''}${f.name}** — \`${f.type}\`${f.relatedModel ? ` → \`${f.relatedModel}\`` : ''}`];
+  if (opts.length) lines.push('', `\`${opts.join(', ')}\``);
+  if (f.relatedModel && f.relation !== 'GenericForeignKey') {
+    const mdl = model?.name.toLowerCase() ?? '';
+    const many = f.relation !== 'OneToOneField';
+    lines.push('', `reverse accessor on \`${f.relatedModel}\`: \`${f.relatedName ?? (many ? `${mdl}_set` : mdl)}\` (lookups: \`${f.relatedQueryName ?? f.relatedName ?? mdl}\`)`);
+  }
+  return lines.join('\n');
+}
+
+function modelMarkdown(m: ModelInfo, s: ProjectSession): string {
+  const tags = [m.abstract ? 'abstract' : '', m.proxy ? 'proxy' : '', m.swappedBy ? `swapped for ${m.swappedBy}` : ''].filter(Boolean).join(', ');
+  const lines = [`**Model** \`${m.label}\`${tags ? ` (${tags})` : ''} — \`${m.module}\``, ''];
+  for (const f of m.fields.slice(0, 25)) lines.push(`- \`${f.name}\`: ${f.type}${f.relatedModel ? ` → ${f.relatedModel}` : ''}`);
+  if (m.fields.length > 25) lines.push(`- … ${m.fields.length - 25} more`);
+  const rev = s.project.models().reverse(m.label);
+  if (rev.length) lines.push('', `reverse: ${rev.slice(0, 12).map((r) => `\`${r.accessor}\` (${r.from})`).join(', ')}${rev.length > 12 ? ', …' : ''}`);
+  return lines.join('\n');
+}
+
+export function modelHover(s: ProjectSession, doc: Doc, offset: number): { markdown: string; loc: Loc } | undefined {
+  const t = modelTargetAt(s, doc, offset);
+  if (!t) return undefined;
+  if (t.kind === 'model') return { markdown: modelMarkdown(t.model, s), loc: t.loc };
+  const n = t.name;
+  if (n?.field) return { markdown: fieldMarkdown(n.field, t.model, s), loc: t.loc };
+  if (n) return { markdown: `**${t.model?.label ?? ''}.${n.name}** — ${n.detail}`, loc: t.loc };
+  return undefined;
+}
+
+export interface LookupCompletion {
+  label: string;
+  detail: string;
+  replace: Loc;
+}
+
+/**
+ * Completion of a lookup part being typed: a keyword in `filter(`/`Q(` (`author__na|`) or a string
+ * in `order_by("`/`values("`/`F("`. The text typed so far is read from the line, the model from the
+ * call's receiver in the (error-tolerant) tree.
+ */
+export function lookupCompletions(s: ProjectSession, doc: Doc, line: number, character: number, offset: number): LookupCompletion[] {
+  if (doc.kind !== 'python' || !doc.tree) return [];
+  const lineText = doc.text.split('\n')[line] ?? '';
+  const before = lineText.slice(0, character);
+  const m = /([\w]*)$/.exec(before)!;
+  const typed = m[1];
+  const quote = /(['"])-?([\w]*)$/.exec(before);
+  // The call the cursor is in: the innermost argument_list around the offset, or (half-typed
+  // code the parser could not close) the text of the line before the cursor.
+  let node: Node | null = doc.tree.rootNode.descendantForIndex(Math.max(0, offset - 1));
+  while (node && node.type !== 'argument_list') node = node.parent;
+  const call = node?.parent?.type === 'call' ? node.parent : undefined;
+  const fnNode = call?.childForFieldName('function');
+  let method = fnNode?.type === 'attribute' ? fnNode.childForFieldName('attribute')?.text : fnNode?.text;
+  let receiverText: string | undefined;
+  if (!call) {
+    const m = /(?:([\w.]+(?:\([^()]*\))*(?:\.[\w]+(?:\([^()]*\))*)*)\.)?(\w+)\(([^()]*(?:\([^()]*\)[^()]*)*)$/.exec(before);
+    if (!m) return [];
+    receiverText = m[1];
+    method = m[2];
+  }
+  if (!method) return [];
+  const kwMethods = ['filter', 'exclude', 'get', 'create', 'update', 'get_or_create', 'update_or_create', 'Q'];
+  const strMethods = ['order_by', 'values', 'values_list', 'select_related', 'prefetch_related', 'only', 'defer', 'distinct', 'latest', 'earliest', 'F'];
+  const inString = !!quote;
+  if (inString ? !strMethods.includes(method) : !kwMethods.includes(method)) return [];
+  // Keyword position only: not after `=` of a keyword already being given a value.
+  if (!inString && /=\s*[\w.]*$/.test(before)) return [];
+  let model: ModelInfo | undefined;
+  const annotations = new Set<string>();
+  if (receiverText !== undefined) {
+    // `Post.objects.filter(x=1).exclude(` → the model named at the start of the chain.
+    const parts = receiverText.split('(')[0].split('.');
+    for (let n = parts.length - 1; n >= 1 && !model; n--) model = modelNamedText(s, doc, parts.slice(0, n).join('.'));
+  } else if (method === 'Q' || method === 'F') {
+    for (let p: Node | null = call!.parent; p && !model; p = p.parent) {
+      if (p.type !== 'call') continue;
+      const f = p.childForFieldName('function');
+      if (f?.type === 'attribute') model = receiverModel(s.project, doc.file, f.childForFieldName('object') ?? undefined, annotations);
+    }
+  } else if (fnNode?.type === 'attribute') {
+    model = receiverModel(s.project, doc.file, fnNode.childForFieldName('object') ?? undefined, annotations);
+  }
+  if (!model) return [];
+  const index = s.project.models();
+  const path = inString ? quote![2] : typed;
+  const parts = path.split('__');
+  const last = parts.pop()!;
+  let level: ModelInfo | undefined = model;
+  let afterField = false;
+  if (parts.length) {
+    const r = resolveLookup(index, model, parts.join('__'), { annotations });
+    if (r.unknown) return [];
+    level = r.lastModel;
+    afterField = true;
+  }
+  const replace: Loc = { file: doc.file, line, character: character - last.length, endLine: line, endCharacter: character };
+  const out: LookupCompletion[] = [];
+  if (level) for (const n of namesOf(index, level)) out.push({ label: n.name, detail: n.detail, replace });
+  if (!parts.length) for (const a of annotations) out.push({ label: a, detail: 'annotation', replace });
+  if (afterField && !inString && (method !== 'create' && method !== 'update')) {
+    for (const l of [...LOOKUPS, ...DATE_TRANSFORMS]) out.push({ label: l, detail: 'lookup', replace });
+  }
+  return out;
+}
+
