@@ -32,6 +32,15 @@ export const commands: Record<string, (ctx: Ctx) => Handler> = {
    * the references peek at `position` of `uri`, or opens the only one directly.
    */
   'djangoAtlas.showLocations': () => showLocations,
+  'djangoAtlas.map.refresh': (ctx) => () => ctx.map.refresh(),
+  'djangoAtlas.map.filter': (ctx) => () => ctx.map.setFilter(),
+  'djangoAtlas.map.clearFilter': (ctx) => () => ctx.map.clearFilter(),
+  /** Args: (node: MapNode) from the map's context menu. */
+  'djangoAtlas.map.copyRoute': () => async (node?: { route?: string }) => {
+    if (!node?.route) return;
+    await vscode.env.clipboard.writeText(node.route);
+    void vscode.window.setStatusBarMessage(`Copied ${node.route}`, 2000);
+  },
 };
 
 export function registerCommands(ctx: Ctx): void {

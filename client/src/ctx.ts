@@ -13,7 +13,8 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { TemplateLanguage } from './templateLanguage';
-import { IndexChangedNotification, StatusRequest, type StatusResult } from '../../server/src/protocol';
+import { IndexChangedNotification, StatusRequest, ProjectMapRequest, type StatusResult, type MapNode } from '../../server/src/protocol';
+import { ProjectMap } from './projectMap';
 import { readSettings, SECTION } from './settings';
 import { StatusBar } from './statusBar';
 
@@ -24,13 +25,15 @@ export class Ctx implements vscode.Disposable {
   readonly output: vscode.OutputChannel;
   readonly statusBar: StatusBar;
   private readonly templateLanguage = new TemplateLanguage();
+  readonly map: ProjectMap;
   private client: LanguageClient | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext, showOutputCommand: string) {
     this.output = vscode.window.createOutputChannel('Django Atlas');
     this.statusBar = new StatusBar(showOutputCommand);
-    this.disposables.push(this.output, this.statusBar, this.templateLanguage);
+    this.map = new ProjectMap(() => this.projectMap());
+    this.disposables.push(this.output, this.statusBar, this.templateLanguage, this.map);
   }
 
   /** Keeps `d` until the extension is deactivated. */
@@ -67,6 +70,17 @@ export class Ctx implements vscode.Disposable {
       return;
     }
     await this.refreshStatus();
+  }
+
+  /** The project map, or undefined when the server is not running. */
+  async projectMap(): Promise<MapNode[] | undefined> {
+    if (!this.client?.isRunning()) return undefined;
+    try {
+      return (await this.client.sendRequest(ProjectMapRequest)).projects;
+    } catch (e) {
+      this.output.appendLine(`[client] project map request failed: ${message(e)}`);
+      return undefined;
+    }
   }
 
   /** The index's current state, or undefined when the server is not running. */
@@ -121,6 +135,7 @@ export class Ctx implements vscode.Disposable {
       client.onNotification(IndexChangedNotification, (result) => {
         this.statusBar.update(result);
         this.templateLanguage.update(result);
+        this.map.refresh();
       }),
       client.onDidChangeState(({ newState }) => {
         if (newState === State.Starting) this.statusBar.starting();

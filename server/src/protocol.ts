@@ -48,3 +48,34 @@ export const StatusRequest = new RequestType0<StatusResult, void>('djangoAtlas/s
 
 /** Server → client: the index changed (a project was (re)indexed); the client re-asks StatusRequest. */
 export const IndexChangedNotification = new NotificationType<StatusResult>('djangoAtlas/indexChanged');
+
+/** Where a map node's source is: a file URI and a 0-based position. */
+export interface MapLocation {
+  uri: string;
+  line: number;
+  character: number;
+}
+
+export type MapNodeKind =
+  | 'project' | 'group' | 'app' | 'include' | 'url' | 'view' | 'model' | 'field' | 'template' | 'admin'
+  | 'signal' | 'command' | 'library' | 'middleware' | 'setting' | 'drf';
+
+/** One node of the project map (the sidebar tree, and `django-atlas map`). */
+export interface MapNode {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  kind: MapNodeKind;
+  location?: MapLocation;
+  /** For URL nodes: the full route, for "copy route". */
+  route?: string;
+  children?: MapNode[];
+}
+
+export interface ProjectMapResult {
+  /** One root per Django project. */
+  projects: MapNode[];
+}
+
+/** Client → server: the whole project map (the client re-asks on IndexChangedNotification). */
+export const ProjectMapRequest = new RequestType0<ProjectMapResult, void>('djangoAtlas/projectMap');

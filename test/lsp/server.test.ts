@@ -513,6 +513,55 @@ describe('templates (templates_site)', () => {
   });
 });
 
+describe('models and the project map (models_site)', () => {
+  const ROOT = path.join(FIXTURES, 'models_site');
+  let c: LspClient;
+
+  beforeAll(async () => {
+    c = await LspClient.start(ROOT);
+    await c.waitReady(30_000);
+  }, 45_000);
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  test('M1. a lookup keyword → the field; completion of the next part', async () => {
+    const views = path.join(ROOT, 'blog/views.py');
+    const text = read(views) + '\n\ndef probe(request):\n    return Post.objects.filter(author__userna';
+    await c.openDoc(views, 'python', text);
+    try {
+      const pos = positionOf(text, 'author__username__icontains', 2);
+      const locs = await c.request<Location[]>('textDocument/definition', { textDocument: td(views), position: pos });
+      expect(locs.map((l) => `${path.relative(ROOT, fileOf(l.uri))}:${l.range.start.line}`)).toEqual([`core/models.py:${lineOf(read(path.join(ROOT, 'core/models.py')), 'author = models.ForeignKey')}`]);
+      const lines = text.split('\n');
+      const r = await c.request<CompletionItem[] | { items: CompletionItem[] }>('textDocument/completion', { textDocument: td(views), position: { line: lines.length - 1, character: lines[lines.length - 1].length }, context: { triggerKind: 1 } });
+      const items = Array.isArray(r) ? r : r.items;
+      expect(items.map((i) => i.label)).toContain('username');
+    } finally {
+      await c.closeDoc(views);
+    }
+  });
+
+  test('M2. djangoAtlas/projectMap: the groups, nodes with locations', async () => {
+    const r = await c.request<{ projects: { label: string; children: { label: string; children?: { label: string; location?: { uri: string } }[] }[] }[] }>('djangoAtlas/projectMap', null);
+    expect(r.projects).toHaveLength(1);
+    const groups = r.projects[0].children.map((g) => g.label);
+    expect(groups).toEqual(['Apps', 'URLs', 'Views', 'Models', 'Templates', 'Admin', 'Signals', 'Management commands', 'Template tag libraries', 'Middleware', 'Settings', 'DRF']);
+    const models = r.projects[0].children.find((g) => g.label === 'Models')!;
+    expect(models.children!.map((a) => a.label)).toEqual(expect.arrayContaining(['blog', 'accounts', 'core', 'store']));
+    const signals = r.projects[0].children.find((g) => g.label === 'Signals')!;
+    expect(signals.children![0].location?.uri).toBe(uriOf(path.join(ROOT, 'blog/signals.py')));
+  });
+
+  test('M3. workspace symbols: models, views, URL names, templates', async () => {
+    const syms = await c.request<{ name: string; kind: number; location: Location }[]>('workspace/symbol', { query: 'Post' });
+    const names = syms.map((x) => x.name);
+    expect(names).toEqual(expect.arrayContaining(['Post', 'PostDetailView']));
+    const tpl = await c.request<{ name: string }[]>('workspace/symbol', { query: 'post_detail' });
+    expect(tpl.map((x) => x.name)).toContain('blog/post_detail.html');
+  });
+});
+
 describe('broken project', () => {
   let c: LspClient;
   const app = (rel: string) => path.join(BROKEN, 'app', rel);

@@ -77,3 +77,41 @@ describe('django-atlas check', () => {
     expect(r.out).toMatch(/circular include of 'loop_a\.urls'.*\[circular-include\]/);
   });
 });
+
+describe('django-atlas templates, models, map', () => {
+  test('templates --json: the contract, stdout only', () => {
+    const r = run('templates', path.join(FIXTURES, 'templates_site'), '--json');
+    expect(r.code).toBe(0);
+    const row = JSON.parse(r.out).templates.find((t: { name: string }) => t.name === 'blog/post_list.html');
+    expect(row).toMatchObject({ file: 'theme_overrides/blog/post_list.html', shadows: ['blog/templates/blog/post_list.html'] });
+  });
+
+  test('models --json: the contract; without --json a readable listing', () => {
+    const r = run('models', path.join(FIXTURES, 'models_site'), '--json');
+    expect(r.code).toBe(0);
+    const post = JSON.parse(r.out).models.find((m: { app_label: string; name: string }) => m.app_label === 'blog' && m.name === 'Post');
+    expect(post).toMatchObject({ module: 'blog.models.post', abstract: false });
+    expect(post.fields.find((f: { name: string }) => f.name === 'author')).toMatchObject({ type: 'ForeignKey', related_model: 'accounts.User', file: 'core/models.py' });
+    const text = run('models', path.join(FIXTURES, 'models_site'));
+    expect(text.out).toMatch(/blog\.Post\s+blog\/models\/post\.py:\d+/);
+  });
+
+  test('map: the project as an indented tree', () => {
+    const r = run('map', path.join(FIXTURES, 'models_site'));
+    expect(r.code).toBe(0);
+    for (const group of ['Apps', 'URLs', 'Views', 'Models', 'Templates', 'Admin', 'Signals', 'Management commands', 'Middleware', 'Settings', 'DRF']) {
+      expect(r.out).toMatch(new RegExp(`^  ${group}  \\(\\d+\\)$`, 'm'));
+    }
+    expect(r.out).toMatch(/^ {4}index_post {2}\(← post_save \(sender Post\)\) {2}blog\/signals\.py:9$/m);
+  });
+
+  test('check reports an unknown field in an ORM lookup', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-check-'));
+    fs.cpSync(path.join(FIXTURES, 'models_site'), dir, { recursive: true });
+    const views = path.join(dir, 'blog/views.py');
+    fs.writeFileSync(views, fs.readFileSync(views, 'utf8') + '\n\ndef broken(request):\n    return Post.objects.filter(tittle="x")\n');
+    const r = run('check', dir);
+    expect(r.out).toMatch(/blog\/views\.py:\d+:\d+: warning: 'tittle' is not a field of blog\.Post; did you mean 'title'\? \[unknown-field\]/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

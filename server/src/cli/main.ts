@@ -13,6 +13,8 @@ import { projectDiagnostics } from '../core/checks';
 import { templateTable } from '../core/templates/table';
 import { modelTable } from '../core/models/table';
 import { listProjectFiles } from '../core/files';
+import { ProjectSession } from '../features/session';
+import { projectMap, mapText } from '../features/map';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
@@ -21,6 +23,7 @@ commands:
   templates ROOT [--settings M] [--json]
                                       every loadable template: the winning file, parent, blocks
   models ROOT [--settings M] [--json] every model: app label, file, fields and related models
+  map ROOT [--settings M]             the project map (apps, URLs, views, models, templates, ...) as text
   check ROOT [--settings M]           URL, template and ORM-lookup diagnostics as file:line:col: severity: message [code]
 
 options:
@@ -147,6 +150,12 @@ async function main(argv: string[]): Promise<number> {
           if (rows.length) printTable(rows);
         }
       }
+      return 0;
+    }
+    case 'map': {
+      const project = await openProject(root, values.settings, values.verbose);
+      const session = new ProjectSession(project);
+      process.stdout.write(mapText(session, projectMap(session)).join('\n') + '\n');
       return 0;
     }
     case 'check': {

@@ -99,6 +99,42 @@ export function modelTargetAt(s: ProjectSession, doc: Doc, offset: number): Mode
   return model ? { kind: 'model', model, loc } : undefined;
 }
 
+/**
+ * The call whose `(` is still open at the end of `text` (`Post.objects.filter(a=1).exclude(x`):
+ * its method name and the receiver text before `.method`. A linear scan from the end.
+ */
+function openCallBefore(text: string): { method: string; receiver?: string } | undefined {
+  let depth = 0;
+  let i = text.length - 1;
+  for (; i >= 0; i--) {
+    const c = text[i];
+    if (c === ')') depth++;
+    else if (c === '(') {
+      if (depth === 0) break;
+      depth--;
+    }
+  }
+  if (i < 0) return undefined;
+  let j = i;
+  while (j > 0 && /\w/.test(text[j - 1])) j--;
+  const method = text.slice(j, i);
+  if (!method) return undefined;
+  if (text[j - 1] !== '.') return { method };
+  // The receiver: back over names, dots and balanced (...) groups.
+  let k = j - 1;
+  depth = 0;
+  while (k > 0) {
+    const c = text[k - 1];
+    if (c === ')') depth++;
+    else if (c === '(') {
+      if (depth === 0) break;
+      depth--;
+    } else if (depth === 0 && !/[\w.]/.test(c)) break;
+    k--;
+  }
+  return { method, receiver: text.slice(k, j - 1) };
+}
+
 /** A model named by a (dotted) name in a document's module. */
 function modelNamedText(s: ProjectSession, doc: Doc, name: string): ModelInfo | undefined {
   const mod = s.project.moduleForFile(doc.file);
@@ -183,10 +219,10 @@ export function lookupCompletions(s: ProjectSession, doc: Doc, line: number, cha
   let method = fnNode?.type === 'attribute' ? fnNode.childForFieldName('attribute')?.text : fnNode?.text;
   let receiverText: string | undefined;
   if (!call) {
-    const m = /(?:([\w.]+(?:\([^()]*\))*(?:\.[\w]+(?:\([^()]*\))*)*)\.)?(\w+)\(([^()]*(?:\([^()]*\)[^()]*)*)$/.exec(before);
-    if (!m) return [];
-    receiverText = m[1];
-    method = m[2];
+    const open = openCallBefore(before);
+    if (!open) return [];
+    receiverText = open.receiver;
+    method = open.method;
   }
   if (!method) return [];
   const kwMethods = ['filter', 'exclude', 'get', 'create', 'update', 'get_or_create', 'update_or_create', 'Q'];

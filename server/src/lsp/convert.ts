@@ -5,12 +5,15 @@
 import { URI } from 'vscode-uri';
 import {
   type Location, type Range, type Diagnostic as LspDiagnostic, DiagnosticSeverity, type CodeLens,
-  type CompletionItem, CompletionItemKind, InsertTextFormat, type DocumentSymbol, SymbolKind, MarkupKind, type Hover, type CodeAction, CodeActionKind,
+  type CompletionItem, CompletionItemKind, InsertTextFormat, type DocumentSymbol, SymbolKind, type SymbolInformation, MarkupKind, type Hover, type CodeAction, CodeActionKind,
 } from 'vscode-languageserver';
 import type { Loc } from '../core/python/values';
 import type { Diagnostic } from '../core/checks';
 import type { Lens, Completion, HoverResult } from '../features/presentation';
 import type { TemplateSymbol } from '../features/templates';
+import type { AtlasNode } from '../features/map';
+import type { AtlasSymbol } from '../features/symbols';
+import type { MapNode } from '../protocol';
 
 export function uriToPath(uri: string): string | undefined {
   const u = URI.parse(uri);
@@ -102,4 +105,23 @@ export function toDocumentSymbol(sym: TemplateSymbol): DocumentSymbol {
     selectionRange: toRange(sym.selection),
     children: sym.children.map(toDocumentSymbol),
   };
+}
+
+export function toMapNode(n: AtlasNode): MapNode {
+  return {
+    label: n.label, kind: n.kind,
+    ...(n.description ? { description: n.description } : {}),
+    ...(n.tooltip ? { tooltip: n.tooltip } : {}),
+    ...(n.route ? { route: n.route } : {}),
+    ...(n.loc ? { location: { uri: pathToUri(n.loc.file), line: n.loc.line, character: n.loc.character } } : {}),
+    ...(n.children ? { children: n.children.map(toMapNode) } : {}),
+  };
+}
+
+const SYMBOL_KINDS: Record<AtlasSymbol['kind'], SymbolKind> = {
+  url: SymbolKind.Key, view: SymbolKind.Function, model: SymbolKind.Class, template: SymbolKind.File, block: SymbolKind.Namespace,
+};
+
+export function toSymbolInformation(sym: AtlasSymbol): SymbolInformation {
+  return { name: sym.name, kind: SYMBOL_KINDS[sym.kind], containerName: sym.container, location: toLocation(sym.loc) };
 }

@@ -22,10 +22,12 @@ import { definition, references } from '../features/navigation';
 import { hover, codeLenses, completions } from '../features/presentation';
 import { templateSymbols } from '../features/templates';
 import { templateFoldingRanges } from './html';
-import { StatusRequest, IndexChangedNotification, type StatusResult, type DjangoAtlasSettings } from '../protocol';
+import { projectMap } from '../features/map';
+import { workspaceSymbols } from '../features/symbols';
+import { StatusRequest, ProjectMapRequest, IndexChangedNotification, type StatusResult, type DjangoAtlasSettings } from '../protocol';
 import { createWorkerScanner } from './workerScanner';
 import { defaultCacheFile, loadCache, saveCache } from '../core/cache';
-import { uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion, toQuickFixes, toDocumentSymbol } from './convert';
+import { uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion, toQuickFixes, toDocumentSymbol, toMapNode, toSymbolInformation } from './convert';
 
 /** What the client sent; every field may be missing (other editors send nothing). */
 type Settings = Partial<Omit<DjangoAtlasSettings, 'codeLens' | 'diagnostics'>> & {
@@ -370,6 +372,7 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: ["'", '"', ':', '|', '/', ' '] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
         foldingRangeProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -448,6 +451,30 @@ export function startServer(connection: Connection): void {
   connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, [], (_s, doc) => (doc.kind === 'template' ? templateSymbols(doc).map(toDocumentSymbol) : [])));
   connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, [], (_s, doc) => (doc.kind === 'template' ? templateFoldingRanges(doc) : [])));
   connection.onRequest(StatusRequest, async () => status());
+  connection.onRequest(ProjectMapRequest, async () => {
+    await ready;
+    const projects = [];
+    for (const s of sessions.values()) {
+      try {
+        projects.push(toMapNode(projectMap(s)));
+      } catch (e) {
+        log(`project map failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
+      }
+    }
+    return { projects };
+  });
+  connection.onWorkspaceSymbol(async (p) => {
+    await ready;
+    const out = [];
+    for (const s of sessions.values()) {
+      try {
+        out.push(...workspaceSymbols(s, p.query).map(toSymbolInformation));
+      } catch (e) {
+        log(`workspace symbols failed for ${s.project.root}: ${(e as Error).message}`);
+      }
+    }
+    return out;
+  });
   connection.onShutdown(() => worker?.dispose());
 
   documents.listen(connection);

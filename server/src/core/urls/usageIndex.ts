@@ -9,6 +9,7 @@ import { parsePython, type Tree } from '../python/parser';
 import { listProjectFiles } from '../files';
 import { pythonUrlNameUses, templateUrlNameUses, type UrlNameUse } from './usages';
 import { pythonTemplateUses, mayUseTemplates, type TemplateNameUse } from '../templates/pyuses';
+import { signalReceivers, mayHaveReceivers, type SignalReceiver } from '../signals';
 
 const PY_HINTS = ['reverse', 'redirect', 'resolve_url', 'pattern_name', '_URL'];
 
@@ -28,9 +29,10 @@ export interface ScannedFile {
   hash?: string;
   uses: UrlNameUse[];
   templates: TemplateNameUse[];
+  signals?: SignalReceiver[];
 }
 
-type Found = Pick<ScannedFile, 'uses' | 'templates'>;
+type Found = Pick<ScannedFile, 'uses' | 'templates' | 'signals'>;
 
 /** Scans files from disk: in process, or in a worker thread (the server's `WorkerScanner`). */
 export type Scanner = (files: string[]) => Promise<ScannedFile[]>;
@@ -39,12 +41,13 @@ function scanTree(tree: Tree, file: string, text: string): Found {
   return {
     uses: PY_HINTS.some((h) => text.includes(h)) ? pythonUrlNameUses(tree, file) : [],
     templates: mayUseTemplates(text) ? pythonTemplateUses(tree, file) : [],
+    ...(mayHaveReceivers(text) ? { signals: signalReceivers(tree, file) } : {}),
   };
 }
 
 export function scanFileText(file: string, text: string): Found {
   if (file.endsWith('.py')) {
-    if (!PY_HINTS.some((h) => text.includes(h)) && !mayUseTemplates(text)) return { uses: [], templates: [] };
+    if (!PY_HINTS.some((h) => text.includes(h)) && !mayUseTemplates(text) && !mayHaveReceivers(text)) return { uses: [], templates: [] };
     const tree = parsePython(text);
     try {
       return scanTree(tree, file, text);
@@ -89,7 +92,7 @@ export class UsageIndex {
         for (const r of await scanner(chunk)) {
           // An open buffer may have been scanned by update() meanwhile: it wins.
           if (r.hash === undefined || this.byFile.has(r.file)) continue;
-          this.byFile.set(r.file, { hash: r.hash, uses: r.uses, templates: r.templates ?? [] });
+          this.byFile.set(r.file, { hash: r.hash, uses: r.uses, templates: r.templates ?? [], ...(r.signals ? { signals: r.signals } : {}) });
         }
       } else {
         for (let j = 0; j < chunk.length; j++) {
@@ -127,6 +130,12 @@ export class UsageIndex {
   all(): UrlNameUse[] {
     this.ensure();
     return [...this.byFile.values()].flatMap((f) => f.uses);
+  }
+
+  /** Signal receivers written in Python files. */
+  signals(): SignalReceiver[] {
+    this.ensure();
+    return [...this.byFile.values()].flatMap((f) => f.signals ?? []);
   }
 
   /** Template names written in Python files. */

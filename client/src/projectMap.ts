@@ -1,0 +1,129 @@
+/**
+ * The "Project Map" tree view: the server's `djangoAtlas/projectMap` shown as it is (one root per
+ * Django project), refreshed when the index changes, filtered on demand, following the active
+ * editor (the node of the file in front is revealed), every node opening its source.
+ */
+import * as vscode from 'vscode';
+import type { MapNode, MapNodeKind } from '../../server/src/protocol';
+
+const ICONS: Record<MapNodeKind, string> = {
+  project: 'project', group: 'folder', app: 'package', include: 'symbol-namespace', url: 'link', view: 'symbol-function',
+  model: 'database', field: 'symbol-field', template: 'file-code', admin: 'shield', signal: 'zap', command: 'terminal',
+  library: 'tag', middleware: 'layers', setting: 'settings-gear', drf: 'plug',
+};
+
+export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disposable {
+  private roots: MapNode[] | undefined;
+  private filter = '';
+  private readonly parents = new Map<MapNode, MapNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<MapNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly view: vscode.TreeView<MapNode>;
+  private readonly subs: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly fetch: () => Promise<MapNode[] | undefined>) {
+    this.view = vscode.window.createTreeView('djangoAtlas.projectMap', { treeDataProvider: this, showCollapseAll: true });
+    this.subs.push(this.view, this.changed, vscode.window.onDidChangeActiveTextEditor((e) => void this.reveal(e)));
+  }
+
+  /** The index changed: fetch again (debounced: edits come in bursts). */
+  refresh(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.roots = undefined;
+      this.changed.fire(undefined);
+    }, 300);
+  }
+
+  async setFilter(): Promise<void> {
+    const text = await vscode.window.showInputBox({ prompt: 'Show the map nodes whose name contains…', value: this.filter, placeHolder: 'e.g. post, /blog/, Middleware' });
+    if (text === undefined) return;
+    this.filter = text.trim().toLowerCase();
+    this.view.description = this.filter ? `filter: ${this.filter}` : undefined;
+    void vscode.commands.executeCommand('setContext', 'djangoAtlas.mapFiltered', !!this.filter);
+    this.changed.fire(undefined);
+  }
+
+  clearFilter(): void {
+    this.filter = '';
+    this.view.description = undefined;
+    void vscode.commands.executeCommand('setContext', 'djangoAtlas.mapFiltered', false);
+    this.changed.fire(undefined);
+  }
+
+  private matches(n: MapNode): boolean {
+    if (!this.filter) return true;
+    if (n.label.toLowerCase().includes(this.filter) || n.description?.toLowerCase().includes(this.filter)) return true;
+    return (n.children ?? []).some((c) => this.matches(c));
+  }
+
+  private async load(): Promise<MapNode[]> {
+    if (!this.roots) {
+      this.roots = (await this.fetch()) ?? [];
+      this.parents.clear();
+      const walk = (n: MapNode, parent: MapNode | undefined) => {
+        this.parents.set(n, parent);
+        for (const c of n.children ?? []) walk(c, n);
+      };
+      for (const r of this.roots) walk(r, undefined);
+    }
+    return this.roots;
+  }
+
+  async getChildren(node?: MapNode): Promise<MapNode[]> {
+    const list = node ? node.children ?? [] : await this.load();
+    return list.filter((n) => this.matches(n));
+  }
+
+  getParent(node: MapNode): MapNode | undefined {
+    return this.parents.get(node);
+  }
+
+  getTreeItem(n: MapNode): vscode.TreeItem {
+    const state = !n.children?.length
+      ? vscode.TreeItemCollapsibleState.None
+      : n.kind === 'project' || (this.filter && n.kind !== 'field')
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(n.label, state);
+    item.description = n.description;
+    item.tooltip = n.tooltip ?? (n.description ? `${n.label} — ${n.description}` : n.label);
+    item.iconPath = new vscode.ThemeIcon(ICONS[n.kind] ?? 'circle-outline');
+    item.contextValue = n.route ? `${n.kind}-route` : n.kind;
+    if (n.location) {
+      const pos = new vscode.Position(n.location.line, n.location.character);
+      item.command = { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.parse(n.location.uri), { selection: new vscode.Range(pos, pos), preview: true }] };
+      item.resourceUri = undefined;
+    }
+    return item;
+  }
+
+  /** Shows the node of the file in the active editor (the first one of that file, deepest first). */
+  private async reveal(editor: vscode.TextEditor | undefined): Promise<void> {
+    if (!editor || !this.view.visible || !this.roots) return;
+    const uri = editor.document.uri.toString();
+    let best: MapNode | undefined;
+    let bestDepth = -1;
+    const walk = (n: MapNode, depth: number) => {
+      if (n.location?.uri === uri && depth > bestDepth && n.kind !== 'field' && n.kind !== 'url') {
+        best = n;
+        bestDepth = depth;
+      }
+      if (depth < 4) for (const c of n.children ?? []) walk(c, depth + 1);
+    };
+    for (const r of this.roots) walk(r, 0);
+    if (best && this.matches(best)) {
+      try {
+        await this.view.reveal(best, { select: true, focus: false, expand: false });
+      } catch {
+        // The tree changed meanwhile.
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.subs) s.dispose();
+  }
+}

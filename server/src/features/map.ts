@@ -1,0 +1,197 @@
+/**
+ * The project map: the whole project in one tree — apps, URLs (nested as included), views,
+ * models (fields, relations), templates (the extends tree), admin registrations, signal
+ * receivers, management commands, template tag libraries, middleware (in order), settings (value
+ * and where it is set), DRF routes. Every node that has a source carries its location. Shared by
+ * the sidebar (through `djangoAtlas/projectMap`) and `django-atlas map`.
+ */
+import path from 'node:path';
+import type { Loc } from '../core/python/values';
+import type { MapNodeKind } from '../protocol';
+import type { UrlEntry } from '../core/urls/tree';
+import type { ProjectSession } from './session';
+import { resolveDotted } from './navigation';
+import { displayRoute } from './presentation';
+import { forcedItems } from '../core/templates/engines';
+
+export interface AtlasNode {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  kind: MapNodeKind;
+  loc?: Loc;
+  route?: string;
+  children?: AtlasNode[];
+}
+
+function fileStart(file: string): Loc {
+  return { file, line: 0, character: 0, endLine: 0, endCharacter: 0 };
+}
+
+function group(label: string, children: AtlasNode[]): AtlasNode {
+  return { label, description: String(children.length), kind: 'group', children };
+}
+
+function rel(s: ProjectSession, file: string): string {
+  const r = path.relative(s.project.root, file);
+  return r.startsWith('..') || path.isAbsolute(r) ? file : r.split(path.sep).join('/');
+}
+
+function isOwn(s: ProjectSession, file: string): boolean {
+  const r = path.relative(s.project.root, file);
+  return !r.startsWith('..') && !path.isAbsolute(r) && !/(^|[\\/])(site|dist)-packages([\\/]|$)/.test(r);
+}
+
+/** Runs one part of the map; a part that fails shows as an empty group and a log line. */
+function safely(s: ProjectSession, label: string, build: () => AtlasNode[]): AtlasNode {
+  try {
+    return group(label, build());
+  } catch (e) {
+    s.project.log(`project map: ${label}: ${(e as Error).message}`);
+    return { label, description: 'could not be read', kind: 'group', children: [] };
+  }
+}
+
+function urlNodes(entries: UrlEntry[], prefix: string, depth: number): AtlasNode[] {
+  if (depth > 12) return [];
+  return entries.map((e) => {
+    if (e.kind === 'pattern') {
+      const full = prefix + e.route;
+      return {
+        label: displayRoute(full), description: [e.name, e.view ? `${e.view.qualname}` : undefined].filter(Boolean).join(' · '),
+        kind: 'url', loc: e.loc, route: displayRoute(full), tooltip: e.view ? `${e.view.module}.${e.view.qualname}` : undefined,
+      } satisfies AtlasNode;
+    }
+    const full = prefix + e.route;
+    return {
+      label: displayRoute(full), description: [e.module, e.namespace ? `namespace ${e.namespace}` : undefined].filter(Boolean).join(' · '),
+      kind: 'include', loc: e.loc, route: displayRoute(full), children: urlNodes(e.children, full, depth + 1),
+    } satisfies AtlasNode;
+  });
+}
+
+export function projectMap(s: ProjectSession): AtlasNode {
+  const p = s.project;
+  const tree = p.urlTree();
+  const children: AtlasNode[] = [];
+  children.push(safely(s, 'Apps', () => p.installedApps().map((a) => {
+    const init = a.dir ? [path.join(a.dir, 'apps.py'), path.join(a.dir, '__init__.py')].find((f) => p.host.stat(f)?.isFile) : undefined;
+    return { label: a.label, description: a.name + (a.conditional ? ' (conditional)' : ''), kind: 'app' as const, loc: a.config?.loc ?? (init ? fileStart(init) : undefined) };
+  })));
+  children.push(safely(s, 'URLs', () => urlNodes(tree.entries, '', 0)));
+  children.push(safely(s, 'Views', () => {
+    const byView = new Map<string, AtlasNode>();
+    for (const l of tree.leaves) {
+      const v = l.pattern.view;
+      if (!v || l.pattern.origin === 'admin') continue;
+      const key = `${v.module}.${v.qualname}`;
+      let n = byView.get(key);
+      if (!n) byView.set(key, (n = { label: v.qualname, description: v.module, kind: 'view', loc: v.loc, children: [] }));
+      n.children!.push({ label: displayRoute(l.route), description: l.name ?? undefined, kind: 'url', loc: l.pattern.loc, route: displayRoute(l.route) });
+    }
+    return [...byView.values()].filter((n) => !n.loc || isOwn(s, n.loc.file));
+  }));
+  children.push(safely(s, 'Models', () => {
+    const byApp = new Map<string, AtlasNode[]>();
+    for (const m of p.models().models()) {
+      if (!isOwn(s, m.def.loc.file)) continue;
+      const tags = [m.abstract ? 'abstract' : '', m.proxy ? 'proxy' : ''].filter(Boolean).join(', ');
+      const fields = m.fields.map((f) => ({
+        label: f.name, description: `${f.type}${f.relatedModel ? ` → ${f.relatedModel}` : ''}`, kind: 'field' as const, loc: f.loc,
+      }));
+      const list = byApp.get(m.appLabel) ?? [];
+      list.push({ label: m.name, description: tags || m.module, kind: 'model', loc: m.def.loc, children: fields });
+      byApp.set(m.appLabel, list);
+    }
+    return [...byApp].map(([app, models]) => ({ label: app, description: String(models.length), kind: 'app' as const, children: models }));
+  }));
+  children.push(safely(s, 'Templates', () => {
+    const cat = p.templates();
+    const own = new Set<string>();
+    for (const cands of cat.names().values()) if (isOwn(s, cands[0].file)) own.add(cands[0].file);
+    const node = (file: string, depth: number, seen: Set<string>): AtlasNode => {
+      const kids = depth < 8 ? cat.children(file).filter((c) => own.has(c) && !seen.has(c)) : [];
+      const next = new Set([...seen, file]);
+      return {
+        label: cat.namesOf(file)[0]?.name ?? rel(s, file), description: rel(s, file), kind: 'template', loc: fileStart(file),
+        ...(kids.length ? { children: kids.map((k) => node(k, depth + 1, next)) } : {}),
+      };
+    };
+    const roots = [...own].filter((f) => {
+      const parent = cat.ancestors(f)[0];
+      return !parent || !own.has(parent.file);
+    });
+    return roots.sort().map((f) => node(f, 0, new Set()));
+  }));
+  children.push(safely(s, 'Admin', () => p.adminRegistrations().filter((r) => !r.unregister && isOwn(s, r.loc.file)).map((r) => {
+    const model = r.model.k === 'def' ? r.model.qualname : 'model';
+    const admin = r.admin?.k === 'def' ? r.admin.qualname : 'ModelAdmin';
+    return { label: model, description: admin, kind: 'admin' as const, loc: r.admin?.k === 'def' ? r.admin.loc : r.loc };
+  })));
+  children.push(safely(s, 'Signals', () => s.usages.signals().filter((r) => isOwn(s, r.loc.file)).map((r) => ({
+    label: r.receiver, description: `← ${r.signal}${r.sender ? ` (sender ${r.sender})` : ''}`, kind: 'signal' as const, loc: r.loc,
+  }))));
+  children.push(safely(s, 'Management commands', () => {
+    const out: AtlasNode[] = [];
+    for (const a of p.installedApps()) {
+      if (!a.dir || !isOwn(s, a.dir)) continue;
+      const dir = path.join(a.dir, 'management', 'commands');
+      for (const e of p.host.readDirTypes(dir) ?? []) {
+        if (!e.isFile || !e.name.endsWith('.py') || e.name.startsWith('_')) continue;
+        out.push({ label: e.name.slice(0, -3), description: a.label, kind: 'command', loc: fileStart(path.join(dir, e.name)) });
+      }
+    }
+    return out;
+  }));
+  children.push(safely(s, 'Template tag libraries', () => {
+    const cat = p.templates();
+    return [...cat.loadable()].map(([name, module]) => {
+      const file = p.resolver.resolve(module)?.file;
+      return { label: name, description: module, kind: 'library' as const, loc: file ? fileStart(file) : undefined };
+    }).filter((n) => !n.loc || isOwn(s, n.loc.file));
+  }));
+  children.push(safely(s, 'Middleware', () => forcedItems(p, p.settingsValue('MIDDLEWARE')).flatMap((v, i) => {
+    if (v.k !== 'str') return [];
+    return [{ label: v.v, description: `#${i + 1}${v.cond ? ' (conditional)' : ''}`, kind: 'middleware' as const, loc: resolveDotted(p, v.v) }];
+  })));
+  children.push(safely(s, 'Settings', () => {
+    const env = p.settingsEnv();
+    if (!env) return [];
+    return [...env.setAt.entries()].filter(([k]) => /^[A-Z][A-Z0-9_]*$/.test(k)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, loc]) => ({
+      label: k, description: preview(p.settingsValue(k)), kind: 'setting' as const, loc,
+    }));
+  }));
+  children.push(safely(s, 'DRF', () => {
+    const byView = new Map<string, AtlasNode>();
+    for (const l of tree.leaves) {
+      if (l.pattern.origin !== 'router') continue;
+      const v = l.pattern.view;
+      const key = v ? `${v.module}.${v.qualname}` : l.route;
+      let n = byView.get(key);
+      if (!n) byView.set(key, (n = { label: v?.qualname ?? l.route, description: v?.module, kind: 'drf', loc: v?.loc, children: [] }));
+      n.children!.push({ label: displayRoute(l.route), description: l.name ?? undefined, kind: 'url', loc: l.pattern.loc, route: displayRoute(l.route) });
+    }
+    return [...byView.values()];
+  }));
+  return { label: path.basename(p.root), description: p.settingsModule ?? 'no settings module', kind: 'project', loc: undefined, children };
+}
+
+function preview(v: ReturnType<ProjectSession['project']['settingsValue']>): string {
+  switch (v.k) {
+    case 'str': return JSON.stringify(v.v).slice(0, 60);
+    case 'num': case 'bool': return String(v.v);
+    case 'none': return 'None';
+    case 'path': return v.v;
+    case 'list': return `[${v.items.length} items]`;
+    case 'dict': return `{${v.entries.length} keys}`;
+    default: return '…';
+  }
+}
+
+/** The map as indented text (`django-atlas map`). */
+export function mapText(s: ProjectSession, node: AtlasNode, depth = 0, out: string[] = []): string[] {
+  const where = node.loc ? `  ${rel(s, node.loc.file)}:${node.loc.line + 1}` : '';
+  out.push(`${'  '.repeat(depth)}${node.label}${node.description ? `  (${node.description})` : ''}${node.kind === 'group' ? '' : where}`);
+  for (const c of node.children ?? []) mapText(s, c, depth + 1, out);
+  return out;
+}
