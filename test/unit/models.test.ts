@@ -98,3 +98,44 @@ describe('models', () => {
     expect(definition(s, d, at(d, '"blog.Po|st"')).map(show)).toEqual([`blog/models.py:${line('blog/models.py', 'class Post')}`]);
   });
 });
+
+describe('models_site: field lists and declarations', () => {
+  const SITE = path.join(FIXTURES, 'models_site');
+  let sp: ProjectSession;
+  beforeAll(async () => {
+    sp = new ProjectSession((await Workspace.open(new OverlayHost(new DiskHost()), SITE)).projects[0]);
+  });
+  const sdoc = (rel: string, text?: string): Doc => {
+    const file = path.join(SITE, rel);
+    const t = text ?? fs.readFileSync(file, 'utf8');
+    return { file, text: t, kind: 'python', tree: new PythonDocument(t).tree };
+  };
+  const end = (d: Doc): [number, number] => {
+    const lines = d.text.split('\n');
+    return [lines.length - 1, lines[lines.length - 1].length];
+  };
+
+  test('completion in ModelAdmin.list_display, Meta.ordering and a ModelForm Meta.fields', () => {
+    const admin = fs.readFileSync(path.join(SITE, 'blog/admin.py'), 'utf8');
+    const cls = /class (\w+)\(admin\.ModelAdmin\):/.exec(admin)!;
+    const inAdmin = admin.replace(cls[0], `${cls[0]}\n    list_per_page = 20\n    search_fields = ("author__user`);
+    const cut = inAdmin.slice(0, inAdmin.indexOf('"author__user') + '"author__user'.length);
+    const d = sdoc('blog/admin.py', cut);
+    expect(completions(sp, d, ...end(d)).map((c) => c.label)).toContain('username');
+    const forms = fs.readFileSync(path.join(SITE, 'blog/forms.py'), 'utf8');
+    const i = forms.indexOf('fields');
+    const partial = forms.slice(0, i) + 'fields = ["ti';
+    const df = sdoc('blog/forms.py', partial);
+    expect(completions(sp, df, ...end(df)).map((c) => c.label)).toContain('title');
+  });
+
+  test('hover on a model class name and on a field declaration', () => {
+    const d = sdoc('blog/models/post.py');
+    const classAt = d.text.indexOf('class Post(') + 'class Po'.length;
+    expect(hover(sp, d, classAt)!.markdown).toContain('**Model** `blog.Post`');
+    const fieldAt = d.text.search(/\n    title = /) + 6;
+    expect(hover(sp, d, fieldAt)!.markdown).toContain('CharField');
+    // Pylance owns the definition of a declaration: we add nothing there.
+    expect(definition(sp, d, classAt)).toEqual([]);
+  });
+});

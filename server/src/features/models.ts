@@ -15,7 +15,8 @@ import type { Doc, ProjectSession } from './session';
 import { calleeName } from './locate';
 
 export type ModelTarget =
-  | { kind: 'model'; model: ModelInfo; loc: Loc }
+  /** `declaration`: the model's own class name (hover only; Pylance owns its definition). */
+  | { kind: 'model'; model: ModelInfo; loc: Loc; declaration?: boolean }
   | { kind: 'lookup'; use: LookupUse; part: number; name?: NameAtLevel; model?: ModelInfo; loc: Loc };
 
 const RELATION_CALLS = new Set(['ForeignKey', 'OneToOneField', 'ManyToManyField', 'ParentalKey', 'ParentalManyToManyField']);
@@ -67,6 +68,25 @@ export function modelTargetAt(s: ProjectSession, doc: Doc, offset: number): Mode
       return { kind: 'lookup', use, part: i, name: step.name, model: step.model, loc };
     }
   }
+  // A model's class name, or a field's name where the model declares it (hover only).
+  if (node.type === 'identifier') {
+    const p = node.parent;
+    if (p?.type === 'class_definition' && p.childForFieldName('name')?.id === node.id) {
+      const model = modelNamed(s.project, doc.file, node);
+      return model ? { kind: 'model', model, loc: locOf(doc.file, node), declaration: true } : undefined;
+    }
+    if (p?.type === 'assignment' && p.childForFieldName('left')?.id === node.id && p.parent?.type === 'expression_statement') {
+      const cls = p.parent.parent?.parent;
+      const clsName = cls?.type === 'class_definition' ? cls.childForFieldName('name') : undefined;
+      const model = clsName ? modelNamed(s.project, doc.file, clsName) : undefined;
+      const name = model ? namesOf(s.project.models(), model).find((n) => n.name === node.text && n.field) : undefined;
+      if (model && name) {
+        const loc = locOf(doc.file, node);
+        const use: LookupUse = { model, path: node.text, loc, start: node.startIndex, kind: 'keyword', method: 'declaration', annotations: new Set() };
+        return { kind: 'lookup', use, part: 0, name, model, loc };
+      }
+    }
+  }
   // get_user_model()
   if (node.type === 'identifier' && node.text === 'get_user_model' && node.parent?.type === 'call') {
     const m = s.project.models().userModel();
@@ -79,7 +99,7 @@ export function modelTargetAt(s: ProjectSession, doc: Doc, offset: number): Mode
   }
   if (!str) return undefined;
   const value = stringLiteral(str);
-  if (!value || !/^[\w.]+$/.test(value)) return undefined;
+  if (!value || !/^[-^=@]?[\w.]+$/.test(value)) return undefined;
   const parent = str.parent;
   const loc = stringContentLoc(doc.file, str);
   let isModelRef = false;
@@ -94,7 +114,20 @@ export function modelTargetAt(s: ProjectSession, doc: Doc, offset: number): Mode
   } else if (parent?.type === 'assignment' && parent.childForFieldName('left')?.text === 'AUTH_USER_MODEL') {
     isModelRef = true;
   }
-  if (!isModelRef) return undefined;
+  if (!isModelRef) {
+    // A name in a field list (`list_display = ("title", ...)`, `Meta.ordering`, `Meta.fields`).
+    const ctx = (parent?.type === 'list' || parent?.type === 'tuple' || parent?.type === 'assignment') ? fieldListModel(s, doc, str.startPosition.row) : undefined;
+    if (!ctx) return undefined;
+    const dash = /^[-^=@]/.test(value) ? 1 : 0;
+    const path = value.slice(dash);
+    const r = resolveLookup(s.project.models(), ctx.model, path);
+    const rel = offset - (str.startIndex + 1 + dash);
+    const step = r.steps.find((st) => rel >= st.start && rel <= st.start + st.part.length);
+    if (!step?.name) return undefined;
+    const at = { ...loc, character: loc.character + dash + step.start, endCharacter: loc.character + dash + step.start + step.part.length, endLine: loc.line };
+    const use: LookupUse = { model: ctx.model, path, loc: at, start: str.startIndex + 1 + dash, kind: 'string', method: ctx.attr, annotations: new Set() };
+    return { kind: 'lookup', use, part: r.steps.indexOf(step), name: step.name, model: step.model, loc: at };
+  }
   const model = modelFromString(s, doc, value, str);
   return model ? { kind: 'model', model, loc } : undefined;
 }
@@ -151,8 +184,8 @@ function modelNamedText(s: ProjectSession, doc: Doc, name: string): ModelInfo | 
 
 export function modelDefinition(s: ProjectSession, doc: Doc, offset: number): Loc[] {
   const t = modelTargetAt(s, doc, offset);
-  if (!t) return [];
-  if (t.kind === 'model') return [t.model.def.loc];
+  if (!t || (t.kind === 'lookup' && t.use.method === 'declaration')) return [];
+  if (t.kind === 'model') return t.declaration ? [] : [t.model.def.loc];
   return t.name?.loc ? [t.name.loc] : [];
 }
 
@@ -192,6 +225,98 @@ export function modelHover(s: ProjectSession, doc: Doc, offset: number): { markd
   return undefined;
 }
 
+const ADMIN_ATTRS = new Set([
+  'list_display', 'list_display_links', 'list_filter', 'list_editable', 'list_select_related', 'search_fields', 'readonly_fields',
+  'fields', 'exclude', 'ordering', 'raw_id_fields', 'autocomplete_fields', 'date_hierarchy', 'sortable_by', 'filter_horizontal', 'filter_vertical',
+]);
+const META_FIELD_ATTRS = new Set(['fields', 'exclude', 'read_only_fields', 'ordering', 'unique_together', 'index_together']);
+
+/** The classes around a line, innermost first, read from the indentation (half-typed code too). */
+function classesAround(lines: string[], line: number): { name: string; line: number; indent: number }[] {
+  const out: { name: string; line: number; indent: number }[] = [];
+  let limit = (/^\s*/.exec(lines[line] ?? '')![0]).length;
+  for (let i = line - 1; i >= 0 && limit > 0; i--) {
+    const m = /^(\s*)class\s+(\w+)/.exec(lines[i]);
+    const text = lines[i];
+    if (!text.trim()) continue;
+    const indent = /^\s*/.exec(text)![0].length;
+    if (indent >= limit) continue;
+    if (m) out.push({ name: m[2], line: i, indent });
+    limit = indent;
+  }
+  return out;
+}
+
+/**
+ * A field-name list of a model's companion: `Meta.ordering` of a model, a ModelAdmin's
+ * `list_display`/`search_fields`/`list_filter`/…, `Meta.fields` of a ModelForm or a DRF
+ * ModelSerializer (`model = X` in that Meta). Returns the model, when the line is in one.
+ */
+export function fieldListModel(s: ProjectSession, doc: Doc, line: number): { model: ModelInfo; attr: string } | undefined {
+  if (doc.kind !== 'python') return undefined;
+  const lines = doc.text.split('\n');
+  // The attribute the list belongs to: on this line or on the line that opened the list.
+  let attr: string | undefined;
+  for (let i = line; i >= 0 && i > line - 30; i--) {
+    const m = /^\s*(\w+)\s*=/.exec(lines[i]);
+    if (m) {
+      attr = m[1];
+      break;
+    }
+  }
+  if (!attr) return undefined;
+  const classes = classesAround(lines, line);
+  const inner = classes[0];
+  if (!inner) return undefined;
+  if (inner.name === 'Meta' && META_FIELD_ATTRS.has(attr)) {
+    // `model = X` in this Meta: a ModelForm/ModelSerializer; else the model the Meta is in.
+    for (let i = inner.line + 1; i < lines.length; i++) {
+      const text = lines[i];
+      if (text.trim() && /^\s*/.exec(text)![0].length <= inner.indent) break;
+      const m = /^\s*model\s*=\s*([\w.]+)/.exec(text);
+      if (m) {
+        const model = modelNamedText(s, doc, m[1]);
+        return model ? { model, attr } : undefined;
+      }
+    }
+    const outer = classes[1];
+    const model = outer && attr === 'ordering' ? modelNamedText(s, doc, outer.name) : undefined;
+    return model ? { model, attr } : undefined;
+  }
+  if (ADMIN_ATTRS.has(attr)) {
+    // @admin.register(Model) above the class, or admin.site.register(Model, ThisAdmin).
+    for (let i = inner.line - 1; i >= 0 && /^\s*@/.test(lines[i]); i--) {
+      const m = /register\(\s*([\w.]+)/.exec(lines[i]);
+      if (m) {
+        const model = modelNamedText(s, doc, m[1]);
+        if (model) return { model, attr };
+      }
+    }
+    const reg = s.project.adminRegistrations().find((r) => r.admin?.k === 'def' && r.admin.qualname === inner.name && r.admin.loc.file === doc.file);
+    const model = reg?.model.k === 'def' ? s.project.models().byDef(reg.model) : undefined;
+    return model ? { model, attr } : undefined;
+  }
+  return undefined;
+}
+
+/** Names for a field-name list: fields (and, for search/ordering/list_filter, paths across relations). */
+function fieldListCompletions(s: ProjectSession, doc: Doc, line: number, character: number, typedPath: string): LookupCompletion[] {
+  const ctx = fieldListModel(s, doc, line);
+  if (!ctx) return [];
+  const index = s.project.models();
+  const path = typedPath.replace(/^[-^=@]/, '');
+  const parts = path.split('__');
+  const last = parts.pop()!;
+  let level: ModelInfo | undefined = ctx.model;
+  if (parts.length) {
+    const r = resolveLookup(index, ctx.model, parts.join('__'));
+    if (r.unknown) return [];
+    level = r.lastModel;
+  }
+  const replace: Loc = { file: doc.file, line, character: character - last.length, endLine: line, endCharacter: character };
+  return level ? namesOf(index, level).filter((n) => n.kind !== 'attname').map((n) => ({ label: n.name, detail: n.detail, replace })) : [];
+}
+
 export interface LookupCompletion {
   label: string;
   detail: string;
@@ -209,7 +334,7 @@ export function lookupCompletions(s: ProjectSession, doc: Doc, line: number, cha
   const before = lineText.slice(0, character);
   const m = /([\w]*)$/.exec(before)!;
   const typed = m[1];
-  const quote = /(['"])-?([\w]*)$/.exec(before);
+  const quote = /(['"])[-^=@]?([\w]*)$/.exec(before);
   // The call the cursor is in: the innermost argument_list around the offset, or (half-typed
   // code the parser could not close) the text of the line before the cursor.
   let node: Node | null = doc.tree.rootNode.descendantForIndex(Math.max(0, offset - 1));
@@ -218,6 +343,10 @@ export function lookupCompletions(s: ProjectSession, doc: Doc, line: number, cha
   const fnNode = call?.childForFieldName('function');
   let method = fnNode?.type === 'attribute' ? fnNode.childForFieldName('attribute')?.text : fnNode?.text;
   let receiverText: string | undefined;
+  if (quote) {
+    const list = fieldListCompletions(s, doc, line, character, quote[0].slice(1));
+    if (list.length) return list;
+  }
   if (!call) {
     const open = openCallBefore(before);
     if (!open) return [];

@@ -73,7 +73,7 @@ export function hover(s: ProjectSession, doc: Doc, offset: number): HoverResult 
   }
   if (t.kind === 'def') {
     const leaves = patternsForDef(s, t.loc);
-    if (!leaves.length) return undefined;
+    if (!leaves.length) return modelHover(s, doc, offset);
     const rows = leaves.slice(0, 10).map((l) => `- \`${displayRoute(l.route)}\` — \`${l.name ?? '(unnamed)'}\` (${where(s, l.pattern.loc)})`);
     if (leaves.length > 10) rows.push(`- … and ${leaves.length - 10} more`);
     return { markdown: [`**Django view** routed by ${leaves.length} URL pattern${leaves.length > 1 ? 's' : ''}:`, '', ...rows].join('\n'), loc: t.loc };
