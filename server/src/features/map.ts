@@ -168,10 +168,24 @@ export function projectMap(s: ProjectSession): AtlasNode {
       const v = l.pattern.view;
       const key = v ? `${v.module}.${v.qualname}` : l.route;
       let n = byView.get(key);
-      if (!n) byView.set(key, (n = { label: v?.qualname ?? l.route, description: v?.module, kind: 'drf', loc: v?.loc, children: [] }));
+      if (!n) byView.set(key, (n = { label: v?.qualname ?? l.route, description: v ? `viewset · ${v.module}` : 'router', kind: 'drf', loc: v?.loc, children: [] }));
       n.children!.push({ label: displayRoute(l.route), description: l.name ?? undefined, kind: 'url', loc: l.pattern.loc, route: displayRoute(l.route) });
     }
-    return [...byView.values()];
+    // Serializers of the project's apps (`<app>.serializers`), with the model they serialize.
+    const serializers: AtlasNode[] = [];
+    for (const a of p.installedApps()) {
+      if (!a.dir || !isOwn(s, a.dir) || !p.resolver.resolve(`${a.name}.serializers`)) continue;
+      const env = p.getModule(`${a.name}.serializers`);
+      for (const v of env?.scope.values() ?? []) {
+        if (v.k !== 'def' || v.kind !== 'class' || v.module !== env!.name) continue;
+        if (!p.mro(v).some((e) => (e.fq ?? e.module).startsWith('rest_framework.serializers') || e.module === 'rest_framework.serializers')) continue;
+        const meta = v.cls?.nested.get('Meta');
+        const model = meta ? p.classAttrValue(meta, 'model') : undefined;
+        const label = model?.k === 'def' ? p.models().byDef(model)?.label : undefined;
+        serializers.push({ label: v.qualname, description: label ? `serializer · ${label}` : 'serializer', kind: 'drf', loc: v.loc });
+      }
+    }
+    return [...byView.values(), ...serializers];
   }));
   return { label: path.basename(p.root), description: p.settingsModule ?? 'no settings module', kind: 'project', loc: undefined, children };
 }
