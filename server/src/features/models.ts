@@ -9,7 +9,7 @@ import type { Node } from '../core/python/parser';
 import { stringLiteral, stringContentLoc, locOf } from '../core/python/evaluator';
 import type { Loc } from '../core/python/values';
 import type { ModelInfo, FieldInfo } from '../core/models/index';
-import { lookupUses, lookupAt, type LookupUse, receiverModel, modelNamed } from '../core/models/orm';
+import { lookupUses, lookupAt, type LookupUse, receiverModel, modelNamed, modelNamedText as coreModelNamedText } from '../core/models/orm';
 import { resolveLookup, namesOf, LOOKUPS, DATE_TRANSFORMS, type NameAtLevel } from '../core/models/lookups';
 import type { Doc, ProjectSession } from './session';
 import { calleeName } from './locate';
@@ -170,16 +170,7 @@ function openCallBefore(text: string): { method: string; receiver?: string } | u
 
 /** A model named by a (dotted) name in a document's module. */
 function modelNamedText(s: ProjectSession, doc: Doc, name: string): ModelInfo | undefined {
-  const mod = s.project.moduleForFile(doc.file);
-  const env = mod ? s.project.getModule(mod) : undefined;
-  if (!env || !/^[\w.]+$/.test(name)) return undefined;
-  const it = s.project.interp(env);
-  const parts = name.split('.');
-  let v = env.scope.get(parts[0]);
-  if (!v) return undefined;
-  v = it.force(v);
-  for (const p of parts.slice(1)) v = it.force(it.getAttr(v, p));
-  return v.k === 'def' && v.kind === 'class' ? s.project.models().byDef(v) : undefined;
+  return coreModelNamedText(s.project, doc.file, name);
 }
 
 export function modelDefinition(s: ProjectSession, doc: Doc, offset: number): Loc[] {

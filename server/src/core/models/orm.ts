@@ -63,11 +63,16 @@ function receiverModel(project: DjangoProject, file: string, expr: Node | undefi
 
 /** A name (or dotted name) in a module that is a model class. */
 export function modelNamed(project: DjangoProject, file: string, node: Node): ModelInfo | undefined {
-  if (node.type !== 'identifier' && node.type !== 'attribute') return undefined;
+  return node.type === 'identifier' || node.type === 'attribute' ? modelNamedText(project, file, node.text) : undefined;
+}
+
+/** A dotted name (`Post`, `models.Post`) as the module of `file` sees it, when it is a model class. */
+export function modelNamedText(project: DjangoProject, file: string, dotted: string): ModelInfo | undefined {
+  if (!/^[\w.]+$/.test(dotted)) return undefined;
   const mod = project.moduleForFile(file);
   const env = mod ? project.getModule(mod) : undefined;
   if (!env) return undefined;
-  const parts = node.text.split('.');
+  const parts = dotted.split('.');
   let v = env.scope.get(parts[0]);
   if (!v) return undefined;
   const it = project.interp(env);
@@ -157,4 +162,4 @@ export function lookupAt(uses: LookupUse[], offset: number): LookupUse | undefin
   return uses.find((u) => offset >= u.start && offset <= u.start + u.path.length);
 }
 
-export { enclosingQuery, receiverModel };
+export { receiverModel };
