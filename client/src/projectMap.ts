@@ -16,6 +16,10 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
   private roots: MapNode[] | undefined;
   private filter = '';
   private readonly parents = new Map<MapNode, MapNode | undefined>();
+  /** Stable ids (the path of labels and positions): VS Code keeps expansion and selection by id. */
+  private readonly ids = new Map<MapNode, string>();
+  /** Changes with each filter, so a filtered tree opens expanded instead of as it was left. */
+  private filterGen = 0;
   private readonly changed = new vscode.EventEmitter<MapNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<MapNode>;
@@ -39,16 +43,20 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
   async setFilter(): Promise<void> {
     const text = await vscode.window.showInputBox({ prompt: 'Show the map nodes whose name contains…', value: this.filter, placeHolder: 'e.g. post, /blog/, Middleware' });
     if (text === undefined) return;
-    this.filter = text.trim().toLowerCase();
-    this.view.description = this.filter ? `filter: ${this.filter}` : undefined;
-    void vscode.commands.executeCommand('setContext', 'djangoAtlas.mapFiltered', !!this.filter);
-    this.changed.fire(undefined);
+    this.applyFilter(text.trim().toLowerCase());
   }
 
   clearFilter(): void {
-    this.filter = '';
-    this.view.description = undefined;
-    void vscode.commands.executeCommand('setContext', 'djangoAtlas.mapFiltered', false);
+    this.applyFilter('');
+  }
+
+  private applyFilter(filter: string): void {
+    this.filter = filter;
+    this.filterGen++;
+    // The view's title shows it (its description is hidden when the sidebar holds one view).
+    this.view.title = filter ? `Project Map — “${filter}”` : 'Project Map';
+    this.view.message = undefined;
+    void vscode.commands.executeCommand('setContext', 'djangoAtlas.mapFiltered', !!filter);
     this.changed.fire(undefined);
   }
 
@@ -62,18 +70,22 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
     if (!this.roots) {
       this.roots = (await this.fetch()) ?? [];
       this.parents.clear();
-      const walk = (n: MapNode, parent: MapNode | undefined) => {
+      this.ids.clear();
+      const walk = (n: MapNode, parent: MapNode | undefined, id: string) => {
         this.parents.set(n, parent);
-        for (const c of n.children ?? []) walk(c, n);
+        this.ids.set(n, id);
+        (n.children ?? []).forEach((c, i) => walk(c, n, `${id}/${i}:${c.kind}:${c.label}`));
       };
-      for (const r of this.roots) walk(r, undefined);
+      this.roots.forEach((r, i) => walk(r, undefined, `${i}:${r.label}`));
     }
     return this.roots;
   }
 
   async getChildren(node?: MapNode): Promise<MapNode[]> {
     const list = node ? node.children ?? [] : await this.load();
-    return list.filter((n) => this.matches(n));
+    const shown = list.filter((n) => this.matches(n));
+    if (!node && this.filter) this.view.message = shown.length ? undefined : `Nothing in the map matches “${this.filter}”.`;
+    return shown;
   }
 
   getParent(node: MapNode): MapNode | undefined {
@@ -87,6 +99,7 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
         ? vscode.TreeItemCollapsibleState.Expanded
         : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(n.label, state);
+    item.id = `${this.filter ? `f${this.filterGen}` : ''}|${this.ids.get(n) ?? n.label}`;
     item.description = n.description;
     item.tooltip = n.tooltip ?? (n.description ? `${n.label} — ${n.description}` : n.label);
     item.iconPath = new vscode.ThemeIcon(ICONS[n.kind] ?? 'circle-outline');
@@ -103,6 +116,8 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
   private async reveal(editor: vscode.TextEditor | undefined): Promise<void> {
     if (!editor || !this.view.visible || !this.roots) return;
     const uri = editor.document.uri.toString();
+    // Opened from the map itself: keep the node the user clicked selected.
+    if (this.view.selection.some((n) => n.location?.uri === uri)) return;
     let best: MapNode | undefined;
     let bestDepth = -1;
     const walk = (n: MapNode, depth: number) => {

@@ -103,6 +103,7 @@ describe('django-atlas templates, models, map', () => {
       expect(r.out).toMatch(new RegExp(`^  ${group}  \\(\\d+\\)$`, 'm'));
     }
     expect(r.out).toMatch(/^ {4}index_post {2}\(← post_save \(sender Post\)\) {2}blog\/signals\.py:9$/m);
+    expect(r.out).toMatch(/^ {4}blog\.Post {2}\(PostAdmin\) {2}blog\/admin\.py:\d+$/m);
   });
 
   test('check reports an unknown field in an ORM lookup', () => {

@@ -124,9 +124,11 @@ export function projectMap(s: ProjectSession): AtlasNode {
     return roots.sort().map((f) => node(f, 0, new Set()));
   }));
   children.push(safely(s, 'Admin', () => p.adminRegistrations().filter((r) => !r.unregister && isOwn(s, r.loc.file)).map((r) => {
-    const model = r.model.k === 'def' ? r.model.qualname : 'model';
-    const admin = r.admin?.k === 'def' ? r.admin.qualname : 'ModelAdmin';
-    return { label: model, description: admin, kind: 'admin' as const, loc: r.admin?.k === 'def' ? r.admin.loc : r.loc };
+    const it = p.interp();
+    const model = it.force(r.model);
+    const admin = r.admin ? it.force(r.admin) : undefined;
+    const label = model.k === 'def' ? p.models().byDef(model)?.label ?? model.qualname : model.k === 'unknown' && model.fq ? model.fq : 'a model';
+    return { label, description: admin?.k === 'def' ? admin.qualname : 'ModelAdmin', kind: 'admin' as const, loc: admin?.k === 'def' ? admin.loc : r.loc };
   })));
   children.push(safely(s, 'Signals', () => s.usages.signals().filter((r) => isOwn(s, r.loc.file)).map((r) => ({
     label: r.receiver, description: `← ${r.signal}${r.sender ? ` (sender ${r.sender})` : ''}`, kind: 'signal' as const, loc: r.loc,
@@ -196,8 +198,8 @@ function preview(v: ReturnType<ProjectSession['project']['settingsValue']>): str
     case 'num': case 'bool': return String(v.v);
     case 'none': return 'None';
     case 'path': return v.v;
-    case 'list': return `[${v.items.length} items]`;
-    case 'dict': return `{${v.entries.length} keys}`;
+    case 'list': return `[${v.items.length} item${v.items.length === 1 ? '' : 's'}]`;
+    case 'dict': return `{${v.entries.length} key${v.entries.length === 1 ? '' : 's'}}`;
     default: return '…';
   }
 }
