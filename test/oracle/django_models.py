@@ -256,7 +256,7 @@ def reverse_relations(models_list):
         if opts.abstract:
             continue
         for rel in opts.related_objects:
-            if rel.is_hidden():
+            if (rel.hidden if hasattr(type(rel), "hidden") else rel.is_hidden()):
                 continue
             out.append({
                 "model": label(cls),

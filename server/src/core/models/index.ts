@@ -9,7 +9,7 @@
  */
 import type { DjangoProject, Memo } from '../project';
 import type { DefV, Loc, Value } from '../python/values';
-import { asString } from '../python/values';
+import { asString, NONE } from '../python/values';
 
 export type RelationKind = 'ForeignKey' | 'OneToOneField' | 'ManyToManyField' | 'GenericForeignKey' | 'GenericRelation';
 
@@ -30,6 +30,8 @@ export interface FieldInfo {
   declaredIn: DefV;
   /** The keyword options as written (`max_length`, `null`, ...). */
   options: Map<string, Value>;
+  /** Made by Django next to the field at `loc`, just before it (django-money's currency field). */
+  createdBefore?: boolean;
 }
 
 export interface ManagerInfo {
@@ -158,6 +160,7 @@ export class ModelIndex {
   }
 
   private compute(): ModelInfo[] {
+    this.moduleOrder = undefined;
     const seen = new Set<DefV>();
     const found: DefV[] = [];
     const visit = (env: ReturnType<DjangoProject['getModule']>) => {
@@ -172,6 +175,10 @@ export class ModelIndex {
     for (const app of this.project.installedApps()) {
       const name = `${app.name}.models`;
       if (!this.project.resolver.resolve(name)) continue;
+      // An AppConfig that overrides import_models() decides at run time whether the models module
+      // is imported at all (django-debug-toolbar: only with its DatabaseStore); Django's default
+      // is not what happens, so its models are not listed.
+      if (this.overridesImportModels(app.name)) continue;
       try {
         visit(this.project.getModule(name));
       } catch (e) {
@@ -198,15 +205,37 @@ export class ModelIndex {
     }
     const user = asString(this.project.settingsValue('AUTH_USER_MODEL')) ?? 'auth.User';
     for (const m of infos) if (m.label === 'auth.User' && user.toLowerCase() !== 'auth.user') m.swappedBy = user;
+    this.addSearchIndexRelations(infos);
     return infos;
   }
 
-  /** Whether evaluating module `a` imported module `b` (directly or through its imports). */
-  private imports(a: string, b: string, depth = 0, seen = new Set<string>()): boolean {
-    if (depth > 8 || seen.has(a)) return false;
-    seen.add(a);
-    const imps = this.project.moduleEnv(a)?.imports ?? [];
-    return imps.some((m) => m === b || this.imports(m, b, depth + 1, seen));
+  private overridesImportModels(app: string): boolean {
+    const mod = this.project.resolver.resolve(`${app}.apps`);
+    const text = mod?.file ? this.project.host.readFile(mod.file) : undefined;
+    return !!text && /^\s+def import_models\(/m.test(text);
+  }
+
+  /**
+   * What AppConfig.ready() adds: the app of django-modelsearch (Wagtail's `wagtail.search`) gives
+   * every concrete indexed model (a subclass of `Indexed` whose `search_fields` are not empty) an
+   * `index_entries` GenericRelation to its IndexEntry model, after every other field.
+   */
+  private addSearchIndexRelations(infos: ModelInfo[]): void {
+    for (const app of this.project.installedApps()) {
+      if (!app.config || !this.project.mro(app.config).some((e) => e.qualname === 'ModelSearchAppConfig' && e.module.startsWith('modelsearch.'))) continue;
+      const entry = infos.find((m) => m.appLabel === app.label && m.name === 'IndexEntry' && !m.abstract);
+      if (!entry) continue;
+      for (const m of infos) {
+        if (m.abstract || m.fields.some((f) => f.name === 'index_entries')) continue;
+        if (!this.project.mro(m.def).some((e) => e.qualname === 'Indexed' && e.module.startsWith('modelsearch.'))) continue;
+        const sf = this.project.classAttrValue(m.def, 'search_fields');
+        if (sf?.k === 'list' && sf.items.length === 0) continue;
+        m.fields.push({
+          name: 'index_entries', type: 'TextIDGenericRelation', relation: 'GenericRelation', relatedModel: entry.label,
+          relatedName: '+', loc: entry.def.loc, declaredIn: entry.def, options: new Map(),
+        });
+      }
+    }
   }
 
   private isExternal(def: DefV): boolean {
@@ -242,71 +271,142 @@ export class ModelIndex {
     const proxyV = this.meta(def, 'proxy');
     const proxy = proxyV?.k === 'bool' && proxyV.v;
     const name = def.qualname.split('.').pop()!;
+    // `cls.__module__` (a class body or a later `Cls.__module__ = "..."` may set it).
+    const ownModule = def.cls?.attrs.get('__module__')?.value;
+    const module = (ownModule && asString(this.project.interp().force(ownModule))) ?? def.module;
     const info: ModelInfo = {
-      def, name, appLabel, label: `${appLabel}.${name}`, module: def.module, abstract, proxy, fields: [], managers: [], ordering: [],
+      def, name, appLabel, label: `${appLabel}.${name}`, module, abstract, proxy, fields: [], managers: [], ordering: [],
     };
     const ordering = this.meta(def, 'ordering');
     if (ordering?.k === 'list') info.ordering = ordering.items.flatMap((i) => (i.k === 'str' ? [i.v] : []));
 
-    // The classes whose fields this model has: itself and its abstract bases (Django copies
-    // those); a concrete base's fields stay on the base (multi-table inheritance).
-    const mro = this.project.mro(def);
-    const declaring: DefV[] = [];
-    for (const e of mro) {
+    // A concrete model base is a multi-table parent: its fields stay on it.
+    for (const e of this.project.mro(def).slice(1)) {
       if (!e.def || MODEL_BASES.has(fqOf(e))) continue;
-      if (e.def === def) {
-        declaring.push(def);
-        continue;
+      if (!this.isAbstract(e.def) && this.isModel(e.def)) {
+        info.parent = `${this.appLabelOf(e.def) ?? '?'}.${e.def.qualname.split('.').pop()}`;
+        break;
       }
-      if (this.isAbstract(e.def)) declaring.push(e.def);
-      else if (this.isModel(e.def) && !info.parent) info.parent = `${this.appLabelOf(e.def) ?? '?'}.${e.def.qualname.split('.').pop()}`;
     }
-    // Django orders fields by creation: a base is defined (its fields created) before the classes
-    // deriving from it, a module's classes in source order, an imported module's before.
-    const key = (d: { module: string; qualname: string }) => `${d.module}.${d.qualname}`;
-    const before = (a: DefV, b: DefV): boolean => {
-      if (this.project.mro(b).slice(1).some((e) => key(e) === key(a))) return true;
-      if (this.project.mro(a).slice(1).some((e) => key(e) === key(b))) return false;
-      if (a.module === b.module) return a.loc.line < b.loc.line;
-      return this.imports(b.module, a.module);
-    };
-    const ordered: DefV[] = [];
-    const rest = [...declaring];
-    while (rest.length) {
-      const i = rest.findIndex((c) => !rest.some((o) => o !== c && before(o, c)));
-      ordered.push(...rest.splice(i < 0 ? 0 : i, 1));
-    }
-    declaring.splice(0, declaring.length, ...ordered);
-    if (proxy) declaring.length = 0;
-    const byName = new Map<string, FieldInfo>();
     const managers: ManagerInfo[] = [];
-    for (const d of declaring) {
-      for (const [attr, { value, loc }] of d.cls?.attrs ?? []) {
-        const v = this.project.interp().force(value);
-        const field = this.fieldOf(attr, v, loc, d, info);
-        if (field) {
-          // A redefinition in a subclass replaces the inherited field, keeping its place.
-          byName.set(attr, field);
-          continue;
-        }
-        const mgr = this.managerOf(attr, v, loc);
-        if (mgr && !managers.some((x) => x.name === attr)) managers.push(mgr);
-      }
-    }
-    const fields = [...byName.values()];
-    // Django: concrete fields, then many-to-many, then private ones (GenericForeignKey).
-    const rank = (f: FieldInfo) => (f.relation === 'GenericForeignKey' || f.relation === 'GenericRelation' ? 2 : f.relation === 'ManyToManyField' ? 1 : 0);
-    info.fields = fields.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map((x) => x.f);
+    const { fields, privates } = proxy ? { fields: [], privates: [] } : this.collect(def, info, managers, 0);
+    // Django: local fields by creation counter, then many-to-many by creation counter (a field
+    // keeps its counter when copied from an abstract base, and a redefinition in a subclass is a
+    // new field, created later), then private fields (GenericForeignKey, GenericRelation) in the
+    // order they were added.
+    const byCreation = (a: FieldInfo, b: FieldInfo) => {
+      const ka = this.creationKey(a);
+      const kb = this.creationKey(b);
+      for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i];
+      return 0;
+    };
+    const local = fields.filter((f) => f.relation !== 'ManyToManyField').sort(byCreation);
+    const m2m = fields.filter((f) => f.relation === 'ManyToManyField').sort(byCreation);
+    info.fields = [...local, ...m2m, ...privates];
     info.managers = managers.length ? managers : abstract ? [] : [{ name: 'objects' }];
     return info;
   }
 
+  /**
+   * The fields a model class has as Django's ModelBase builds them: those of its own body (an
+   * attribute that is not a field, `None` or a method included, hides an inherited field of that
+   * name), then, for each direct base that is an abstract model, in MRO order, that base's own
+   * fields (recursively) unless the name is already taken or defined by a non-parent class met
+   * earlier in the MRO (`inherited_attributes`). A concrete base is a multi-table parent and gives
+   * nothing; neither do the abstract bases behind it. Private fields keep Django's add order.
+   */
+  private collect(def: DefV, model: ModelInfo, managers: ManagerInfo[], depth: number): { fields: FieldInfo[]; privates: FieldInfo[] } {
+    const fields: FieldInfo[] = [];
+    const privates: FieldInfo[] = [];
+    const taken = new Set<string>();
+    const add = (f: FieldInfo) => {
+      if (taken.has(f.name)) return;
+      taken.add(f.name);
+      (f.relation === 'GenericForeignKey' || f.relation === 'GenericRelation' ? privates : fields).push(f);
+    };
+    for (const [attr, { value, loc }] of def.cls?.attrs ?? []) {
+      const v = this.project.interp().force(value);
+      const made = this.fieldsOf(attr, v, loc, def, model);
+      if (made.length) {
+        made.forEach(add);
+        continue;
+      }
+      taken.add(attr);
+      const mgr = this.managerOf(attr, v, loc);
+      if (mgr && !managers.some((x) => x.name === attr)) managers.push(mgr);
+    }
+    for (const name of def.cls?.methods.keys() ?? []) taken.add(name);
+    for (const name of def.cls?.nested.keys() ?? []) if (name !== 'Meta') taken.add(name);
+    if (depth > 20) return { fields, privates };
+    const parents = new Set<DefV>();
+    for (const b of def.cls?.bases ?? []) {
+      const v = this.project.interp().force(b);
+      if (v.k === 'def' && v.kind === 'class') parents.add(v);
+    }
+    const inherited = new Set<string>();
+    for (const e of this.project.mro(def).slice(1)) {
+      if (!e.def || MODEL_BASES.has(fqOf(e))) continue;
+      const isModel = this.isModel(e.def);
+      if (!parents.has(e.def) || !isModel) {
+        for (const n of [...(e.def.cls?.attrs.keys() ?? []), ...(e.def.cls?.methods.keys() ?? [])]) inherited.add(n);
+        continue;
+      }
+      if (!this.isAbstract(e.def)) continue;
+      const sub = this.collect(e.def, model, managers, depth + 1);
+      for (const f of [...sub.fields, ...sub.privates]) if (!inherited.has(f.name)) add(f);
+    }
+    return { fields, privates };
+  }
+
+  /** Python's import order: modules by the time they finish executing (see creationKey). */
+  private moduleOrder: Map<string, number> | undefined;
+  private inProgress = new Set<string>();
+
+  private visitModule(name: string, depth = 0): void {
+    const order = this.moduleOrder!;
+    if (order.has(name) || this.inProgress.has(name) || depth > 200) return;
+    // `import a.b.c` runs a, then a.b, then a.b.c.
+    const parts = name.split('.');
+    for (let i = 1; i < parts.length; i++) this.visitModule(parts.slice(0, i).join('.'), depth + 1);
+    if (order.has(name)) return;
+    this.inProgress.add(name);
+    for (const imp of this.project.moduleEnv(name)?.imports ?? []) this.visitModule(imp, depth + 1);
+    this.inProgress.delete(name);
+    order.set(name, order.size);
+  }
+
+  private moduleRank(module: string): number {
+    if (!this.moduleOrder) {
+      // django.setup(): every app's package and AppConfig module, then every app's models module,
+      // in INSTALLED_APPS order; a module's imports run before the rest of its body.
+      this.moduleOrder = new Map();
+      const apps = this.project.installedApps();
+      for (const app of apps) {
+        this.visitModule(app.name);
+        if (app.config) this.visitModule(app.config.module);
+      }
+      for (const app of apps) this.visitModule(`${app.name}.models`);
+    }
+    if (!this.moduleOrder.has(module)) this.visitModule(module);
+    return this.moduleOrder.get(module) ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * When Django created the field (its creation counter): class bodies run in import order, a
+   * module's imports before its own classes, a body from top to bottom. A field Django creates
+   * next to another (django-money's currency field, just before its amount) sorts with it.
+   */
+  private creationKey(f: FieldInfo): number[] {
+    return [this.moduleRank(f.declaredIn.module), f.loc.line, f.loc.character, f.createdBefore ? -1 : 0];
+  }
+
   /** The field class's name and relation kind, through its bases (custom subclasses included). */
-  private fieldClass(v: Value): { type: string; relation?: RelationKind } | undefined {
+  private fieldClass(v: Value): { type: string; relation?: RelationKind; lib?: 'taggit' | 'djmoney' } | undefined {
     if (v.k === 'unknown' && v.instance && v.origin?.kind === 'class') {
       const mro = this.project.mro(v.origin);
       let isField = false;
       let relation: RelationKind | undefined;
+      let lib: 'taggit' | 'djmoney' | undefined;
       for (const e of mro) {
         const fq = fqOf(e);
         if (/^django\.db\.models\.fields(\.|$)/.test(e.module) && e.qualname === 'Field') isField = true;
@@ -316,8 +416,14 @@ export class ModelIndex {
           relation ??= 'GenericForeignKey';
         }
         if (!relation && RELATIONS[e.qualname] && (e.module.startsWith('django.') || e.module.startsWith('modelcluster.'))) relation = RELATIONS[e.qualname];
+        // django-taggit's manager is a many-to-many to the tag model through its `through` model.
+        if (!relation && e.qualname === 'TaggableManager' && e.module.startsWith('taggit.')) {
+          relation = 'ManyToManyField';
+          lib = 'taggit';
+        }
+        if (e.qualname === 'MoneyField' && e.module.startsWith('djmoney.')) lib ??= 'djmoney';
       }
-      return isField ? { type: v.origin.qualname.split('.').pop()!, relation } : undefined;
+      return isField ? { type: v.origin.qualname.split('.').pop()!, relation, lib } : undefined;
     }
     // Django's source is not readable: go by the dotted name.
     if (v.k === 'call' && /^django\.(db\.models|contrib\.contenttypes\.fields)\./.test(v.name)) {
@@ -325,6 +431,48 @@ export class ModelIndex {
       if (/Field$|ForeignKey$/.test(type)) return { type, relation: RELATIONS[type] };
     }
     return undefined;
+  }
+
+  /**
+   * The field a class attribute is, with the fields its `contribute_to_class` adds next to it:
+   * django-money's `<name>_currency` CurrencyField (created just before the amount), and
+   * django-taggit's `tagged_items` GenericRelation to a generic `through` model (on concrete
+   * models only).
+   */
+  private fieldsOf(name: string, v: Value, loc: Loc, declaredIn: DefV, model: ModelInfo): FieldInfo[] {
+    const field = this.fieldOf(name, v, loc, declaredIn, model);
+    if (!field) return [];
+    const lib = this.fieldClass(v)?.lib;
+    const kwargs = v.k === 'unknown' ? v.kwargs ?? new Map<string, Value>() : new Map<string, Value>();
+    const it = this.project.interp();
+    if (lib === 'djmoney') {
+      const custom = asString(kwargs.get('currency_field_name') && it.force(kwargs.get('currency_field_name')!));
+      const currency: FieldInfo = {
+        name: custom ?? `${name}_currency`, type: 'CurrencyField', relatedModel: null, loc, declaredIn, options: new Map(), createdBefore: true,
+      };
+      return [currency, field];
+    }
+    if (lib === 'taggit') {
+      const throughV = kwargs.get('through') ? it.force(kwargs.get('through')!) : NONE;
+      const throughDef = throughV.k === 'def' && throughV.kind === 'class' ? throughV : undefined;
+      if (!kwargs.get('to')) {
+        // taggit: the tag model is the `tag` foreign key's target on the through model.
+        const tagField = throughDef ? this.project.interp().classAttr(throughDef, 'tag') : undefined;
+        const tf = tagField ? it.force(tagField) : undefined;
+        const to = tf?.k === 'unknown' ? (tf.kwargs?.get('to') ?? tf.args?.[0]) : undefined;
+        field.relatedModel = throughV.k === 'none' ? 'taggit.Tag' : to ? this.relatedLabel(it.force(to), model) : null;
+      }
+      field.through = throughV.k === 'none' ? 'taggit.TaggedItem' : throughDef ? this.relatedLabel(throughDef, model) ?? undefined : undefined;
+      const generic = throughV.k === 'none' || (throughDef && this.project.mro(throughDef).some((e) => e.qualname === 'CommonGenericTaggedItemBase' && e.module.startsWith('taggit.')));
+      if (generic && !model.abstract) {
+        const tagged: FieldInfo = {
+          name: 'tagged_items', type: 'GenericRelation', relation: 'GenericRelation', relatedModel: field.through ?? null,
+          relatedName: '+', loc, declaredIn, options: new Map(),
+        };
+        return [field, tagged];
+      }
+    }
+    return [field];
   }
 
   private fieldOf(name: string, v: Value, loc: Loc, declaredIn: DefV, model: ModelInfo): FieldInfo | undefined {

@@ -99,6 +99,13 @@ export function resolveLookup(index: ModelIndex, model: ModelInfo, path: string,
       continue;
     }
     const name = current ? namesOf(index, current).find((n) => n.name === part) : undefined;
+    // A custom queryset method earlier in the chain may have annotated names we cannot read.
+    if (!name && i === 0 && opts.annotations?.has('*')) {
+      steps.push({ ...step, kind: 'annotation' });
+      current = undefined;
+      afterField = true;
+      continue;
+    }
     if (name) {
       steps.push({ ...step, kind: 'field', name });
       afterField = true;

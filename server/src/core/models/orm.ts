@@ -37,6 +37,71 @@ function attrCall(call: Node): { object?: Node; method?: string } {
   return {};
 }
 
+/** Django's QuerySet (and Manager) methods: any other method in a chain is the project's own. */
+const QUERYSET_METHODS = new Set([
+  'all', 'filter', 'exclude', 'annotate', 'alias', 'order_by', 'reverse', 'distinct', 'values', 'values_list', 'dates',
+  'datetimes', 'none', 'union', 'intersection', 'difference', 'select_related', 'prefetch_related', 'extra', 'defer',
+  'only', 'using', 'select_for_update', 'raw', 'get_queryset', 'complex_filter',
+]);
+
+/** Names a wildcard in `annotations` stands for: names a custom queryset method may have added. */
+export const ANY_ANNOTATION = '*';
+
+/**
+ * The names a custom QuerySet/Manager method annotates (`def with_custom(self): return
+ * self.annotate(custom=...)`), read from the method's source; ANY_ANNOTATION when the method
+ * cannot be found or builds names we cannot read (`**kwargs`, `extra()`).
+ */
+function customMethodAnnotations(project: DjangoProject, model: ModelInfo, method: string): string[] {
+  for (const m of model.managers) {
+    if (!m.cls) continue;
+    for (const e of project.mro(m.cls)) {
+      const meth = e.def?.cls?.methods.get(method);
+      if (!meth) continue;
+      const text = project.host.readFile(meth.loc.file);
+      if (text === undefined) return [ANY_ANNOTATION];
+      const lines = text.split('\n');
+      const defLine = lines[meth.loc.line] ?? '';
+      const indent = defLine.length - defLine.trimStart().length;
+      const body: string[] = [];
+      for (let i = meth.loc.line + 1; i < lines.length; i++) {
+        const l = lines[i];
+        if (l.trim() && l.length - l.trimStart().length <= indent) break;
+        body.push(l);
+      }
+      const src = body.join('\n');
+      if (/\.extra\(/.test(src)) return [ANY_ANNOTATION];
+      const names: string[] = [];
+      for (const mm of src.matchAll(/\.(annotate|alias)\(/g)) {
+        // The call's top-level arguments: `name=` is an annotation, `**x` is unknown names.
+        let depth = 0;
+        let part = '';
+        const parts: string[] = [];
+        for (let i = mm.index! + mm[0].length; i < src.length; i++) {
+          const c = src[i];
+          if ('([{'.includes(c)) depth++;
+          if (')]}'.includes(c)) {
+            if (depth === 0) break;
+            depth--;
+          }
+          if (c === ',' && depth === 0) {
+            parts.push(part);
+            part = '';
+          } else part += c;
+        }
+        parts.push(part);
+        for (const a of parts) {
+          if (/^\s*\*\*/.test(a)) return [ANY_ANNOTATION];
+          const kw = /^\s*(\w+)\s*=(?!=)/.exec(a);
+          if (kw) names.push(kw[1]);
+        }
+      }
+      return names;
+    }
+  }
+  return [ANY_ANNOTATION];
+}
+
 /** Resolves the receiver of a queryset call to a model, collecting annotate() names on the way. */
 function receiverModel(project: DjangoProject, file: string, expr: Node | undefined, annotations: Set<string>, depth = 0): ModelInfo | undefined {
   if (!expr || depth > 30) return undefined;
@@ -51,7 +116,10 @@ function receiverModel(project: DjangoProject, file: string, expr: Node | undefi
         }
       }
     }
-    return receiverModel(project, file, object, annotations, depth + 1);
+    const model = receiverModel(project, file, object, annotations, depth + 1);
+    // A custom queryset method (`Ticket.objects.with_custom()`) may annotate names of its own.
+    if (model && method && !QUERYSET_METHODS.has(method)) for (const n of customMethodAnnotations(project, model, method)) annotations.add(n);
+    return model;
   }
   if (expr.type === 'attribute') {
     // `Post.objects`, `Post.published`, `Post._default_manager`

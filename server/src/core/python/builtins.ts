@@ -37,6 +37,7 @@ const KNOWN = new Set<string>([
   'wagtail.api.v2.router.WagtailAPIRouter',
   'environ', 'environ.Env', 'environ.Path', 'decouple', 'decouple.config', 'decouple.Csv',
   'dj_database_url', 'dj_database_url.config', 'dj_database_url.parse',
+  'django.db.connection', 'django.db.connections',
 ]);
 
 export function isKnownName(name: string): boolean {
@@ -449,6 +450,25 @@ export function callBuiltin(it: Interpreter, callee: BuiltinV, a: CallArgs, node
   return undefined;
 }
 
+/** Django's built-in backends' `vendor`, by the engine path's last part. */
+const VENDORS: Record<string, string> = {
+  sqlite3: 'sqlite', spatialite: 'sqlite', postgresql: 'postgresql', postgresql_psycopg2: 'postgresql', postgis: 'postgresql',
+  mysql: 'mysql', oracle: 'oracle',
+};
+
+/** `django.db.connection.vendor`: from DATABASES["default"]["ENGINE"] (modules branch on it at import). */
+function databaseVendor(it: Interpreter): Value | undefined {
+  const dbs = it.ctx.settingsValue('DATABASES');
+  if (dbs.k !== 'dict') return undefined;
+  const dflt = [...dbs.entries].reverse().find(([k]) => k.k === 'str' && k.v === 'default')?.[1];
+  const d = dflt ? it.force(dflt) : undefined;
+  if (d?.k !== 'dict') return undefined;
+  const engine = [...d.entries].reverse().find(([k]) => k.k === 'str' && k.v === 'ENGINE')?.[1];
+  const e = engine ? asString(it.force(engine)) : undefined;
+  const vendor = e && /^django\.(contrib\.gis\.)?db\.backends\./.test(e) ? VENDORS[e.split('.').pop()!] : undefined;
+  return vendor ? str(vendor) : undefined;
+}
+
 export function getBuiltinAttr(it: Interpreter, v: BuiltinV, name: string): Value | undefined {
   const fq = `${v.name}.${name}`;
   if (v.name === 'django.contrib.admin.site' || v.name === 'django.contrib.admin.sites.site') {
@@ -456,6 +476,7 @@ export function getBuiltinAttr(it: Interpreter, v: BuiltinV, name: string): Valu
   }
   if (KNOWN.has(fq) || handlers[fq]) return { k: 'builtin', name: fq, self: v.self };
   if (v.name === 'django.conf.settings') return it.ctx.settingsValue(name);
+  if (v.name === 'django.db.connection' && name === 'vendor') return databaseVendor(it) ?? UNKNOWN;
   // A module we know only some names of (django.contrib.admin): read the rest from site-packages.
   if (it.ctx.moduleExists(v.name)) return it.resolveFrom(v.name, name);
   return undefined;

@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import type { Node, Tree } from './parser';
+import { parsePython } from './parser';
 import {
   type Value, type Loc, type DefV, type ClassInfo, type ListV, type DictV, type StrV,
   UNKNOWN, NONE, str, truthy, equals, withCond,
@@ -475,6 +476,9 @@ export class Interpreter {
       k: 'def', kind: 'function', module: this.env.name, qualname: this.qualname(name),
       loc: this.loc(nameNode), decorators,
     };
+    const ret = returnedExpr(node);
+    // Trees are freed after evaluation: keep the text and where it is, parse it again when called.
+    if (ret && ret.startPosition.column >= 2) def.returns = { text: ret.text, line: ret.startPosition.row, column: ret.startPosition.column };
     const cls = this.classStack[this.classStack.length - 1];
     if (cls) {
       cls.methods.set(name, { name, loc: def.loc, decorators });
@@ -584,6 +588,14 @@ export class Interpreter {
       const v = this.force(value);
       const targets = target.namedChildren;
       targets.forEach((t, i) => this.assign(t, v.k === 'list' && v.items.length === targets.length ? v.items[i] : UNKNOWN, cond));
+    } else if (target.type === 'attribute') {
+      // `Page.__module__ = "wagtail.models"`: a class's dunder attribute set after its body.
+      const attr = target.childForFieldName('attribute')?.text;
+      const objNode = target.childForFieldName('object');
+      if (attr?.startsWith('__') && attr.endsWith('__') && objNode) {
+        const obj = this.force(this.evalExpr(objNode, cond));
+        if (obj.k === 'def' && obj.kind === 'class' && obj.cls && !cond) obj.cls.attrs.set(attr, { value, loc: this.loc(target) });
+      }
     } else if (target.type === 'subscript') {
       const container = this.force(this.evalExpr(target.childForFieldName('value')!, cond));
       const keyNode = target.childForFieldName('subscript');
@@ -924,6 +936,25 @@ export class Interpreter {
       const f = this.force(arg);
       if (isViewLike(f)) return { k: 'view', target: f, cond: f.cond };
     }
+    // A module-level function without parameters whose body is `return <expr>` (or that inside a
+    // `try:`), such as `def UserModelString(): return settings.AUTH_USER_MODEL`: its value.
+    if (callee.k === 'def' && callee.kind === 'function' && callee.returns && !a.args.length && !a.kwargs.size && callDepth < 8) {
+      const env = this.ctx.getModule(callee.module);
+      if (env) {
+        const r = callee.returns;
+        // Padded so that the expression has its own line and column in the file.
+        const tree = parsePython('\n'.repeat(r.line) + '_=' + ' '.repeat(r.column - 2) + r.text);
+        callDepth++;
+        try {
+          const assignment = tree.rootNode.namedChildren[0]?.namedChildren[0];
+          const right = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
+          if (right) return new Interpreter(this.ctx, env).evalExpr(right, cond);
+        } finally {
+          callDepth--;
+          tree.delete();
+        }
+      }
+    }
     if (callee.k === 'def' && callee.kind === 'class') {
       // A project subclass of a DRF router is a router too.
       const router = this.ctx.routerKind?.(callee);
@@ -934,6 +965,25 @@ export class Interpreter {
     if (callee.k === 'unknown' && callee.fq) return { k: 'call', name: callee.fq, args: a.args, kwargs: a.kwargs };
     return UNKNOWN;
   }
+}
+
+let callDepth = 0;
+
+/**
+ * The expression a function returns when it takes no parameters and its body (after a docstring)
+ * is `return <expr>`, or a `try:` whose body is that (the `except` branch is the fallback).
+ */
+function returnedExpr(fn: Node): Node | undefined {
+  const params = fn.childForFieldName('parameters');
+  if (params && params.namedChildren.some((c) => c.type !== 'comment')) return undefined;
+  if (fn.childForFieldName('body')?.namedChildren == null) return undefined;
+  let stmts = fn.childForFieldName('body')!.namedChildren.filter((c) => c.type !== 'comment');
+  if (stmts[0]?.type === 'expression_statement' && stmts[0].namedChildren[0]?.type === 'string') stmts = stmts.slice(1);
+  if (stmts.length === 1 && stmts[0].type === 'try_statement') {
+    stmts = (stmts[0].childForFieldName('body')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
+  }
+  if (stmts.length !== 1 || stmts[0].type !== 'return_statement') return undefined;
+  return stmts[0].namedChildren[0] ?? undefined;
 }
 
 /** A value that can stand for a view callable. */

@@ -57,6 +57,8 @@ export interface DefV extends Base {
   loc: Loc;
   decorators: Value[];
   cls?: ClassInfo;
+  /** For a function without parameters whose body returns one expression: that expression. */
+  returns?: { text: string; line: number; column: number };
 }
 
 /** A view callable built from something: `X.as_view()`, a decorated or wrapped function. */
