@@ -12,9 +12,14 @@
  *   (f) templates: a fresh project's template index (names + every parse + the extends graph),
  *       block-override queries, re-parse of an edited template, one template's diagnostics
  *
+ *   (g) models: the model index (on the bench's project, then on a fresh one), completion and
+ *       definition on ORM lookups in views.py files, the project map (the sidebar's request, and
+ *       its JSON), workspace symbols
+ *
  * Flags: --files N --apps N --patterns N --out DIR --seed N --defs N --edits N --open-docs N
  *        --templates N (templates of the template part, 0 for none)
- *        --results FILE --skip scan,defs,edits,templates (to profile one phase)
+ *        --lookups N (completion and definition requests of the model part)
+ *        --results FILE --skip scan,defs,edits,templates,models (to profile one phase)
  *        --verify (after the edits, compare the updated tree and names with a fresh index)
  *        --scan-inproc (scan URL-name uses on the main thread instead of the server's worker)
  *        --dump FILE (write the cold index's leaves and problems, one a line, to diff two builds)
@@ -40,6 +45,12 @@ import { suggestName, isProjectFile } from '../server/src/core/checks';
 /** Set by the edits phase: the server's background check of every template. */
 let backgroundTemplateChecksMs: number | undefined;
 import { generate, rng, appName, type GenParams, type GenResult } from './generate';
+import type { DjangoProject } from '../server/src/core/project';
+import { completions } from '../server/src/features/presentation';
+import { projectMap, type AtlasNode } from '../server/src/features/map';
+import { workspaceSymbols } from '../server/src/features/symbols';
+import { toMapNode } from '../server/src/lsp/convert';
+import { LOOKUPS, DATE_TRANSFORMS } from '../server/src/core/models/lookups';
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -50,6 +61,8 @@ const TARGETS = {
   peakRssMb: 300,
   templateOverrideP99Ms: 5,
   templateReparseP99Ms: 5,
+  lookupCompletionP99Ms: 10,
+  projectMapMs: 200,
 };
 
 interface Args extends GenParams {
@@ -58,6 +71,8 @@ interface Args extends GenParams {
   edits: number;
   /** Parsed documents kept open at once during the definition phase (an editor's open tabs). */
   openDocs: number;
+  /** Completion and definition requests on ORM lookups each (the model part). */
+  lookups: number;
   results: string;
   skip: Set<string>;
   verify: boolean;
@@ -69,7 +84,7 @@ function parseArgs(argv: string[]): Args {
   const a: Args = {
     files: 10000, apps: 1000, patterns: 20000, seed: 1, templates: 20000,
     out: path.join(REPO, '.bench', 'synthetic'),
-    defs: 1000, edits: 20, openDocs: 50,
+    defs: 1000, edits: 20, openDocs: 50, lookups: 1000,
     results: path.join(REPO, 'bench', 'results.json'),
     skip: new Set(),
     verify: false,
@@ -92,6 +107,7 @@ function parseArgs(argv: string[]): Args {
       case '--defs': a.defs = num(); break;
       case '--edits': a.edits = num(); break;
       case '--open-docs': a.openDocs = num(); break;
+      case '--lookups': a.lookups = num(); break;
       case '--templates': a.templates = val === '0' ? (i++, 0) : num(); break;
       case '--skip': a.skip = new Set(val.split(',')); i++; break;
       case '--verify': a.verify = true; break;
@@ -100,7 +116,7 @@ function parseArgs(argv: string[]): Args {
       case '--out': a.out = path.resolve(val); i++; break;
       case '--results': a.results = path.resolve(val); i++; break;
       case '-h': case '--help':
-        console.log('usage: node dist/bench.js [--files N] [--apps N] [--patterns N] [--out DIR] [--seed N] [--defs N] [--edits N] [--open-docs N] [--templates N] [--results FILE] [--skip scan,defs,edits,templates] [--verify] [--scan-inproc] [--dump FILE]');
+        console.log('usage: node dist/bench.js [--files N] [--apps N] [--patterns N] [--out DIR] [--seed N] [--defs N] [--edits N] [--open-docs N] [--templates N] [--lookups N] [--results FILE] [--skip scan,defs,edits,templates,models] [--verify] [--scan-inproc] [--dump FILE]');
         process.exit(0);
         break;
       default: throw new Error(`unknown flag ${flag}`);
@@ -391,6 +407,351 @@ async function templateBench(args: Args, gen: GenResult, log: (m: string) => voi
   };
 }
 
+// ---- the model part -------------------------------------------------------------------------
+
+/** A lookup path written in an ORM call of a view file (found by the bench's own scan of the text). */
+interface LookupSite {
+  /** Offset of the path's first character (after a `-` in order_by). */
+  start: number;
+  path: string;
+  method: string;
+  /** `Model.objects…` chain, `Q(…)`, `get_object_or_404(…)`, or any other receiver (`qs.filter`). */
+  receiver: 'Model.objects' | 'Q' | 'get_object_or_404' | 'other';
+}
+
+const ORM_KW = new Set(['filter', 'exclude', 'get', 'Q', 'get_object_or_404']);
+const ORM_STR = new Set(['order_by', 'values', 'values_list', 'select_related', 'prefetch_related']);
+
+/** ORM keyword names and string paths in a file, by a scan of the text (calls written on one line). */
+function lookupSites(text: string): LookupSite[] {
+  const out: LookupSite[] = [];
+  const callRe = /\b(filter|exclude|get|Q|get_object_or_404|order_by|values|values_list|select_related|prefetch_related)\(/g;
+  for (const m of text.matchAll(callRe)) {
+    const method = m[1];
+    const open = m.index! + m[0].length - 1;
+    // The arguments at depth 0, with their offsets.
+    const args: [number, number][] = [];
+    let depth = 0;
+    let quote = '';
+    let argStart = open + 1;
+    let k = open + 1;
+    for (; k < text.length && text[k] !== '\n'; k++) {
+      const c = text[k];
+      if (quote) {
+        if (c === quote) quote = '';
+        continue;
+      }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === ',' && depth === 0) {
+        args.push([argStart, k]);
+        argStart = k + 1;
+      }
+    }
+    if (text[k] !== ')') continue;
+    args.push([argStart, k]);
+    const lineStart = text.lastIndexOf('\n', m.index!) + 1;
+    let before = text.slice(lineStart, m.index!);
+    for (let prev = ''; prev !== before; ) [prev, before] = [before, before.replace(/\([^()]*\)/g, '')];
+    const receiver = method === 'Q' || method === 'get_object_or_404' ? method : /\b[A-Z]\w*\.objects(\.\w+)*\.$/.test(before) ? 'Model.objects' : 'other';
+    for (const [s, e] of args) {
+      const seg = text.slice(s, e);
+      const lead = seg.length - seg.trimStart().length;
+      if (ORM_KW.has(method)) {
+        const kw = /^(\w+)\s*=(?!=)/.exec(seg.trimStart());
+        if (kw) out.push({ start: s + lead, path: kw[1], method, receiver });
+      } else if (ORM_STR.has(method)) {
+        const str = /^(["'])(-?)(\w+)\1/.exec(seg.trimStart());
+        if (str) out.push({ start: s + lead + 1 + str[2].length, path: str[3], method, receiver });
+      }
+    }
+  }
+  return out;
+}
+
+/** The parts of a lookup path with their offsets in it. */
+function partsOf(p: string): { part: string; at: number }[] {
+  const out: { part: string; at: number }[] = [];
+  let at = 0;
+  for (const part of p.split('__')) {
+    out.push({ part, at });
+    at += part.length + 2;
+  }
+  return out;
+}
+
+interface ModelBench {
+  index: {
+    /** models() on the bench's project (URL tree built, usages scanned, the edits done). */
+    warmProjectMs: number;
+    /** Whether something had built the index before (then the figure above is a memo hit). */
+    builtBefore: boolean;
+    /** `*.models` modules already evaluated before it (by earlier phases). */
+    modelsModulesBefore: number;
+    /** models() again (the memo's freshness check). */
+    memoHitMs: number;
+    /** models() on a fresh project (Workspace.open not counted), and the heap it retains. */
+    freshProjectMs: number;
+    freshOpenMs: number;
+    freshRetainedHeapMb: number;
+    models: number;
+    abstract: number;
+    fields: number;
+    relations: number;
+    /** Reverse relations on the user model (every Owned model of every app points at it). */
+    userReverse: number;
+  };
+  completion: LookupLatency & { meanItems: number; correct: number };
+  definition: LookupLatency & { verified: number };
+  /** What the server does after indexing, before the map request (resolving every view, reading every template). */
+  warmUp: { viewsMs: number; templatesMs: number };
+  map: { firstMs: number; againMedianMs: number; nodes: number; toMapNodeMs: number; stringifyMs: number; jsonBytes: number; groups: Record<string, number> };
+  symbols: { query: string; firstMs: number; againMedianMs: number; results: number };
+}
+
+interface LookupLatency {
+  calls: number;
+  distinctFiles: number;
+  sites: number;
+  hits: number;
+  p50Ms: number; p90Ms: number; p99Ms: number; maxMs: number;
+  /** The first request after the document is opened (its module evaluated the first time, its lookups collected). */
+  firstAfterOpen: { calls: number; p50Ms: number; p99Ms: number; maxMs: number };
+  /** Every later request. */
+  later: { calls: number; p50Ms: number; p99Ms: number; maxMs: number };
+  /** [requests, with a result] by the call the path is in and by the receiver. */
+  byMethod: Record<string, [number, number]>;
+  byReceiver: Record<string, [number, number]>;
+  /** The slowest requests: where (relative path:line:character, 1-based line), the path, how many results. */
+  slowest: { ms: number; where: string; path: string; results: number; first: boolean }[];
+}
+
+interface LookupSample { ms: number; first: boolean; hit: boolean; method: string; receiver: string; where: string; path: string; results: number }
+
+function latency(samples: LookupSample[], files: number, sites: number): LookupLatency {
+  const st = (xs: number[]) => {
+    const s = [...xs].sort((x, y) => x - y);
+    return { calls: s.length, p50Ms: percentile(s, 50), p99Ms: percentile(s, 99), maxMs: s.length ? s[s.length - 1] : NaN };
+  };
+  const all = samples.map((x) => x.ms).sort((x, y) => x - y);
+  const by = (k: 'method' | 'receiver') => {
+    const out: Record<string, [number, number]> = {};
+    for (const x of samples) {
+      const e = (out[x[k]] ??= [0, 0]);
+      e[0]++;
+      if (x.hit) e[1]++;
+    }
+    return out;
+  };
+  return {
+    calls: samples.length, distinctFiles: files, sites, hits: samples.filter((x) => x.hit).length,
+    p50Ms: percentile(all, 50), p90Ms: percentile(all, 90), p99Ms: percentile(all, 99), maxMs: all[all.length - 1],
+    firstAfterOpen: st(samples.filter((x) => x.first).map((x) => x.ms)),
+    later: st(samples.filter((x) => !x.first).map((x) => x.ms)),
+    byMethod: by('method'), byReceiver: by('receiver'),
+    slowest: [...samples].sort((x, y) => y.ms - x.ms).slice(0, 5).map(({ ms, where, path, results, first }) => ({ ms, where, path, results, first })),
+  };
+}
+
+/**
+ * (g) the model part: the model index (on the bench's project, and on a fresh one), completion and
+ * definition on ORM lookups in views.py files, the project map and workspace symbols.
+ */
+async function modelBench(args: Args, project: DjangoProject, session: ProjectSession, host: OverlayHost, log: (m: string) => void): Promise<ModelBench> {
+  // The model index on the bench's project: the URL tree is built, the usages scanned.
+  const builtBefore = !!(project.models() as unknown as { memo?: unknown }).memo;
+  // Models modules earlier phases evaluated already (generic views' implied templates read their model).
+  const modelsModulesBefore = project.evaluatedModules().filter((m) => m.endsWith('.models')).length;
+  let s = performance.now();
+  const models = project.models().models();
+  const warmProjectMs = performance.now() - s;
+  s = performance.now();
+  project.models().models();
+  const memoHitMs = performance.now() - s;
+  const concrete = models.filter((m) => !m.abstract);
+  const fields = models.reduce((n, m) => n + m.fields.length, 0);
+  const relations = models.reduce((n, m) => n + m.fields.filter((f) => f.relatedModel).length, 0);
+  const userReverse = project.models().userModel() ? project.models().reverse(project.models().userModel()!.label).length : 0;
+  // A fresh project (over its own host): models() alone, with the settings and apps it needs.
+  const gc = gcFunction();
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  s = performance.now();
+  const fresh = (await Workspace.open(new OverlayHost(new DiskHost()), args.out)).projects[0];
+  const freshOpenMs = performance.now() - s;
+  s = performance.now();
+  const freshModels = fresh.models().models();
+  const freshProjectMs = performance.now() - s;
+  gc();
+  const freshRetainedHeapMb = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
+  if (freshModels.length !== models.length) log(`models: the fresh project has ${freshModels.length} models, the bench's ${models.length}`);
+  const index = {
+    warmProjectMs, builtBefore, modelsModulesBefore, memoHitMs, freshProjectMs, freshOpenMs, freshRetainedHeapMb,
+    models: concrete.length, abstract: models.length - concrete.length, fields, relations, userReverse,
+  };
+  log(`models: index ${round(warmProjectMs, 0)} ms on the bench's project${builtBefore ? ' (ALREADY BUILT before: a memo hit)' : ''} (${modelsModulesBefore} models modules evaluated before; again: ${round(memoHitMs, 2)} ms), ` +
+    `${round(freshProjectMs, 0)} ms on a fresh project (open ${round(freshOpenMs, 0)} ms; ${round(freshRetainedHeapMb, 0)} MB heap retained) — ` +
+    `${concrete.length} models + ${models.length - concrete.length} abstract, ${fields} fields, ${relations} relations, ${userReverse} reverse relations on the user model`);
+
+  // The server's warm-up after indexing (lsp/main.ts): where every routed view is (reads the views
+  // modules), then every template. Timed for information; what follows comes after it,
+  // as a user's requests come after the server's warm-up.
+  s = performance.now();
+  for (const l of project.urlTree().leaves) void l.pattern.view;
+  const viewsMs = performance.now() - s;
+  s = performance.now();
+  await project.templates().warmUp(() => false);
+  const templatesMs = performance.now() - s;
+  const warmUp = { viewsMs, templatesMs };
+  log(`models: the server's warm-up: views ${round(viewsMs, 0)} ms, templates ${round(templatesMs, 0)} ms`);
+
+  // Completion and definition on lookups in views.py files, over a pool of open documents as in (c).
+  const r = rng(args.seed + 3000);
+  const lineStarts = (text: string) => {
+    const out = [0];
+    for (let i = 0; i < text.length; i++) if (text[i] === '\n') out.push(i + 1);
+    return out;
+  };
+  type Entry = { doc: Doc; sites: LookupSite[]; starts: number[]; pd: PythonDocument };
+  const openPool = (label: string) => {
+    const open = new Map<string, Entry>();
+    const seen = new Set<string>();
+    let siteCount = 0;
+    // `first`: the document was (re)opened for this request (its tree is new).
+    const get = (file: string): { e: Entry; first: boolean } => {
+      const firstEver = !seen.has(file);
+      seen.add(file);
+      let e = open.get(file);
+      const first = !e;
+      if (!e) {
+        const text = host.readFile(file)!;
+        const pd = new PythonDocument(text);
+        e = { doc: { file, text, kind: 'python', tree: pd.tree }, sites: lookupSites(text), starts: lineStarts(text), pd };
+        if (firstEver) siteCount += e.sites.length;
+        if (!e.sites.length) throw new Error(`${label}: no ORM lookups found in ${file}`);
+        open.set(file, e);
+        if (open.size > args.openDocs) {
+          const [oldest, o] = open.entries().next().value!;
+          o.pd.dispose();
+          open.delete(oldest);
+        }
+      }
+      return { e, first };
+    };
+    return { get, seen, close: () => { for (const e of open.values()) e.pd.dispose(); }, sites: () => siteCount };
+  };
+  const position = (starts: number[], offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - starts[lo] };
+  };
+  const viewsFile = () => path.join(args.out, appName(Math.floor(r() * args.apps)), 'views.py');
+
+  // Completion: the cursor right after a `__`, or in the middle of a part.
+  const cPool = openPool('completion');
+  const cSamples: LookupSample[] = [];
+  let items = 0;
+  let correct = 0;
+  for (let n = 0; n < args.lookups; n++) {
+    const { e, first } = cPool.get(viewsFile());
+    const site = pickOne(r, e.sites);
+    const parts = partsOf(site.path);
+    let at: number;
+    let expected: string;
+    if (parts.length > 1 && r() < 0.5) {
+      const j = 1 + Math.floor(r() * (parts.length - 1));
+      at = parts[j].at;
+      expected = parts[j].part;
+    } else {
+      const p = pickOne(r, parts);
+      at = p.at + Math.max(1, Math.floor(p.part.length / 2));
+      expected = p.part;
+    }
+    const { line, character } = position(e.starts, site.start + at);
+    const t = performance.now();
+    const cs = completions(session, e.doc, line, character);
+    const ms = performance.now() - t;
+    cSamples.push({ ms, first, hit: cs.length > 0, method: site.method, receiver: site.receiver, where: `${path.relative(args.out, e.doc.file)}:${line + 1}:${character}`, path: site.path, results: cs.length });
+    items += cs.length;
+    if (cs.some((c) => c.label === expected)) correct++;
+  }
+  cPool.close();
+  const completion = { ...latency(cSamples, cPool.seen.size, cPool.sites()), meanItems: items / cSamples.length, correct };
+  const fmt = (l: LookupLatency) => `p50 ${round(l.p50Ms, 3)} ms, p99 ${round(l.p99Ms, 3)} ms, max ${round(l.maxMs, 2)} ms ` +
+    `(first request after opening the file: p99 ${round(l.firstAfterOpen.p99Ms, 2)} ms over ${l.firstAfterOpen.calls}; later: p99 ${round(l.later.p99Ms, 3)} ms) — ${l.hits}/${l.calls} answered; ` +
+    `by receiver ${Object.entries(l.byReceiver).map(([k, [c, h]]) => `${k} ${h}/${c}`).join(', ')}; slowest ${l.slowest.slice(0, 3).map((x) => `${round(x.ms, 1)} ms at ${x.where} ${x.path}${x.first ? ' (first)' : ''} → ${x.results}`).join(', ')}`;
+  log(`models: lookup completion ${fmt(completion)}; ${round(completion.meanItems, 0)} items on average, the name at the cursor offered ${correct}/${cSamples.length}`);
+
+  // Definition: the cursor in the middle of a part naming a field (not a lookup like icontains, nor
+  // pk/id, which have no source).
+  const notField = new Set([...LOOKUPS, ...DATE_TRANSFORMS, 'pk', 'id']);
+  const dPool = openPool('definition');
+  const dSamples: LookupSample[] = [];
+  let verified = 0;
+  for (let n = 0; n < args.lookups; n++) {
+    const { e, first } = dPool.get(viewsFile());
+    const candidates = e.sites.flatMap((site) => partsOf(site.path).filter((p) => !notField.has(p.part)).map((p) => ({ site, p })));
+    const { site, p } = pickOne(r, candidates);
+    const offset = site.start + p.at + Math.floor(p.part.length / 2);
+    const t = performance.now();
+    const locs = definition(session, e.doc, offset);
+    const ms = performance.now() - t;
+    const pos = position(e.starts, offset);
+    dSamples.push({ ms, first, hit: locs.length > 0, method: site.method, receiver: site.receiver, where: `${path.relative(args.out, e.doc.file)}:${pos.line + 1}:${pos.character}`, path: `${site.path} (${p.part})`, results: locs.length });
+    // Not timed: the target is a field's line, naming the part or (a reverse relation) relating.
+    if (locs.length) {
+      const line = (host.readFile(locs[0].file) ?? '').split('\n')[locs[0].line] ?? '';
+      const name = /^\s*(\w+)\s*=/.exec(line)?.[1];
+      if (name === p.part || (name && /ForeignKey|OneToOneField|ManyToManyField/.test(line))) verified++;
+    }
+  }
+  dPool.close();
+  const definitionStats = { ...latency(dSamples, dPool.seen.size, dPool.sites()), verified };
+  log(`models: lookup definition ${fmt(definitionStats)}; ${verified} land on the field's line`);
+
+  // The project map (the sidebar's request): the tree, then as the server sends it.
+  const mapTimes: number[] = [];
+  let tree: AtlasNode | undefined;
+  for (let k = 0; k < 4; k++) {
+    const t = performance.now();
+    tree = projectMap(session);
+    mapTimes.push(performance.now() - t);
+  }
+  s = performance.now();
+  const mapNode = toMapNode(tree!);
+  const toMapNodeMs = performance.now() - s;
+  s = performance.now();
+  const json = JSON.stringify({ projects: [mapNode] });
+  const stringifyMs = performance.now() - s;
+  const count = (n: AtlasNode): number => 1 + (n.children ?? []).reduce((x, c) => x + count(c), 0);
+  const groups = Object.fromEntries((tree!.children ?? []).map((g) => [g.label, count(g) - 1]));
+  const map = { firstMs: mapTimes[0], againMedianMs: median(mapTimes.slice(1)), nodes: count(tree!), toMapNodeMs, stringifyMs, jsonBytes: Buffer.byteLength(json), groups };
+  log(`models: project map ${round(map.firstMs, 0)} ms (again: median ${round(map.againMedianMs, 0)} ms), ${map.nodes} nodes ` +
+    `(${Object.entries(groups).map(([g, n]) => `${g} ${n}`).join(', ')}); toMapNode ${round(toMapNodeMs, 0)} ms, JSON.stringify ${round(stringifyMs, 0)} ms, ${round(map.jsonBytes / 2 ** 20, 1)} MB of JSON`);
+
+  // Workspace symbols (Ctrl+T).
+  const query = 'post';
+  const symTimes: number[] = [];
+  let results = 0;
+  for (let k = 0; k < 4; k++) {
+    const t = performance.now();
+    results = workspaceSymbols(session, query).length;
+    symTimes.push(performance.now() - t);
+  }
+  const symbols = { query, firstMs: symTimes[0], againMedianMs: median(symTimes.slice(1)), results };
+  log(`models: workspace symbols '${query}' ${round(symbols.firstMs, 0)} ms (again: median ${round(symbols.againMedianMs, 0)} ms), ${results} results`);
+
+  return { index, completion, definition: definitionStats, warmUp, map, symbols };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const benchStart = performance.now();
@@ -577,6 +938,16 @@ async function main(): Promise<void> {
   }
   const peakRssWithTemplatesMb = rssMb();
 
+  // (g) models, map, symbols (on the bench's project: URL tree built, usages scanned, edits done)
+  let models: ModelBench | undefined;
+  if (!args.skip.has('models')) {
+    const s = performance.now();
+    models = await modelBench(args, project, session, host, log);
+    log(`models: phase took ${round((performance.now() - s) / 1000, 1)} s`);
+    mem.push(memPoint('after models'));
+  }
+  const peakRssWithModelsMb = rssMb();
+
   // Optional: the incrementally updated tree and names must equal a fresh index of the same files.
   let verified: { ok: boolean; leaves: number; mismatches: string[] } | undefined;
   if (args.verify) {
@@ -679,11 +1050,33 @@ async function main(): Promise<void> {
       ['peak RSS incl. template phase', `${round(peakRssWithTemplatesMb, 0)} MB`, '', undefined],
     );
   }
+  if (models) {
+    const m = models;
+    rows.push(
+      [`model index, bench's project (${m.index.models} models)`, `${round(m.index.warmProjectMs, 0)} ms`, '', undefined],
+      ['  on a fresh project (open not counted)', `${round(m.index.freshProjectMs, 0)} ms`, '', undefined],
+      ['lookup completion p99', `${round(m.completion.p99Ms, 3)} ms`, `≤ ${TARGETS.lookupCompletionP99Ms} ms`, m.completion.p99Ms <= TARGETS.lookupCompletionP99Ms],
+      ['  first request after opening a file, p99', `${round(m.completion.firstAfterOpen.p99Ms, 2)} ms`, '', undefined],
+      ['  later requests, p99', `${round(m.completion.later.p99Ms, 3)} ms`, '', undefined],
+      ['  answered', `${m.completion.hits}/${m.completion.calls}`, '', undefined],
+      ['lookup definition p99', `${round(m.definition.p99Ms, 3)} ms`, '', undefined],
+      ['  first request after opening a file, p99', `${round(m.definition.firstAfterOpen.p99Ms, 2)} ms`, '', undefined],
+      ['  later requests, p99', `${round(m.definition.later.p99Ms, 3)} ms`, '', undefined],
+      ['  found', `${m.definition.hits}/${m.definition.calls}`, '', undefined],
+      [`project map (${m.map.nodes} nodes)`, `${round(m.map.firstMs, 0)} ms`, `≤ ${TARGETS.projectMapMs} ms`, m.map.firstMs <= TARGETS.projectMapMs],
+      ['  again (median)', `${round(m.map.againMedianMs, 0)} ms`, '', undefined],
+      ['  toMapNode + JSON.stringify', `${round(m.map.toMapNodeMs + m.map.stringifyMs, 0)} ms`, '', undefined],
+      ['  JSON size', `${round(m.map.jsonBytes / 2 ** 20, 1)} MB`, '', undefined],
+      [`workspace symbols '${m.symbols.query}'`, `${round(m.symbols.firstMs, 0)} ms`, '', undefined],
+      ['  again (median)', `${round(m.symbols.againMedianMs, 0)} ms`, '', undefined],
+      ['peak RSS incl. model phase', `${round(peakRssWithModelsMb, 0)} MB`, '', undefined],
+    );
+  }
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
   const w2 = Math.max(...rows.map((x) => x[2].length));
   log('');
-  log(`project: ${gen.pythonFiles} .py, ${gen.templates} templates, ${args.apps} apps, ${tree.leaves.length} URL leaves (${gen.appPatterns} app patterns + project/admin); node ${process.version}, ${os.cpus().length} CPUs`);
+  log(`project: ${gen.pythonFiles} .py, ${gen.templates} templates, ${args.apps} apps, ${gen.models.models} models, ${tree.leaves.length} URL leaves (${gen.appPatterns} app patterns + project/admin); node ${process.version}, ${os.cpus().length} CPUs`);
   log(`${'metric'.padEnd(w0)}  ${'value'.padStart(w1)}  ${'target'.padEnd(w2)}  ok`);
   log(`${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ${'-'.repeat(w2)}  ---`);
   for (const [m, v, t, ok] of rows) log(`${m.padEnd(w0)}  ${v.padStart(w1)}  ${t.padEnd(w2)}  ${ok === undefined ? '' : ok ? 'yes' : 'NO'}`);
@@ -699,9 +1092,9 @@ async function main(): Promise<void> {
     node: process.version,
     cpus: os.cpus().length,
     loadavg: os.loadavg(),
-    params: { files: args.files, apps: args.apps, patterns: args.patterns, seed: args.seed, templates: args.templates, defs: args.defs, edits: args.edits, openDocs: args.openDocs, skip: [...args.skip] },
+    params: { files: args.files, apps: args.apps, patterns: args.patterns, seed: args.seed, templates: args.templates, defs: args.defs, edits: args.edits, openDocs: args.openDocs, lookups: args.lookups, skip: [...args.skip] },
     project: {
-      dir: gen.dir, reused: gen.reused, pythonFiles: gen.pythonFiles, templates: gen.templates, bytes: gen.bytes, appPatterns: gen.appPatterns, templatePart: gen.templatePart,
+      dir: gen.dir, reused: gen.reused, pythonFiles: gen.pythonFiles, templates: gen.templates, bytes: gen.bytes, appPatterns: gen.appPatterns, templatePart: gen.templatePart, models: gen.models,
       leaves: tree.leaves.length, names: names.names.length, modulesEvaluated: project.evaluatedModules().length, modulesByKind, problems: tree.problems.length,
     },
     coldIndex: cold,
@@ -709,9 +1102,11 @@ async function main(): Promise<void> {
     definition: defs,
     update,
     templates,
+    models,
     verified,
     peakRssMb,
     peakRssWithTemplatesMb,
+    peakRssWithModelsMb,
     memory: mem,
     targets: TARGETS,
     pass: {
@@ -721,6 +1116,8 @@ async function main(): Promise<void> {
       peakRss: peakRssMb <= TARGETS.peakRssMb,
       templateOverrideP99: templates ? templates.overrides.p99Ms <= TARGETS.templateOverrideP99Ms : null,
       templateReparseP99: templates ? templates.reparse.p99Ms <= TARGETS.templateReparseP99Ms : null,
+      lookupCompletionP99: models ? models.completion.p99Ms <= TARGETS.lookupCompletionP99Ms : null,
+      projectMap: models ? models.map.firstMs <= TARGETS.projectMapMs : null,
     },
   };
   fs.mkdirSync(path.dirname(args.results), { recursive: true });

@@ -4,7 +4,9 @@
  * admin, forms, tests, serializers), filler modules up to the requested number of Python files,
  * templates with `{% url %}` tags, and a template part (extends chains 3–5 deep below a project
  * base.html with ten blocks, includes, `{% load %}` of a generated tag library, `{{ block.super }}`;
- * see `templatePart`). Views reverse/redirect to other apps' URL names, models
+ * see `templatePart`), and a model part (a shared app `common` with abstract bases; 3–8 models an
+ * app related within the app, across apps and to the user; ORM queries in the views; see
+ * `SHARED_APP`). Views reverse/redirect to other apps' URL names, models
  * have `get_absolute_url`, admin registers models, so the analysis walks a realistically wide
  * import graph. Deterministic for given parameters (seeded PRNG); a stamp file lets a later run
  * reuse the folder.
@@ -32,10 +34,12 @@ export interface GenResult {
   appPatterns: number;
   /** The template part: how many templates, their size, and how many have a deliberate unknown include. */
   templatePart: { templates: number; bytes: number; brokenIncludes: number };
+  /** The model part: concrete models (the apps' and the shared app's) and abstract bases. */
+  models: { models: number; abstract: number };
 }
 
 /** Bump when the generated shape changes, so stale folders are regenerated. */
-const GENERATOR_VERSION = 4;
+const GENERATOR_VERSION = 5;
 const STAMP = '.atlas-bench-stamp.json';
 
 /** mulberry32: small, fast, deterministic. */
@@ -50,7 +54,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-const FIXED_FILES = 6; // manage.py, proj/{__init__,settings,urls,wsgi,asgi}.py
+const FIXED_FILES = 8; // manage.py, proj/{__init__,settings,urls,wsgi,asgi}.py, common/{__init__,models}.py
 const CORE_MODULES = ['__init__', 'apps', 'models', 'views', 'urls', 'admin', 'forms', 'tests', 'serializers'];
 const FILLER_NAMES = [
   'services', 'utils', 'selectors', 'signals', 'tasks', 'constants', 'permissions', 'validators', 'mixins',
@@ -168,6 +172,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "${SHARED_APP}",
 ${apps.join('\n')}
 ]
 
@@ -254,38 +259,6 @@ class ${cap(appName(i))}Config(AppConfig):
 `;
 }
 
-function modelsPy(i: number, p: GenParams, r: () => number): string {
-  const n = patternsOf(p, i);
-  const out = [`from django.conf import settings
-from django.db import models
-from django.urls import reverse
-`];
-  for (const [mi, m] of MODELS.entries()) {
-    const k = Math.floor(r() * Math.max(1, n));
-    out.push(`
-class ${m}(models.Model):
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True)
-    body = models.TextField(blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="${appName(i)}_${m.toLowerCase()}s")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    published = models.BooleanField(default=${mi % 2 ? 'True' : 'False'})
-
-    class Meta:
-        ordering = ["-created"]
-        verbose_name_plural = "${m.toLowerCase()}s"
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("${appName(i)}:name-${k}", kwargs={"pk": self.pk})
-`);
-  }
-  return out.join('');
-}
-
 interface ViewDef {
   name: string;
   cls: boolean;
@@ -298,20 +271,25 @@ function viewDefs(): ViewDef[] {
   return out;
 }
 
-function viewsPy(i: number, p: GenParams, r: () => number): string {
+function viewsPy(i: number, p: GenParams, r: () => number, models: string[], orm: (other: number) => string): string {
   const other = Math.floor(r() * p.apps);
-  const out: string[] = [`from django.contrib import messages
+  const out: string[] = [`from datetime import timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.generic import ${[...new Set(CBV_BASES)].join(', ')}
 
+from ${SHARED_APP}.models import Tag
 from ${appName(other)}.models import Item as Other${other}Item
 
 from .forms import ItemForm, CategoryForm
-from .models import ${MODELS.join(', ')}
+from .models import ${models.join(', ')}
 `];
   for (let k = 0; k < FUNC_VIEWS; k++) {
     const name = k === 0 ? 'index' : `handle_${k}`;
@@ -404,6 +382,7 @@ class ${name}(${mixin}${base}):
 ${body.join('\n')}
 `);
   }
+  out.push(orm(other));
   return out.join('');
 }
 
@@ -978,6 +957,406 @@ function templatePart(i: number, count: number, p: GenParams, r: () => number, b
   return { files, broken };
 }
 
+// ---- the model part ---------------------------------------------------------------------------
+//
+// A shared app `common` holds abstract bases (TimeStamped → Owned with an owner FK to
+// settings.AUTH_USER_MODEL, and Publishable) and two concrete models (Tag, Country). Each app has
+// 3–8 models: Category (TimeStamped, a "self" FK), Item (Owned; a FK to Category by class, a M2M to
+// common.Tag, for apps after app0 a FK by class to a lower app's Category), Entry (Publishable; a
+// FK "Item" by string, a FK to settings.AUTH_USER_MODEL, a FK "appK.Item" to another app), then 0–5
+// of Comment, Attachment, Profile (OneToOne to the user), Order (M2M to Item), Review (FK to
+// another app's Item), Event (M2M to the user). Fields of the common types with options;
+// related_name on many relations (some with %(app_label)s, one "+"), default accessors on others.
+// Views run ORM queries over them (`filter(category__parent__title__icontains=term)`, Q objects,
+// order_by, values, values_list, select/prefetch_related, get_object_or_404), drawn by random walks
+// over this graph so every lookup path is valid. The part draws from its own generator, so the
+// rest of the project (URL names reversed, templates) is the same as without it.
+
+/** The shared app holding the abstract bases. */
+export const SHARED_APP = 'common';
+
+type FieldKind = 'char' | 'text' | 'bool' | 'int' | 'decimal' | 'date' | 'datetime' | 'fk' | 'o2o' | 'm2m';
+
+interface FieldSpec {
+  name: string;
+  kind: FieldKind;
+  /** The related model's label, for relations. */
+  to?: string;
+  /** The name the relation gives `to` in lookups (none: hidden, or not walked). */
+  reverse?: string;
+  /** The Python text after `name = `. */
+  code: string;
+}
+
+interface ModelSpec {
+  label: string;
+  name: string;
+  /** The abstract base (a key of ABSTRACT), or none for models.Model. */
+  base?: keyof typeof ABSTRACT;
+  fields: FieldSpec[];
+  meta: string[];
+}
+
+const ABSTRACT = {
+  TimeStamped: { parent: undefined, fields: [
+    { name: 'created', kind: 'datetime', code: 'models.DateTimeField(auto_now_add=True, db_index=True)' },
+    { name: 'updated', kind: 'datetime', code: 'models.DateTimeField(auto_now=True)' },
+  ] },
+  Owned: { parent: 'TimeStamped', fields: [
+    { name: 'owner', kind: 'fk', to: 'auth.User', code: 'models.ForeignKey(\n        settings.AUTH_USER_MODEL,\n        on_delete=models.CASCADE,\n        related_name="%(app_label)s_%(class)s_set",\n        related_query_name="%(app_label)s_%(class)s",\n    )' },
+  ] },
+  Publishable: { parent: 'TimeStamped', fields: [
+    { name: 'status', kind: 'char', code: 'models.CharField(max_length=10, choices=STATUS_CHOICES, default="draft", db_index=True)' },
+    { name: 'published_at', kind: 'datetime', code: 'models.DateTimeField(null=True, blank=True)' },
+  ] },
+} satisfies Record<string, { parent?: string; fields: FieldSpec[] }>;
+
+/** Models outside the apps that lookups walk into (forward fields only). */
+const FIXED_MODELS: ModelSpec[] = [
+  { label: 'auth.User', name: 'User', fields: [
+    ...['username', 'first_name', 'last_name', 'email'].map((name) => ({ name, kind: 'char' as const, code: '' })),
+    { name: 'is_active', kind: 'bool', code: '' }, { name: 'is_staff', kind: 'bool', code: '' },
+    { name: 'date_joined', kind: 'datetime', code: '' }, { name: 'last_login', kind: 'datetime', code: '' },
+    { name: 'groups', kind: 'm2m', to: 'auth.Group', code: '' },
+  ], meta: [] },
+  { label: 'auth.Group', name: 'Group', fields: [{ name: 'name', kind: 'char', code: '' }], meta: [] },
+  { label: `${SHARED_APP}.Tag`, name: 'Tag', base: 'TimeStamped', fields: [
+    { name: 'name', kind: 'char', code: 'models.CharField(max_length=50, unique=True)' },
+    { name: 'slug', kind: 'char', code: 'models.SlugField(max_length=60, unique=True)' },
+    { name: 'color', kind: 'char', code: 'models.CharField(max_length=7, default="#cccccc", help_text="A CSS colour.")' },
+  ], meta: ['ordering = ["name"]'] },
+  { label: `${SHARED_APP}.Country`, name: 'Country', fields: [
+    { name: 'code', kind: 'char', code: 'models.CharField(max_length=2, unique=True)' },
+    { name: 'name', kind: 'char', code: 'models.CharField(max_length=100)' },
+    { name: 'population', kind: 'int', code: 'models.BigIntegerField(null=True, blank=True)' },
+  ], meta: ['ordering = ["name"]', 'verbose_name_plural = "countries"'] },
+];
+
+const EXTRA_MODELS = ['Comment', 'Attachment', 'Profile', 'Order', 'Review', 'Event'] as const;
+
+const char = (name: string, code: string): FieldSpec => ({ name, kind: 'char', code });
+
+/** The models of app i (the random draws for the core models' get_absolute_url stay in `generate`). */
+function appModelSpecs(i: number, p: GenParams, rm: () => number): ModelSpec[] {
+  const a = appName(i);
+  const otherApp = () => appName((i + 1 + Math.floor(rm() * (p.apps - 1))) % p.apps);
+  const common = [
+    char('title', 'models.CharField(max_length=200)'),
+    char('slug', 'models.SlugField(unique=True)'),
+    { name: 'body', kind: 'text', code: 'models.TextField(blank=True)' } as FieldSpec,
+  ];
+  const published = (d: boolean): FieldSpec => ({ name: 'published', kind: 'bool', code: `models.BooleanField(default=${d ? 'True' : 'False'})` });
+  const out: ModelSpec[] = [
+    { label: `${a}.Category`, name: 'Category', base: 'TimeStamped', fields: [
+      ...common, published(false),
+      { name: 'position', kind: 'int', code: 'models.PositiveIntegerField(default=0, db_index=True)' },
+      { name: 'parent', kind: 'fk', to: `${a}.Category`, reverse: 'children', code: 'models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")' },
+    ], meta: ['ordering = ["position", "title"]', 'verbose_name_plural = "categories"'] },
+    { label: `${a}.Item`, name: 'Item', base: 'Owned', fields: [
+      ...common, published(true),
+      { name: 'price', kind: 'decimal', code: 'models.DecimalField(max_digits=10, decimal_places=2, default=0)' },
+      { name: 'stock', kind: 'int', code: 'models.IntegerField(default=0)' },
+      { name: 'category', kind: 'fk', to: `${a}.Category`, reverse: 'items', code: 'models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items")' },
+      { name: 'tags', kind: 'm2m', to: `${SHARED_APP}.Tag`, reverse: `${a}_items`, code: 'models.ManyToManyField(Tag, blank=True, related_name="%(app_label)s_items")' },
+      ...(i > 0 ? [{ name: 'upstream', kind: 'fk', to: `${appName(Math.floor(rm() * i))}.Category`, reverse: `${a}_items`, code: '' } as FieldSpec] : []),
+    ], meta: ['ordering = ["-created"]', 'get_latest_by = "created"'] },
+  ];
+  const item = out[1];
+  const up = item.fields.find((f) => f.name === 'upstream');
+  if (up) up.code = `models.ForeignKey(${cap(up.to!.split('.')[0])}Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="${a}_items")`;
+  const source = otherApp();
+  out.push({ label: `${a}.Entry`, name: 'Entry', base: 'Publishable', fields: [
+    ...common, published(false),
+    { name: 'item', kind: 'fk', to: `${a}.Item`, reverse: 'entries', code: 'models.ForeignKey("Item", on_delete=models.CASCADE, related_name="entries")' },
+    { name: 'author', kind: 'fk', to: 'auth.User', code: `models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="${a}_entries")` },
+    { name: 'source', kind: 'fk', to: `${source}.Item`, reverse: `${a}_citations`, code: `models.ForeignKey("${source}.Item", null=True, blank=True, on_delete=models.SET_NULL, related_name="${a}_citations")` },
+    { name: 'rating', kind: 'int', code: 'models.PositiveSmallIntegerField(default=0)' },
+    char('email', 'models.EmailField(blank=True)'),
+  ], meta: ['ordering = ["-published_at", "title"]', 'verbose_name_plural = "entries"'] });
+  // 0–5 more, in a fixed order.
+  const extras = EXTRA_MODELS.map((m) => ({ m, k: rm() })).sort((x, y) => x.k - y.k).slice(0, Math.floor(rm() * 6)).map((x) => x.m);
+  for (const m of EXTRA_MODELS) {
+    if (!extras.includes(m)) continue;
+    if (m === 'Comment') {
+      out.push({ label: `${a}.Comment`, name: m, base: 'Owned', fields: [
+        { name: 'entry', kind: 'fk', to: `${a}.Entry`, reverse: 'comments', code: 'models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="comments")' },
+        { name: 'text', kind: 'text', code: 'models.TextField()' },
+        { name: 'is_public', kind: 'bool', code: 'models.BooleanField(default=True, db_index=True)' },
+        { name: 'reply_to', kind: 'fk', to: `${a}.Comment`, reverse: 'replies', code: 'models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")' },
+      ], meta: ['ordering = ["created"]'] });
+    } else if (m === 'Attachment') {
+      out.push({ label: `${a}.Attachment`, name: m, base: 'TimeStamped', fields: [
+        // The default accessor (attachment_set; "attachment" in lookups).
+        { name: 'item', kind: 'fk', to: `${a}.Item`, reverse: 'attachment', code: 'models.ForeignKey(Item, on_delete=models.CASCADE)' },
+        char('file_name', 'models.CharField(max_length=255)'),
+        { name: 'size', kind: 'int', code: 'models.PositiveIntegerField(default=0)' },
+        char('mime_type', 'models.CharField(max_length=100, blank=True, default="application/octet-stream")'),
+        { name: 'uploaded_by', kind: 'fk', to: 'auth.User', code: 'models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")' },
+      ], meta: [] });
+    } else if (m === 'Profile') {
+      out.push({ label: `${a}.Profile`, name: m, fields: [
+        { name: 'user', kind: 'o2o', to: 'auth.User', code: `models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="${a}_profile")` },
+        { name: 'bio', kind: 'text', code: 'models.TextField(blank=True, default="")' },
+        char('website', 'models.URLField(blank=True)'),
+        { name: 'birth_date', kind: 'date', code: 'models.DateField(null=True, blank=True)' },
+        { name: 'country', kind: 'fk', to: `${SHARED_APP}.Country`, code: `models.ForeignKey("${SHARED_APP}.Country", null=True, blank=True, on_delete=models.SET_NULL, related_name="${a}_profiles")` },
+      ], meta: [] });
+    } else if (m === 'Order') {
+      out.push({ label: `${a}.Order`, name: m, base: 'Owned', fields: [
+        char('number', 'models.CharField(max_length=20, unique=True)'),
+        { name: 'total', kind: 'decimal', code: 'models.DecimalField(max_digits=12, decimal_places=2, default=0)' },
+        char('state', 'models.CharField(max_length=12, choices=ORDER_STATES, default="new", db_index=True)'),
+        { name: 'items', kind: 'm2m', to: `${a}.Item`, reverse: 'orders', code: 'models.ManyToManyField(Item, blank=True, related_name="orders")' },
+        { name: 'shipping_country', kind: 'fk', to: `${SHARED_APP}.Country`, code: `models.ForeignKey(Country, on_delete=models.PROTECT, related_name="${a}_orders")` },
+        { name: 'paid_at', kind: 'datetime', code: 'models.DateTimeField(null=True, blank=True)' },
+      ], meta: ['ordering = ["-created"]'] });
+    } else if (m === 'Review') {
+      const target = otherApp();
+      out.push({ label: `${a}.Review`, name: m, base: 'TimeStamped', fields: [
+        { name: 'item', kind: 'fk', to: `${target}.Item`, reverse: `${a}_reviews`, code: `models.ForeignKey("${target}.Item", on_delete=models.CASCADE, related_name="${a}_reviews")` },
+        { name: 'reviewer', kind: 'fk', to: 'auth.User', code: `models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="${a}_reviews")` },
+        { name: 'score', kind: 'int', code: 'models.PositiveSmallIntegerField(default=5)' },
+        { name: 'text', kind: 'text', code: 'models.TextField(blank=True)' },
+      ], meta: ['ordering = ["-score", "-created"]'] });
+    } else {
+      out.push({ label: `${a}.Event`, name: m, base: 'Publishable', fields: [
+        char('title', 'models.CharField(max_length=200)'),
+        { name: 'starts_at', kind: 'datetime', code: 'models.DateTimeField(db_index=True)' },
+        { name: 'ends_at', kind: 'datetime', code: 'models.DateTimeField(null=True, blank=True)' },
+        char('location', 'models.CharField(max_length=200, blank=True)'),
+        { name: 'category', kind: 'fk', to: `${a}.Category`, reverse: 'events', code: 'models.ForeignKey(Category, on_delete=models.CASCADE, related_name="events")' },
+        { name: 'attendees', kind: 'm2m', to: 'auth.User', code: `models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="${a}_events")` },
+        { name: 'capacity', kind: 'int', code: 'models.PositiveIntegerField(null=True, blank=True)' },
+      ], meta: [] });
+    }
+  }
+  return out;
+}
+
+/** The fields of a model including its abstract bases', in Django's order (bases first). */
+function allFields(m: ModelSpec): FieldSpec[] {
+  const chain: FieldSpec[][] = [m.fields];
+  for (let b: string | undefined = m.base; b; b = ABSTRACT[b as keyof typeof ABSTRACT].parent) chain.unshift(ABSTRACT[b as keyof typeof ABSTRACT].fields as FieldSpec[]);
+  return chain.flat();
+}
+
+interface WalkName {
+  name: string;
+  kind: FieldKind | 'reverse';
+  to?: string;
+}
+
+/** Every model's lookup names (forward fields, and for app models the reverse query names). */
+export class ModelGraph {
+  readonly names = new Map<string, WalkName[]>();
+  readonly specs = new Map<string, ModelSpec>();
+  constructor(apps: ModelSpec[][]) {
+    for (const m of [...FIXED_MODELS, ...apps.flat()]) {
+      this.specs.set(m.label, m);
+      this.names.set(m.label, allFields(m).map((f) => ({ name: f.name, kind: f.kind, to: f.to })));
+    }
+    for (const m of apps.flat()) {
+      for (const f of m.fields) {
+        const target = f.to && this.names.get(f.to);
+        // Reverse names are walked on the apps' models only (the user and tags have thousands).
+        if (f.reverse && target && !FIXED_MODELS.some((x) => x.label === f.to)) target.push({ name: f.reverse, kind: 'reverse', to: m.label });
+      }
+    }
+  }
+}
+
+const isRelation = (n: WalkName) => n.kind === 'fk' || n.kind === 'o2o' || n.kind === 'm2m' || n.kind === 'reverse';
+const isForward = (n: WalkName) => n.kind === 'fk' || n.kind === 'o2o';
+
+/** A random relation path from `label` (0–`max` relations), then a field; undefined if none fits. */
+function walk(g: ModelGraph, r: () => number, label: string, max: number, rel: (n: WalkName) => boolean): { parts: string[]; last: WalkName } | undefined {
+  const parts: string[] = [];
+  let at = label;
+  const hops = Math.floor(r() * (max + 1));
+  for (let h = 0; h < hops; h++) {
+    const rels = (g.names.get(at) ?? []).filter(rel);
+    if (!rels.length) break;
+    const n = pick(r, rels);
+    parts.push(n.name);
+    at = n.to!;
+  }
+  const fields = (g.names.get(at) ?? []).filter((n) => !isRelation(n));
+  if (!fields.length) return undefined;
+  const last = pick(r, fields);
+  return { parts: [...parts, last.name], last };
+}
+
+/** A `filter()` keyword with its value: a path, maybe ending on a relation, then a lookup. */
+function filterKw(g: ModelGraph, r: () => number, label: string): string {
+  if (r() < 0.15) {
+    // Ending on a relation: `category__isnull=False`, `tags__in=ids`.
+    const rels = (g.names.get(label) ?? []).filter(isRelation);
+    if (rels.length) {
+      const n = pick(r, rels);
+      return n.kind === 'm2m' || n.kind === 'reverse' ? (r() < 0.5 ? `${n.name}__in=ids` : `${n.name}__isnull=False`) : `${n.name}__isnull=${r() < 0.5 ? 'True' : 'False'}`;
+    }
+  }
+  const w = walk(g, r, label, 3, isRelation)!;
+  const path = w.parts.join('__');
+  switch (w.last.kind) {
+    case 'char': case 'text': {
+      const s = pick(r, ['', '__icontains', '__iexact', '__startswith', '__contains', '__in']);
+      return `${path}${s}=${s === '__in' ? '[term]' : 'term'}`;
+    }
+    case 'bool': return `${path}=${r() < 0.7 ? 'True' : 'False'}`;
+    case 'int': case 'decimal': return `${path}${pick(r, ['', '__gte', '__lt', '__lte'])}=limit`;
+    case 'date': return pick(r, [`${path}__year=year`, `${path}__gte=since.date()`, `${path}__lt=since.date()`]);
+    default: return pick(r, [`${path}__year=year`, `${path}__gte=since`, `${path}__lt=since`, `${path}__date=since.date()`, `${path}__month=month`, `${path}__year__gte=year`]);
+  }
+}
+
+/** A field path for order_by/values (through forward relations for order_by). */
+function fieldPath(g: ModelGraph, r: () => number, label: string, forOrder: boolean): string {
+  const w = walk(g, r, label, 2, forOrder ? isForward : isRelation)!;
+  return (forOrder && r() < 0.4 ? '-' : '') + w.parts.join('__');
+}
+
+function selectPath(g: ModelGraph, r: () => number, label: string): string | undefined {
+  const first = (g.names.get(label) ?? []).filter(isForward);
+  if (!first.length) return undefined;
+  const n = pick(r, first);
+  const next = (g.names.get(n.to!) ?? []).filter(isForward);
+  return next.length && r() < 0.4 ? `${n.name}__${pick(r, next).name}` : n.name;
+}
+
+function prefetchPath(g: ModelGraph, r: () => number, label: string): string | undefined {
+  const many = (g.names.get(label) ?? []).filter((n) => n.kind === 'm2m' || n.kind === 'reverse');
+  if (!many.length) return undefined;
+  const n = pick(r, many);
+  const next = (g.names.get(n.to!) ?? []).filter(isForward);
+  return next.length && r() < 0.3 ? `${n.name}__${pick(r, next).name}` : n.name;
+}
+
+/** `${SHARED_APP}/models.py`. */
+function sharedModelsPy(): string {
+  const abstract = Object.entries(ABSTRACT).map(([name, a]) => `
+class ${name}(${a.parent ?? 'models.Model'}):
+${a.fields.map((f) => `    ${f.name} = ${f.code}`).join('\n')}
+
+    class Meta${a.parent ? `(${a.parent}.Meta)` : ''}:
+        abstract = True
+`).join('\n');
+  const concrete = FIXED_MODELS.filter((m) => m.label.startsWith(`${SHARED_APP}.`)).map((m) => modelClass(m, '')).join('');
+  return `"""Abstract bases every app's models use, and models shared by every app."""
+from django.conf import settings
+from django.db import models
+
+STATUS_CHOICES = [
+    ("draft", "Draft"),
+    ("published", "Published"),
+    ("archived", "Archived"),
+]
+
+${abstract}${concrete}`;
+}
+
+function modelClass(m: ModelSpec, methods: string): string {
+  const meta = m.meta.length ? `\n    class Meta${m.base && m.base !== 'TimeStamped' ? `(${m.base}.Meta)` : ''}:\n${m.meta.map((x) => `        ${x}`).join('\n')}\n` : '';
+  return `
+
+class ${m.name}(${m.base ?? 'models.Model'}):
+${m.fields.map((f) => `    ${f.name} = ${f.code}`).join('\n')}
+${meta}
+    def __str__(self):
+        return str(self.${m.fields.some((f) => f.name === "title") ? "title" : m.fields.some((f) => f.name === "name") ? "name" : "pk"})
+${methods}`;
+}
+
+/** An app's models.py; `urlTargets` are the URL pattern numbers of Item, Category and Entry's get_absolute_url. */
+function modelsPy(i: number, specs: ModelSpec[], urlTargets: number[]): string {
+  const a = appName(i);
+  const up = specs[1].fields.find((f) => f.name === 'upstream');
+  const imports = [`from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from ${SHARED_APP}.models import Country, Owned, Publishable, Tag, TimeStamped
+`];
+  if (up) imports.push(`from ${up.to!.split('.')[0]}.models import Category as ${cap(up.to!.split('.')[0])}Category\n`);
+  imports.push(`
+ORDER_STATES = [
+    ("new", "New"),
+    ("paid", "Paid"),
+    ("shipped", "Shipped"),
+    ("cancelled", "Cancelled"),
+]
+`);
+  const core = ['Item', 'Category', 'Entry'];
+  const classes = specs.map((m) => {
+    const k = core.indexOf(m.name);
+    const methods = k < 0 ? '' : `
+    def get_absolute_url(self):
+        return reverse("${a}:name-${urlTargets[k]}", kwargs={"pk": self.pk})
+`;
+    return modelClass(m, methods);
+  });
+  return imports.join('') + classes.join('');
+}
+
+/** Functions of views.py running ORM queries over the app's models (not routed). */
+function ormViews(g: ModelGraph, specs: ModelSpec[], other: number, r: () => number): string {
+  const receivers: [string, string][] = [
+    ...specs.map((m) => [m.name, m.label] as [string, string]),
+    [`Other${other}Item`, `${appName(other)}.Item`],
+    ['Tag', `${SHARED_APP}.Tag`],
+  ];
+  const out: string[] = [];
+  for (let k = 0; k < 4; k++) {
+    const stmts: string[] = [];
+    for (let s = 0; s < 3; s++) {
+      // The app's own models mostly.
+      const [cls, label] = r() < 0.8 ? pick(r, receivers.slice(0, specs.length)) : pick(r, receivers.slice(specs.length));
+      // Distinct keywords within one call (a repeated keyword is a SyntaxError).
+      const kws = new Set<string>();
+      const kw = () => {
+        let k = filterKw(g, r, label);
+        for (let t = 0; t < 5 && kws.has(k.split('=')[0]); t++) k = filterKw(g, r, label);
+        kws.add(k.split('=')[0]);
+        return k;
+      };
+      // Distinct paths within one call.
+      const used = new Set<string>();
+      const fp = (order: boolean) => {
+        let f = fieldPath(g, r, label, order);
+        for (let t = 0; t < 5 && used.has(f.replace('-', '')); t++) f = fieldPath(g, r, label, order);
+        used.add(f.replace('-', ''));
+        return `"${f}"`;
+      };
+      const sel = selectPath(g, r, label);
+      const pre = prefetchPath(g, r, label);
+      switch (Math.floor(r() * 7)) {
+        case 0: stmts.push(`rows += list(${cls}.objects.filter(${kw()}, ${kw()}).order_by(${fp(true)}, ${fp(true)})[:limit])`); break;
+        case 1: stmts.push(`rows += list(${cls}.objects.exclude(${kw()}).values(${fp(false)}, ${fp(false)}, ${fp(false)}))`); break;
+        case 2: stmts.push(`rows += list(${cls}.objects.filter(Q(${kw()}) | Q(${kw()}))${sel ? `.select_related("${sel}")` : ''}.distinct())`); break;
+        case 3: stmts.push(`rows += list(${cls}.objects.filter(${kw()}).values_list(${fp(false)}, flat=True))`); break;
+        case 4: stmts.push(`rows.append(get_object_or_404(${cls}, ${kw()}).pk)`); break;
+        case 5: stmts.push(`rows += list(${cls}.objects${pre ? `.prefetch_related("${pre}")` : ''}.filter(${kw()}).order_by(${fp(true)}))`); break;
+        default: stmts.push(`total += ${cls}.objects.filter(${kw()}).exclude(${kw()}).count()`); break;
+      }
+    }
+    out.push(`
+
+def query_${k}(request):
+    term = request.GET.get("q", "")
+    year = int(request.GET.get("year", 2024))
+    month = int(request.GET.get("month", 1))
+    limit = int(request.GET.get("limit", 20))
+    since = timezone.now() - timedelta(days=30)
+    ids = request.GET.getlist("id")
+    rows = []
+    total = 0
+${stmts.map((x) => `    ${x}`).join('\n')}
+    return JsonResponse({"count": len(rows) + total})
+`);
+  }
+  return out.join('');
+}
+
 function readStamp(dir: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(path.join(dir, STAMP), 'utf8'));
@@ -991,7 +1370,7 @@ export function generate(dir: string, p: GenParams, log: (m: string) => void = (
   const want = { version: GENERATOR_VERSION, files: p.files, apps: p.apps, patterns: p.patterns, seed: p.seed, templatePartSize: p.templates };
   const stamp = readStamp(dir) as (typeof want & Omit<GenResult, 'dir' | 'reused' | 'ms'>) | undefined;
   if (stamp && (Object.keys(want) as (keyof typeof want)[]).every((k) => stamp[k] === want[k])) {
-    return { dir, reused: true, ms: 0, pythonFiles: stamp.pythonFiles, templates: stamp.templates, bytes: stamp.bytes, appPatterns: stamp.appPatterns, templatePart: stamp.templatePart };
+    return { dir, reused: true, ms: 0, pythonFiles: stamp.pythonFiles, templates: stamp.templates, bytes: stamp.bytes, appPatterns: stamp.appPatterns, templatePart: stamp.templatePart, models: stamp.models };
   }
   if (fs.existsSync(dir)) {
     const entries = fs.readdirSync(dir);
@@ -1001,6 +1380,12 @@ export function generate(dir: string, p: GenParams, log: (m: string) => void = (
   const t0 = performance.now();
   log(`generating ${p.apps} apps, ~${p.files} Python files, ${p.patterns} URL patterns, ${p.templates} extra templates into ${dir} ...`);
   const r = rng(p.seed);
+  // The model part draws from its own generator too (see SHARED_APP), so the URL names reversed and
+  // the templates are the same as before it existed.
+  const rm = rng(p.seed * 104723 + 31);
+  const modelSpecs = Array.from({ length: p.apps }, (_, i) => appModelSpecs(i, p, rm));
+  const graph = new ModelGraph(modelSpecs);
+  const modelStats = { models: FIXED_MODELS.filter((m) => m.label.startsWith(`${SHARED_APP}.`)).length + modelSpecs.flat().length, abstract: Object.keys(ABSTRACT).length };
   // The template part draws from its own generator, so the Python files are the same with or without it.
   const rt = rng(p.seed * 7919 + 104729);
   const templatePartStats = { templates: 0, bytes: 0, brokenIncludes: 0 };
@@ -1011,6 +1396,8 @@ export function generate(dir: string, p: GenParams, log: (m: string) => void = (
   w.write('proj/urls.py', rootUrls(p));
   w.write('proj/wsgi.py', `import os\n\nfrom django.core.wsgi import get_wsgi_application\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n\napplication = get_wsgi_application()\n`);
   w.write('proj/asgi.py', `import os\n\nfrom django.core.asgi import get_asgi_application\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n\napplication = get_asgi_application()\n`);
+  w.write(`${SHARED_APP}/__init__.py`, '');
+  w.write(`${SHARED_APP}/models.py`, sharedModelsPy());
   w.write('templates/base.html', projectBase());
   w.write('templates/home.html', `{% extends "base.html" %}\n{% block content %}<a href="{% url '${appName(0)}:name-0' %}">Start</a>{% endblock %}\n`);
   w.write('templates/about.html', `{% extends "base.html" %}\n{% block content %}About{% endblock %}\n`);
@@ -1019,8 +1406,10 @@ export function generate(dir: string, p: GenParams, log: (m: string) => void = (
     const a = appName(i);
     w.write(`${a}/__init__.py`, '');
     w.write(`${a}/apps.py`, appsPy(i));
-    w.write(`${a}/models.py`, modelsPy(i, p, r));
-    w.write(`${a}/views.py`, viewsPy(i, p, r));
+    // (The three draws the models module always made, for Item, Category and Entry's get_absolute_url.)
+    const urlTargets = [0, 1, 2].map(() => Math.floor(r() * Math.max(1, patternsOf(p, i))));
+    w.write(`${a}/models.py`, modelsPy(i, modelSpecs[i], urlTargets));
+    w.write(`${a}/views.py`, viewsPy(i, p, r, modelSpecs[i].map((m) => m.name), (other) => ormViews(graph, modelSpecs[i], other, rm)));
     w.write(`${a}/urls.py`, urlsPy(i, p));
     w.write(`${a}/admin.py`, adminPy());
     w.write(`${a}/forms.py`, formsPy());
@@ -1043,7 +1432,7 @@ export function generate(dir: string, p: GenParams, log: (m: string) => void = (
     w.write(`${appName(0)}/templatetags/__init__.py`, '');
     w.write(`${appName(0)}/templatetags/${TAG_LIBRARY}.py`, tagLibraryPy());
   }
-  const res = { pythonFiles: w.pythonFiles, templates: w.templates, bytes: w.bytes, appPatterns, templatePart: templatePartStats };
+  const res = { pythonFiles: w.pythonFiles, templates: w.templates, bytes: w.bytes, appPatterns, templatePart: templatePartStats, models: modelStats };
   fs.writeFileSync(path.join(dir, STAMP), JSON.stringify({ ...want, ...res }, null, 2) + '\n');
   return { dir, reused: false, ms: performance.now() - t0, ...res };
 }

@@ -77,6 +77,11 @@ describe('models', () => {
     const d3 = doc('blog/views.py', chained);
     const l3 = chained.split('\n');
     expect(completions(s, d3, l3.length - 1, l3[l3.length - 1].length).map((c) => c.label)).toEqual(expect.arrayContaining(['year', 'icontains']));
+    // get_object_or_404(Model, ...): the model is the first argument.
+    const g = text.replace(/Post\.objects\.filter\(category__na$/, 'get_object_or_404(Post, category__na');
+    const d4 = doc('blog/views.py', g);
+    const l4 = g.split('\n');
+    expect(completions(s, d4, l4.length - 1, l4[l4.length - 1].length).map((c) => c.label)).toContain('name');
   });
 
   test('an unknown field in a lookup is a warning with a fix', () => {

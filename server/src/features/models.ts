@@ -305,13 +305,15 @@ function fieldListCompletions(s: ProjectSession, doc: Doc, line: number, charact
     level = r.lastModel;
   }
   const replace: Loc = { file: doc.file, line, character: character - last.length, endLine: line, endCharacter: character };
-  return level ? namesOf(index, level).filter((n) => n.kind !== 'attname').map((n) => ({ label: n.name, detail: n.detail, replace })) : [];
+  return level ? namesOf(index, level).filter((n) => n.kind !== 'attname').map((n) => ({ label: n.name, detail: n.detail, documentation: '', replace, kind: 'field' as const })) : [];
 }
 
 export interface LookupCompletion {
   label: string;
   detail: string;
+  documentation: string;
   replace: Loc;
+  kind: 'field';
 }
 
 /**
@@ -345,7 +347,7 @@ export function lookupCompletions(s: ProjectSession, doc: Doc, line: number, cha
     method = open.method;
   }
   if (!method) return [];
-  const kwMethods = ['filter', 'exclude', 'get', 'create', 'update', 'get_or_create', 'update_or_create', 'Q'];
+  const kwMethods = ['filter', 'exclude', 'get', 'create', 'update', 'get_or_create', 'update_or_create', 'Q', 'get_object_or_404', 'get_list_or_404'];
   const strMethods = ['order_by', 'values', 'values_list', 'select_related', 'prefetch_related', 'only', 'defer', 'distinct', 'latest', 'earliest', 'F'];
   const inString = !!quote;
   if (inString ? !strMethods.includes(method) : !kwMethods.includes(method)) return [];
@@ -353,7 +355,12 @@ export function lookupCompletions(s: ProjectSession, doc: Doc, line: number, cha
   if (!inString && /=\s*[\w.]*$/.test(before)) return [];
   let model: ModelInfo | undefined;
   const annotations = new Set<string>();
-  if (receiverText !== undefined) {
+  if (method === 'get_object_or_404' || method === 'get_list_or_404') {
+    // The model is the first argument: `get_object_or_404(Post, slug=...)`.
+    const args = call ? call.childForFieldName('arguments')?.text.slice(1) : before.slice(before.lastIndexOf(`${method}(`) + method.length + 1);
+    const first = /^\s*([\w.]+)\s*,/.exec(args ?? '')?.[1];
+    model = first ? modelNamedText(s, doc, first) : undefined;
+  } else if (receiverText !== undefined) {
     // `Post.objects.filter(x=1).exclude(` → the model named at the start of the chain.
     const parts = receiverText.split('(')[0].split('.');
     for (let n = parts.length - 1; n >= 1 && !model; n--) model = modelNamedText(s, doc, parts.slice(0, n).join('.'));
@@ -381,10 +388,10 @@ export function lookupCompletions(s: ProjectSession, doc: Doc, line: number, cha
   }
   const replace: Loc = { file: doc.file, line, character: character - last.length, endLine: line, endCharacter: character };
   const out: LookupCompletion[] = [];
-  if (level) for (const n of namesOf(index, level)) out.push({ label: n.name, detail: n.detail, replace });
-  if (!parts.length) for (const a of annotations) out.push({ label: a, detail: 'annotation', replace });
+  if (level) for (const n of namesOf(index, level)) out.push({ label: n.name, detail: n.detail, documentation: '', replace, kind: 'field' });
+  if (!parts.length) for (const a of annotations) if (a !== '*') out.push({ label: a, detail: 'annotation', documentation: '', replace, kind: 'field' });
   if (afterField && !inString && (method !== 'create' && method !== 'update')) {
-    for (const l of [...LOOKUPS, ...DATE_TRANSFORMS]) out.push({ label: l, detail: 'lookup', replace });
+    for (const l of [...LOOKUPS, ...DATE_TRANSFORMS]) out.push({ label: l, detail: 'lookup', documentation: '', replace, kind: 'field' });
   }
   return out;
 }

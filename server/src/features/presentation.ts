@@ -176,7 +176,7 @@ export function completions(s: ProjectSession, doc: Doc, line: number, character
     let offset = 0;
     const lines = doc.text.split('\n');
     for (let i = 0; i < line && i < lines.length; i++) offset += lines[i].length + 1;
-    return lookupCompletions(s, doc, line, character, offset + character).map((c) => ({ ...c, documentation: '', kind: 'field' as const }));
+    return lookupCompletions(s, doc, line, character, offset + character);
   }
   let end = character;
   while (end < lineText.length && /[\w:.-]/.test(lineText[end])) end++;

@@ -31,10 +31,8 @@ export function workspaceSymbols(s: ProjectSession, query: string): AtlasSymbol[
     if (out.length < LIMIT && matches(query, sym.name)) out.push(sym);
   };
   const p = s.project;
-  const own = (file: string) => {
-    const r = path.relative(p.root, file);
-    return !r.startsWith('..') && !path.isAbsolute(r) && !/(site|dist)-packages/.test(r);
-  };
+  const prefix = p.root.endsWith(path.sep) ? p.root : p.root + path.sep;
+  const own = (file: string) => file.startsWith(prefix) && !/[\\/](site|dist)-packages[\\/]/.test(file.slice(prefix.length));
   const views = new Set<string>();
   for (const l of p.urlTree().leaves) {
     if (l.pattern.origin === 'admin') continue;

@@ -87,6 +87,8 @@ export class ModelIndex {
   private byLabelFor: ModelInfo[] | undefined;
   private byLabelMap = new Map<string, ModelInfo>();
   private reverseFor: ModelInfo[] | undefined;
+  private byDefFor: ModelInfo[] | undefined;
+  private byDefMap = new Map<string, ModelInfo>();
   private reverseMap = new Map<string, ReverseRelation[]>();
 
   constructor(private readonly project: DjangoProject) {}
@@ -110,7 +112,13 @@ export class ModelIndex {
   }
 
   byDef(def: DefV): ModelInfo | undefined {
-    return this.models().find((m) => m.def === def || (m.def.loc.file === def.loc.file && m.def.loc.line === def.loc.line));
+    const models = this.models();
+    if (this.byDefFor !== models) {
+      this.byDefMap = new Map();
+      for (const m of models) this.byDefMap.set(`${m.def.loc.file}:${m.def.loc.line}`, m);
+      this.byDefFor = models;
+    }
+    return this.byDefMap.get(`${def.loc.file}:${def.loc.line}`);
   }
 
   /**

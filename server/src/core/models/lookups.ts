@@ -42,8 +42,19 @@ export interface ResolvedLookup {
   lastModel?: ModelInfo;
 }
 
+/** Names per model; a ModelInfo is rebuilt (a new object) whenever the model index is. */
+const namesCache = new WeakMap<ModelInfo, NameAtLevel[]>();
+
 /** Every name a lookup may use on a model, with what it is. */
 export function namesOf(index: ModelIndex, model: ModelInfo): NameAtLevel[] {
+  const hit = namesCache.get(model);
+  if (hit && index.byDef(model.def) === model) return hit;
+  const names = computeNames(index, model);
+  namesCache.set(model, names);
+  return names;
+}
+
+function computeNames(index: ModelIndex, model: ModelInfo): NameAtLevel[] {
   const out: NameAtLevel[] = [];
   const seen = new Set<string>();
   const add = (n: NameAtLevel) => {
