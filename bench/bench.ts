@@ -508,7 +508,11 @@ interface ModelBench {
   definition: LookupLatency & { verified: number };
   /** What the server does after indexing, before the map request (resolving every view, reading every template). */
   warmUp: { viewsMs: number; templatesMs: number };
-  map: { firstMs: number; againMedianMs: number; nodes: number; toMapNodeMs: number; stringifyMs: number; jsonBytes: number; groups: Record<string, number> };
+  map: {
+    firstMs: number; againMedianMs: number; nodes: number; toMapNodeMs: number; stringifyMs: number; jsonBytes: number; groups: Record<string, number>;
+    /** The sidebar's first request (group headers) and each group's request, as JSON. */
+    headersMs: number; groupMs: Record<string, number>;
+  };
   symbols: { query: string; firstMs: number; againMedianMs: number; results: number };
 }
 
@@ -717,7 +721,22 @@ async function modelBench(args: Args, project: DjangoProject, session: ProjectSe
   const definitionStats = { ...latency(dSamples, dPool.seen.size, dPool.sites()), verified };
   log(`models: lookup definition ${fmt(definitionStats)}; ${verified} land on the field's line`);
 
-  // The project map (the sidebar's request): the tree, then as the server sends it.
+  // The sidebar's first request: the group headers (each group is requested when opened), as JSON.
+  const headerTimes: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    const t = performance.now();
+    JSON.stringify({ projects: [toMapNode(projectMap(session, () => false))] });
+    headerTimes.push(performance.now() - t);
+  }
+  // Each group on its own, as the server sends it when the group is opened.
+  const groupMs: Record<string, number> = {};
+  const labels = (projectMap(session, () => false).children ?? []).map((g) => g.label);
+  labels.forEach((label, i) => {
+    const t = performance.now();
+    JSON.stringify({ projects: [toMapNode(projectMap(session, (k) => k === i).children![i])] });
+    groupMs[label] = performance.now() - t;
+  });
+  // The whole map (a filter builds every group; `django-atlas map`): the tree, then as JSON.
   const mapTimes: number[] = [];
   let tree: AtlasNode | undefined;
   for (let k = 0; k < 4; k++) {
@@ -733,7 +752,11 @@ async function modelBench(args: Args, project: DjangoProject, session: ProjectSe
   const stringifyMs = performance.now() - s;
   const count = (n: AtlasNode): number => 1 + (n.children ?? []).reduce((x, c) => x + count(c), 0);
   const groups = Object.fromEntries((tree!.children ?? []).map((g) => [g.label, count(g) - 1]));
-  const map = { firstMs: mapTimes[0], againMedianMs: median(mapTimes.slice(1)), nodes: count(tree!), toMapNodeMs, stringifyMs, jsonBytes: Buffer.byteLength(json), groups };
+  const map = {
+    firstMs: mapTimes[0], againMedianMs: median(mapTimes.slice(1)), nodes: count(tree!), toMapNodeMs, stringifyMs, jsonBytes: Buffer.byteLength(json), groups,
+    headersMs: median(headerTimes), groupMs,
+  };
+  log(`models: project map headers ${round(map.headersMs, 1)} ms; each group when opened: ${Object.entries(groupMs).map(([g, ms]) => `${g} ${round(ms, 0)} ms`).join(', ')}`);
   log(`models: project map ${round(map.firstMs, 0)} ms (again: median ${round(map.againMedianMs, 0)} ms), ${map.nodes} nodes ` +
     `(${Object.entries(groups).map(([g, n]) => `${g} ${n}`).join(', ')}); toMapNode ${round(toMapNodeMs, 0)} ms, JSON.stringify ${round(stringifyMs, 0)} ms, ${round(map.jsonBytes / 2 ** 20, 1)} MB of JSON`);
 
@@ -1063,7 +1086,9 @@ async function main(): Promise<void> {
       ['  first request after opening a file, p99', `${round(m.definition.firstAfterOpen.p99Ms, 2)} ms`, '', undefined],
       ['  later requests, p99', `${round(m.definition.later.p99Ms, 3)} ms`, '', undefined],
       ['  found', `${m.definition.hits}/${m.definition.calls}`, '', undefined],
-      [`project map (${m.map.nodes} nodes)`, `${round(m.map.firstMs, 0)} ms`, `≤ ${TARGETS.projectMapMs} ms`, m.map.firstMs <= TARGETS.projectMapMs],
+      ['project map request (group headers)', `${round(m.map.headersMs, 1)} ms`, `≤ ${TARGETS.projectMapMs} ms`, m.map.headersMs <= TARGETS.projectMapMs],
+      ['  slowest group when opened', `${round(Math.max(...Object.values(m.map.groupMs)), 0)} ms`, '', undefined],
+      [`  whole map, every group (${m.map.nodes} nodes)`, `${round(m.map.firstMs, 0)} ms`, '', undefined],
       ['  again (median)', `${round(m.map.againMedianMs, 0)} ms`, '', undefined],
       ['  toMapNode + JSON.stringify', `${round(m.map.toMapNodeMs + m.map.stringifyMs, 0)} ms`, '', undefined],
       ['  JSON size', `${round(m.map.jsonBytes / 2 ** 20, 1)} MB`, '', undefined],
@@ -1117,7 +1142,7 @@ async function main(): Promise<void> {
       templateOverrideP99: templates ? templates.overrides.p99Ms <= TARGETS.templateOverrideP99Ms : null,
       templateReparseP99: templates ? templates.reparse.p99Ms <= TARGETS.templateReparseP99Ms : null,
       lookupCompletionP99: models ? models.completion.p99Ms <= TARGETS.lookupCompletionP99Ms : null,
-      projectMap: models ? models.map.firstMs <= TARGETS.projectMapMs : null,
+      projectMap: models ? models.map.headersMs <= TARGETS.projectMapMs : null,
     },
   };
   fs.mkdirSync(path.dirname(args.results), { recursive: true });

@@ -13,7 +13,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { TemplateLanguage } from './templateLanguage';
-import { IndexChangedNotification, StatusRequest, ProjectMapRequest, type StatusResult, type MapNode } from '../../server/src/protocol';
+import { IndexChangedNotification, StatusRequest, ProjectMapRequest, type StatusResult, type MapNode, type ProjectMapParams } from '../../server/src/protocol';
 import { ProjectMap } from './projectMap';
 import { readSettings, SECTION } from './settings';
 import { StatusBar } from './statusBar';
@@ -32,7 +32,7 @@ export class Ctx implements vscode.Disposable {
   constructor(readonly extension: vscode.ExtensionContext, showOutputCommand: string) {
     this.output = vscode.window.createOutputChannel('Django Atlas');
     this.statusBar = new StatusBar(showOutputCommand);
-    this.map = new ProjectMap(() => this.projectMap());
+    this.map = new ProjectMap((params) => this.projectMap(params));
     this.disposables.push(this.output, this.statusBar, this.templateLanguage, this.map);
   }
 
@@ -72,11 +72,11 @@ export class Ctx implements vscode.Disposable {
     await this.refreshStatus();
   }
 
-  /** The project map, or undefined when the server is not running. */
-  async projectMap(): Promise<MapNode[] | undefined> {
+  /** The project map (headers, one group, or a filtered tree), or undefined when the server is not running. */
+  async projectMap(params: ProjectMapParams = {}): Promise<MapNode[] | undefined> {
     if (!this.client?.isRunning()) return undefined;
     try {
-      return (await this.client.sendRequest(ProjectMapRequest)).projects;
+      return (await this.client.sendRequest(ProjectMapRequest, params)).projects;
     } catch (e) {
       this.output.appendLine(`[client] project map request failed: ${message(e)}`);
       return undefined;

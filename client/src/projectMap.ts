@@ -1,10 +1,11 @@
 /**
- * The "Project Map" tree view: the server's `djangoAtlas/projectMap` shown as it is (one root per
- * Django project), refreshed when the index changes, filtered on demand, following the active
- * editor (the node of the file in front is revealed), every node opening its source.
+ * The "Project Map" tree view: the server's `djangoAtlas/projectMap` (one root per Django project;
+ * its groups arrive as headers and each is fetched when opened), refreshed when the index changes,
+ * filtered on demand (the server sends the matching nodes of every group), following the active
+ * editor among the nodes loaded, every node opening its source.
  */
 import * as vscode from 'vscode';
-import type { MapNode, MapNodeKind } from '../../server/src/protocol';
+import type { MapNode, MapNodeKind, ProjectMapParams } from '../../server/src/protocol';
 
 const ICONS: Record<MapNodeKind, string> = {
   project: 'project', group: 'folder', app: 'package', include: 'symbol-namespace', url: 'link', view: 'symbol-function',
@@ -26,7 +27,7 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
   private readonly subs: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly fetch: () => Promise<MapNode[] | undefined>) {
+  constructor(private readonly fetch: (params?: ProjectMapParams) => Promise<MapNode[] | undefined>) {
     this.view = vscode.window.createTreeView('djangoAtlas.projectMap', { treeDataProvider: this, showCollapseAll: true });
     this.subs.push(this.view, this.changed, vscode.window.onDidChangeActiveTextEditor((e) => void this.reveal(e)));
   }
@@ -53,6 +54,7 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
   private applyFilter(filter: string): void {
     this.filter = filter;
     this.filterGen++;
+    this.roots = undefined;
     // The view's title shows it (its description is hidden when the sidebar holds one view).
     this.view.title = filter ? `Project Map — “${filter}”` : 'Project Map';
     this.view.message = undefined;
@@ -60,32 +62,42 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
     this.changed.fire(undefined);
   }
 
-  private matches(n: MapNode): boolean {
-    if (!this.filter) return true;
-    if (n.label.toLowerCase().includes(this.filter) || n.description?.toLowerCase().includes(this.filter)) return true;
-    return (n.children ?? []).some((c) => this.matches(c));
+  /** Records parents and stable ids for a node and what is loaded below it. */
+  private index(n: MapNode, parent: MapNode | undefined, id: string): void {
+    this.parents.set(n, parent);
+    this.ids.set(n, id);
+    (n.children ?? []).forEach((c, i) => this.index(c, n, `${id}/${i}:${c.kind}:${c.label}`));
   }
 
   private async load(): Promise<MapNode[]> {
     if (!this.roots) {
-      this.roots = (await this.fetch()) ?? [];
+      this.roots = (await this.fetch(this.filter ? { filter: this.filter } : {})) ?? [];
       this.parents.clear();
       this.ids.clear();
-      const walk = (n: MapNode, parent: MapNode | undefined, id: string) => {
-        this.parents.set(n, parent);
-        this.ids.set(n, id);
-        (n.children ?? []).forEach((c, i) => walk(c, n, `${id}/${i}:${c.kind}:${c.label}`));
-      };
-      this.roots.forEach((r, i) => walk(r, undefined, `${i}:${r.label}`));
+      this.roots.forEach((r, i) => this.index(r, undefined, `${i}:${r.label}`));
     }
     return this.roots;
   }
 
   async getChildren(node?: MapNode): Promise<MapNode[]> {
-    const list = node ? node.children ?? [] : await this.load();
-    const shown = list.filter((n) => this.matches(n));
-    if (!node && this.filter) this.view.message = shown.length ? undefined : `Nothing in the map matches “${this.filter}”.`;
-    return shown;
+    if (!node) {
+      const roots = await this.load();
+      if (this.filter) this.view.message = roots.length ? undefined : `Nothing in the map matches “${this.filter}”.`;
+      return roots;
+    }
+    if (node.lazy && !node.children) {
+      // A group opened for the first time: fetch its nodes.
+      const project = this.roots?.findIndex((r) => r === this.parents.get(node)) ?? -1;
+      const group = this.parents.get(node)?.children?.indexOf(node) ?? -1;
+      const got = project >= 0 && group >= 0 ? (await this.fetch({ group: { project, group } }))?.[0] : undefined;
+      node.children = got?.children ?? [];
+      node.description = got?.description;
+      node.lazy = false;
+      node.children.forEach((c, i) => this.index(c, node, `${this.ids.get(node)}/${i}:${c.kind}:${c.label}`));
+      // Its description (the count) changed: redraw the header.
+      setTimeout(() => this.changed.fire(node), 0);
+    }
+    return node.children ?? [];
   }
 
   getParent(node: MapNode): MapNode | undefined {
@@ -93,7 +105,7 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
   }
 
   getTreeItem(n: MapNode): vscode.TreeItem {
-    const state = !n.children?.length
+    const state = !n.children?.length && !n.lazy
       ? vscode.TreeItemCollapsibleState.None
       : n.kind === 'project' || (this.filter && n.kind !== 'field')
         ? vscode.TreeItemCollapsibleState.Expanded
@@ -128,7 +140,7 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
       if (depth < 4) for (const c of n.children ?? []) walk(c, depth + 1);
     };
     for (const r of this.roots) walk(r, 0);
-    if (best && this.matches(best)) {
+    if (best) {
       try {
         await this.view.reveal(best, { select: true, focus: false, expand: false });
       } catch {

@@ -3,7 +3,7 @@
  * (client/src) and the server (server/src/lsp). Call sites use these types, never a method string.
  * Keep the list in ARCHITECTURE.md ("Custom LSP messages") in step with this file.
  */
-import { RequestType0, NotificationType } from 'vscode-languageserver-protocol';
+import { RequestType, RequestType0, NotificationType } from 'vscode-languageserver-protocol';
 
 /**
  * The `djangoAtlas.*` settings, as the client sends them in `initializationOptions` and under
@@ -70,12 +70,24 @@ export interface MapNode {
   /** For URL nodes: the full route, for "copy route". */
   route?: string;
   children?: MapNode[];
+  /** A group whose children come with a request for it (`ProjectMapParams.group`). */
+  lazy?: boolean;
+}
+
+export interface ProjectMapParams {
+  /** One group's nodes: the project's index and the group's index among its children. */
+  group?: { project: number; group: number };
+  /** Every node whose label or description contains this, with its ancestors (all groups built). */
+  filter?: string;
 }
 
 export interface ProjectMapResult {
-  /** One root per Django project. */
+  /** One root per Django project: group headers (lazy), or the filtered tree. With `group`: one root, that group. */
   projects: MapNode[];
 }
 
-/** Client → server: the whole project map (the client re-asks on IndexChangedNotification). */
-export const ProjectMapRequest = new RequestType0<ProjectMapResult, void>('djangoAtlas/projectMap');
+/**
+ * Client → server: the project map. Without params the projects and their group headers; then
+ * each group when it is opened (the client re-asks on IndexChangedNotification).
+ */
+export const ProjectMapRequest = new RequestType<ProjectMapParams, ProjectMapResult, void>('djangoAtlas/projectMap');

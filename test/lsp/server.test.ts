@@ -542,15 +542,21 @@ describe('models and the project map (models_site)', () => {
     }
   });
 
-  test('M2. djangoAtlas/projectMap: the groups, nodes with locations', async () => {
-    const r = await c.request<{ projects: { label: string; children: { label: string; children?: { label: string; location?: { uri: string } }[] }[] }[] }>('djangoAtlas/projectMap', null);
+  test('M2. djangoAtlas/projectMap: group headers at once, each group on request, a filter across all', async () => {
+    type Node = { label: string; lazy?: boolean; description?: string; children?: Node[]; location?: { uri: string } };
+    const r = await c.request<{ projects: Node[] }>('djangoAtlas/projectMap', {});
     expect(r.projects).toHaveLength(1);
-    const groups = r.projects[0].children.map((g) => g.label);
-    expect(groups).toEqual(['Apps', 'URLs', 'Views', 'Models', 'Templates', 'Admin', 'Signals', 'Management commands', 'Template tag libraries', 'Middleware', 'Settings', 'DRF']);
-    const models = r.projects[0].children.find((g) => g.label === 'Models')!;
+    const groups = r.projects[0].children!;
+    expect(groups.map((g) => g.label)).toEqual(['Apps', 'URLs', 'Views', 'Models', 'Templates', 'Admin', 'Signals', 'Management commands', 'Template tag libraries', 'Middleware', 'Settings', 'DRF']);
+    expect(groups.every((g) => g.lazy && !g.children)).toBe(true);
+    const group = async (label: string) => (await c.request<{ projects: Node[] }>('djangoAtlas/projectMap', { group: { project: 0, group: groups.findIndex((g) => g.label === label) } })).projects[0];
+    const models = await group('Models');
+    expect(models.label).toBe('Models');
     expect(models.children!.map((a) => a.label)).toEqual(expect.arrayContaining(['blog', 'accounts', 'core', 'store']));
-    const signals = r.projects[0].children.find((g) => g.label === 'Signals')!;
+    const signals = await group('Signals');
     expect(signals.children![0].location?.uri).toBe(uriOf(path.join(ROOT, 'blog/signals.py')));
+    const filtered = await c.request<{ projects: Node[] }>('djangoAtlas/projectMap', { filter: 'index_post' });
+    expect(filtered.projects[0].children!.map((g) => g.label)).toEqual(['Signals']);
   });
 
   test('M3. workspace symbols: models, views, URL names, templates', async () => {

@@ -22,6 +22,8 @@ export interface AtlasNode {
   loc?: Loc;
   route?: string;
   children?: AtlasNode[];
+  /** A group not built yet: its children come with a request for it. */
+  lazy?: boolean;
 }
 
 function fileStart(file: string): Loc {
@@ -43,7 +45,8 @@ function isOwn(s: ProjectSession, file: string): boolean {
 }
 
 /** Runs one part of the map; a part that fails shows as an empty group and a log line. */
-function safely(s: ProjectSession, label: string, build: () => AtlasNode[]): AtlasNode {
+function buildGroup(s: ProjectSession, label: string, build: () => AtlasNode[], wanted = true): AtlasNode {
+  if (!wanted) return { label, kind: 'group', lazy: true };
   try {
     return group(label, build());
   } catch (e) {
@@ -70,10 +73,16 @@ function urlNodes(entries: UrlEntry[], prefix: string, depth: number): AtlasNode
   });
 }
 
-export function projectMap(s: ProjectSession): AtlasNode {
+/**
+ * The map of a project. `want(i)` says which groups to build (default: all); the others come as
+ * lazy headers, so the sidebar gets the top level at once and each group when it is opened.
+ */
+export function projectMap(s: ProjectSession, want: (group: number) => boolean = () => true): AtlasNode {
   const p = s.project;
   const tree = p.urlTree();
   const children: AtlasNode[] = [];
+  let next = 0;
+  const safely = (_s: ProjectSession, label: string, build: () => AtlasNode[]) => buildGroup(s, label, build, want(next++));
   children.push(safely(s, 'Apps', () => p.installedApps().map((a) => {
     const init = a.dir ? [path.join(a.dir, 'apps.py'), path.join(a.dir, '__init__.py')].find((f) => p.host.stat(f)?.isFile) : undefined;
     return { label: a.label, description: a.name + (a.conditional ? ' (conditional)' : ''), kind: 'app' as const, loc: a.config?.loc ?? (init ? fileStart(init) : undefined) };
@@ -202,6 +211,15 @@ function preview(v: ReturnType<ProjectSession['project']['settingsValue']>): str
     case 'dict': return `{${v.entries.length} key${v.entries.length === 1 ? '' : 's'}}`;
     default: return '…';
   }
+}
+
+/** The nodes matching a filter (label or description contains it), with their ancestors. */
+export function filterMap(node: AtlasNode, filter: string): AtlasNode | undefined {
+  const f = filter.toLowerCase();
+  const self = node.label.toLowerCase().includes(f) || !!node.description?.toLowerCase().includes(f);
+  const kids = (node.children ?? []).map((c) => filterMap(c, filter)).filter((c): c is AtlasNode => !!c);
+  if (!self && !kids.length) return undefined;
+  return { ...node, children: self && !kids.length ? node.children : kids };
 }
 
 /** The map as indented text (`django-atlas map`). */

@@ -115,6 +115,7 @@ export function toMapNode(n: AtlasNode): MapNode {
     ...(n.route ? { route: n.route } : {}),
     ...(n.loc ? { location: { uri: pathToUri(n.loc.file), line: n.loc.line, character: n.loc.character } } : {}),
     ...(n.children ? { children: n.children.map(toMapNode) } : {}),
+    ...(n.lazy ? { lazy: true } : {}),
   };
 }
 

@@ -22,7 +22,7 @@ import { definition, references } from '../features/navigation';
 import { hover, codeLenses, completions } from '../features/presentation';
 import { templateSymbols } from '../features/templates';
 import { templateFoldingRanges } from './html';
-import { projectMap } from '../features/map';
+import { projectMap, filterMap } from '../features/map';
 import { workspaceSymbols } from '../features/symbols';
 import { StatusRequest, ProjectMapRequest, IndexChangedNotification, type StatusResult, type DjangoAtlasSettings } from '../protocol';
 import { createWorkerScanner } from './workerScanner';
@@ -451,12 +451,23 @@ export function startServer(connection: Connection): void {
   connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, [], (_s, doc) => (doc.kind === 'template' ? templateSymbols(doc).map(toDocumentSymbol) : [])));
   connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, [], (_s, doc) => (doc.kind === 'template' ? templateFoldingRanges(doc) : [])));
   connection.onRequest(StatusRequest, async () => status());
-  connection.onRequest(ProjectMapRequest, async () => {
+  connection.onRequest(ProjectMapRequest, async (params) => {
     await ready;
     const projects = [];
-    for (const s of sessions.values()) {
+    const all = [...sessions.values()];
+    for (let i = 0; i < all.length; i++) {
+      const s = all[i];
       try {
-        projects.push(toMapNode(projectMap(s)));
+        if (params?.group) {
+          if (params.group.project !== i) continue;
+          const g = params.group.group;
+          projects.push(toMapNode(projectMap(s, (k) => k === g).children![g]));
+        } else if (params?.filter) {
+          const filtered = filterMap(projectMap(s), params.filter);
+          if (filtered) projects.push(toMapNode(filtered));
+        } else {
+          projects.push(toMapNode(projectMap(s, () => false)));
+        }
       } catch (e) {
         log(`project map failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
       }
