@@ -453,6 +453,8 @@ export function startServer(connection: Connection): void {
   connection.onRequest(StatusRequest, async () => status());
   connection.onRequest(ProjectMapRequest, async (params) => {
     await ready;
+    // Groups read the background scan (signal receivers): wait for it rather than scan here.
+    if (params?.group || params?.filter) await usesReady;
     const projects = [];
     const all = [...sessions.values()];
     for (let i = 0; i < all.length; i++) {
