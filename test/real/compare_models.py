@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Agreement of a `django-atlas models --json` table with Django's app registry (run_models.sh output).
+"""Agreement of a `django-atlas models --json` table with Django's app registry (run_oracle.sh models output).
 
     python3 test/real/compare_models.py OURS.json DJANGO.json [--root DIR] [--show N] [--line] [--json]
 
@@ -29,7 +29,7 @@ Two scopes:
             decides; for one-sided models, that side's own file.
   all       every model.
 
---root defaults to DJANGO.json's name without `.models.django.json` (run_models.sh writes
+--root defaults to DJANGO.json's name without `.models.django.json` (run_oracle.sh models writes
 /work/real/<name>.models.django.json next to the checkout /work/real/<name>). Ours names library
 files through the project's .venv symlinks, Django after realpath, hence the realpath on both sides.
 --line prints one summary line (measure_models.sh); --json prints everything as JSON.

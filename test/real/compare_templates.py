@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Agreement of a `django-atlas templates --json` listing with Django's own (run_templates.sh output).
+"""Agreement of a `django-atlas templates --json` listing with Django's own (run_oracle.sh templates output).
 
     python3 test/real/compare_templates.py OURS.json DJANGO.json [--root DIR] [--show N] [--line] [--json]
 
@@ -17,7 +17,7 @@ Two scopes:
             both sides list, each side's own for names only one side lists.
   all       every name.
 
---root defaults to DJANGO.json's name without `.templates.django.json` (run_templates.sh writes
+--root defaults to DJANGO.json's name without `.templates.django.json` (run_oracle.sh templates writes
 /work/real/<name>.templates.django.json next to the checkout /work/real/<name>). Relative files
 are relative to the root; ours may name a file through the project's .venv symlinks, Django names
 it after realpath, hence the realpath on both sides.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs `django-atlas models --json` on each real project and compares it with Django's app registry
-# ($REAL/<name>.models.django.json, made by run_models.sh) with compare_models.py. One line per
+# ($REAL/<name>.models.django.json, made by run_oracle.sh models) with compare_models.py. One line per
 # project:
 #   name  time  project <ours>/<django> -<missing> +<extra> attrs <%> | fields <ours>/<django>
 #         -<missing> +<extra> lists <%> type <%> rel <%> pos <%> => <R%> / <P%>  || all ...
@@ -19,7 +19,7 @@ names=("$@")
 [ ${#names[@]} -eq 0 ] && names=(locallibrary djangoproject bakerydemo babybuddy drf-tutorial)
 for n in "${names[@]}"; do
   truth="$REAL/$n.models.django.json"
-  [ -f "$truth" ] || { echo "$n: no ground truth ($truth); run test/real/run_models.sh first"; continue; }
+  [ -f "$truth" ] || { echo "$n: no ground truth ($truth); run test/real/run_oracle.sh models first"; continue; }
   args=(models "$REAL/$n" --json)
   [ -n "${SETTINGS[$n]:-}" ] && args+=(--settings "${SETTINGS[$n]}")
   start=$(date +%s%N)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs `django-atlas templates --json` on each real project and compares it with Django's own
-# listing ($REAL/<name>.templates.django.json, made by run_templates.sh) with compare_templates.py.
+# listing ($REAL/<name>.templates.django.json, made by run_oracle.sh templates) with compare_templates.py.
 # One line per project:
 #   name  time  project <ours>/<django> -<missing> +<extra> file ext blk shd | all ...
 # (percentages: agreement on the names both list; "project" = names whose winning file is the
@@ -15,7 +15,7 @@ names=("$@")
 [ ${#names[@]} -eq 0 ] && names=(locallibrary djangoproject bakerydemo babybuddy drf-tutorial)
 for n in "${names[@]}"; do
   truth="$REAL/$n.templates.django.json"
-  [ -f "$truth" ] || { echo "$n: no ground truth ($truth); run test/real/run_templates.sh first"; continue; }
+  [ -f "$truth" ] || { echo "$n: no ground truth ($truth); run test/real/run_oracle.sh templates first"; continue; }
   args=(templates "$REAL/$n" --json)
   [ -n "${SETTINGS[$n]:-}" ] && args+=(--settings "${SETTINGS[$n]}")
   start=$(date +%s%N)

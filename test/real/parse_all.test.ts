@@ -6,7 +6,7 @@
  * checkouts are not there (they never are in CI).
  *
  * Files: (1) every file Django's engines can load, winners and shadowed ones, from
- * $REAL/<name>.templates.django.json (run_templates.sh) when present; (2) every file below a folder
+ * $REAL/<name>.templates.django.json (run_oracle.sh templates) when present; (2) every file below a folder
  * named `templates` or `jinja2` in the project (its .venv, .git and node_modules aside) and in its
  * .venv's site-packages (symlinks followed). Read as the server reads them (decodeText, size cap):
  * binary files are not parsed. Each real file once.

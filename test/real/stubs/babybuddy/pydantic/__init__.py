@@ -1,4 +1,4 @@
-"""Stub of pydantic 2 for babybuddy's template ground truth (test/real/run_templates.sh).
+"""Stub of pydantic 2 for babybuddy's template ground truth (test/real/run_oracle.sh).
 
 django-qr-code (python3-django-qr-code, sid) imports `pydantic.ConfigDict` and
 `pydantic.dataclasses.dataclass` at module level; Django imports every installed templatetags

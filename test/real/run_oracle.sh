@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Template ground truth: runs test/oracle/django_templates.py (Django's own template loader) on each
-# real project and writes $REAL/<name>.templates.django.json (outside the repository).
+# Template and model ground truth: runs test/oracle/django_templates.py (Django's own template
+# loader) or test/oracle/django_models.py (its app registry) on each real project and writes
+# $REAL/<name>.<kind>.django.json (outside the repository).
 #
-#   bash test/real/run_templates.sh                 # all projects
-#   bash test/real/run_templates.sh babybuddy ...   # some of them
+#   bash test/real/run_oracle.sh templates                 # all projects
+#   bash test/real/run_oracle.sh models babybuddy ...      # some of them
 #
 # Reuses the $REAL/<name>/.venv made by run.sh (run that first) and the same interpreter per
 # project. Two things differ from the URL ground truth:
@@ -15,13 +16,32 @@
 set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-ORACLE="$REPO/test/oracle/django_templates.py"
+KIND=${1:?usage: run_oracle.sh templates|models [name ...]}
+shift
+case "$KIND" in
+    templates|models) ORACLE="$REPO/test/oracle/django_$KIND.py" ;;
+    *) echo "unknown kind '$KIND' (templates or models)" >&2; exit 2 ;;
+esac
 
+
+# One line about an oracle's output.
+summary() {
+    "$DEBIAN_PY" - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+if "templates" in d:
+    t = d["templates"]
+    print(d["settings"], len(t), "names,", sum("error" in x for x in t), "not compiling")
+else:
+    m = d["models"]
+    print(d["settings"], len(m), "models,", sum(len(x["fields"]) for x in m), "fields, AUTH_USER_MODEL", d["auth_user_model"])
+PY
+}
 
 # run NAME PYTHON [oracle args...]
 run() {
     local name=$1 py=$2; shift 2
-    local out="$REAL/$name.templates.django.json" sp
+    local out="$REAL/$name.$KIND.django.json" sp
     sp=$(ls -d "$REAL/$name"/.venv/lib/python3*/site-packages 2>/dev/null | head -1)
     [ -n "$sp" ] || { echo "$name: no $REAL/$name/.venv; run test/real/run.sh $name first" >&2; return 1; }
     printf '%-36s ' "$(basename "$out")" >&2
@@ -29,7 +49,7 @@ run() {
         "$py" "$ORACLE" "$REAL/$name" "$@" > "$out.tmp" 2> "$out.stderr"); then
         mv "$out.tmp" "$out"
         [ -s "$out.stderr" ] || rm -f "$out.stderr"
-        "$DEBIAN_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["templates"]; print(d["settings"], len(t), "names,", sum("error" in x for x in t), "not compiling")' "$out" >&2
+        summary "$out" >&2
     else
         rm -f "$out.tmp"
         echo "FAILED (see $out.stderr)" >&2
