@@ -28,6 +28,10 @@ import json
 import os
 import sys
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from real_paths import Paths  # noqa: E402
+
 FIELDS = ("file", "extends", "blocks", "shadows", "engine")
 
 
@@ -42,41 +46,6 @@ def load(path):
         out.setdefault(r["name"], r)
     return out
 
-
-class Paths:
-    def __init__(self, root):
-        self.root = os.path.realpath(root) if root else None
-
-    def real(self, f):
-        if f is None:
-            return None
-        if not os.path.isabs(f):
-            if not self.root:
-                return f
-            f = os.path.join(self.root, f)
-        return os.path.realpath(f)
-
-    def is_project(self, f):
-        r = self.real(f)
-        if r is None:
-            return False
-        if self.root:
-            if not (r == self.root or r.startswith(self.root + os.sep)):
-                return False
-            rel = os.path.relpath(r, self.root)
-        else:
-            if os.path.isabs(r):
-                return False
-            rel = r
-        parts = rel.replace(os.sep, "/").split("/")
-        return not any(p in (".venv", "venv", "env", "site-packages", "dist-packages", "node_modules")
-                       for p in parts)
-
-    def short(self, f):
-        r = self.real(f)
-        if r and self.root and r.startswith(self.root + os.sep):
-            return os.path.relpath(r, self.root)
-        return r
 
 
 def value(row, field, paths):
