@@ -91,3 +91,78 @@ export interface ProjectMapResult {
  * each group when it is opened (the client re-asks on IndexChangedNotification).
  */
 export const ProjectMapRequest = new RequestType<ProjectMapParams, ProjectMapResult, void>('djangoAtlas/projectMap');
+
+// ---- request flow --------------------------------------------------------------------------
+
+/** What a step of the request flow is (the CLI's `steps[].kind`, see shared/cli-contract.md). */
+export type FlowStepKind =
+  | 'entry' | 'settings' | 'middleware' | 'resolver' | 'decorator' | 'mixin' | 'view' | 'form'
+  | 'serializer' | 'model' | 'template' | 'context_processor' | 'signal' | 'response' | 'problem';
+
+/** One step of a request's way through Django, in the order Django runs them. */
+export interface FlowStep {
+  kind: FlowStepKind;
+  /** `request` or `response` for middleware. */
+  phase?: 'request' | 'response';
+  label: string;
+  /** A short second text (hooks a middleware defines, captured kwargs, the handler's class). */
+  detail?: string;
+  /** Longer explanation for a tooltip. */
+  tooltip?: string;
+  location?: MapLocation;
+  /** Sub-steps (an include's patterns tried, a template's extends/include chain, …). */
+  children?: FlowStep[];
+  /** Marks a step that can end the request early (a middleware that may redirect, a 405, …). */
+  canAnswer?: string;
+}
+
+export interface FlowParams {
+  /** A path or a full URL (scheme, host, query and fragment are ignored). */
+  path: string;
+  method: string;
+  /** The project (its root folder path) when the workspace has several; else the first. */
+  root?: string;
+}
+
+export interface FlowMatch {
+  route: string;
+  name: string | null;
+  kwargs: Record<string, unknown>;
+  view: { module: string; qualname: string; location?: MapLocation } | null;
+}
+
+/** Why nothing answered: the level where matching stopped, the patterns tried there, the nearest. */
+export interface FlowNotFound {
+  reason: string;
+  /** The include that matched last ('' for the root URLconf). */
+  stoppedAt: string;
+  tried: { route: string; name: string | null; location?: MapLocation }[];
+  nearest: { route: string; name: string | null; example: string; location?: MapLocation }[];
+}
+
+export interface FlowResult {
+  path: string;
+  method: string;
+  /** Root folder of the project traced; null when no Django project is open. */
+  root: string | null;
+  match: FlowMatch | null;
+  redirect: string | null;
+  /** 405: the view does not answer this method (with the methods it does answer). */
+  methodNotAllowed?: { allowed: string[]; why: string };
+  notFound?: FlowNotFound;
+  steps: FlowStep[];
+}
+
+/** Client → server: the request flow for one method + path. */
+export const FlowRequest = new RequestType<FlowParams, FlowResult, void>('djangoAtlas/flow');
+
+export interface RouteSuggestion {
+  /** An example path filled in for the route (`/blog/2024/hello/`). */
+  example: string;
+  route: string;
+  name: string | null;
+  view: string | null;
+}
+
+/** Client → server: the project's routes with example paths, for the Trace URL input box. */
+export const FlowRoutesRequest = new RequestType<{ root?: string }, RouteSuggestion[], void>('djangoAtlas/flowRoutes');

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import * as v8 from 'node:v8';
 
 /** Bump when the shape of evaluated values changes. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 export interface CachedModule {
   name: string;

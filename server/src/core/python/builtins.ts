@@ -84,8 +84,10 @@ function makePattern(regex: boolean): Handler {
       return UNKNOWN;
     }
     const r = routeStr;
+    const extra = arg(a, 2, 'kwargs');
+    const kwargs = extra ? it.force(extra) : undefined;
     if (view.k === 'include') {
-      return { k: 'resolver', route: r, regex, include: view, loc, cond: cond || view.cond } satisfies ResolverV;
+      return { k: 'resolver', route: r, regex, include: view, loc, cond: cond || view.cond, kwargs } satisfies ResolverV;
     }
     if (view.k === 'routerUrls' && view.router.kind === 'wagtail') {
       // WagtailAPIRouter.urls is (patterns, url_namespace, url_namespace).
@@ -103,7 +105,7 @@ function makePattern(regex: boolean): Handler {
       const include: IncludeV = {
         k: 'include', target, appName: asString(app) ?? null, namespace: asString(ns) ?? null, loc,
       };
-      return { k: 'resolver', route: r, regex, include, loc, cond } satisfies ResolverV;
+      return { k: 'resolver', route: r, regex, include, loc, cond, kwargs } satisfies ResolverV;
     }
     const vn = argNode(a, 1, 'view');
     if (view.k === 'unknown' && vn?.type === 'attribute' && vn.childForFieldName('attribute')?.text === 'urls') {
@@ -115,7 +117,7 @@ function makePattern(regex: boolean): Handler {
     }
     const p: PatternV = {
       k: 'pattern', route: r, regex, view, name: nameV.k === 'str' ? nameV.v : null, loc, cond,
-      nameLoc: nodeLoc(it, argNode(a, 3, 'name')), viewLoc: nodeLoc(it, argNode(a, 1, 'view')),
+      nameLoc: nodeLoc(it, argNode(a, 3, 'name')), viewLoc: nodeLoc(it, argNode(a, 1, 'view')), kwargs,
     };
     return p;
   };
@@ -302,7 +304,8 @@ const handlers: Record<string, Handler> = {
   'django.conf.urls.static.static': (it, _c, a, node) => {
     const prefix = it.force(a.args[0] ?? UNKNOWN);
     const view = a.args[1] ?? a.kwargs.get('view') ?? { k: 'lazy', module: 'django.views.static', name: 'serve' };
-    return debugOnlyServe(it, prefix, view, node);
+    const kwargs: Value = { k: 'dict', entries: [...a.kwargs].filter(([k]) => k !== 'view').map(([k, v]) => [str(k), v] as [Value, Value]) };
+    return debugOnlyServe(it, prefix, view, node, kwargs);
   },
   'django.contrib.staticfiles.urls.staticfiles_urlpatterns': (it, _c, a, node) => {
     const prefix = it.force(a.args[0] ?? it.ctx.settingsValue('STATIC_URL'));
@@ -428,12 +431,12 @@ function registerConverter(it: Interpreter, _c: BuiltinV, a: CallArgs, node: Nod
   return NONE;
 }
 
-function debugOnlyServe(it: Interpreter, prefix: Value, view: Value, node: Node): Value {
+function debugOnlyServe(it: Interpreter, prefix: Value, view: Value, node: Node, kwargs?: Value): Value {
   const debug = truthy(it.ctx.settingsValue('DEBUG'));
   if (prefix.k !== 'str' || !prefix.v || debug === false || /^[a-z][a-z0-9+.-]*:\/\//i.test(prefix.v)) return { k: 'list', items: [] };
   const p: PatternV = {
     k: 'pattern', route: `^${reEscape(prefix.v.replace(/^\/+/, ''))}(?P<path>.*)$`, regex: true, view, name: null,
-    loc: locOf(it.file, node), cond: true, origin: 'static',
+    loc: locOf(it.file, node), cond: true, origin: 'static', kwargs,
   };
   return { k: 'list', items: [p] };
 }

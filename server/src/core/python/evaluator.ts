@@ -472,18 +472,19 @@ export class Interpreter {
     const nameNode = node.childForFieldName('name');
     if (!nameNode) return;
     const name = nameNode.text;
+    const span = { start: node.startPosition.row, end: node.endPosition.row };
     const def: DefV = {
       k: 'def', kind: 'function', module: this.env.name, qualname: this.qualname(name),
-      loc: this.loc(nameNode), decorators,
+      loc: this.loc(nameNode), decorators, span,
     };
+    const cls = this.classStack[this.classStack.length - 1];
+    if (cls) {
+      cls.methods.set(name, { name, loc: def.loc, decorators, span, returnText: singleReturn(node)?.text });
+      return;
+    }
     const ret = returnedExpr(node);
     // Trees are freed after evaluation: keep the text and where it is, parse it again when called.
     if (ret && ret.startPosition.column >= 2) def.returns = { text: ret.text, line: ret.startPosition.row, column: ret.startPosition.column };
-    const cls = this.classStack[this.classStack.length - 1];
-    if (cls) {
-      cls.methods.set(name, { name, loc: def.loc, decorators });
-      return;
-    }
     this.bind(name, def, nameNode, cond);
   }
 
@@ -500,7 +501,7 @@ export class Interpreter {
     const info: ClassInfo = { bases, methods: new Map(), attrs: new Map(), nested: new Map() };
     const def: DefV = {
       k: 'def', kind: 'class', module: this.env.name, qualname: this.qualname(name),
-      loc: this.loc(nameNode), decorators, cls: info,
+      loc: this.loc(nameNode), decorators, cls: info, span: { start: node.startPosition.row, end: node.endPosition.row },
     };
     const outer = this.classStack[this.classStack.length - 1];
     this.classStack.push(info);
@@ -976,6 +977,11 @@ let callDepth = 0;
 function returnedExpr(fn: Node): Node | undefined {
   const params = fn.childForFieldName('parameters');
   if (params && params.namedChildren.some((c) => c.type !== 'comment')) return undefined;
+  return singleReturn(fn);
+}
+
+/** The expression of a body that is one `return` statement (after a docstring, maybe inside a `try`). */
+function singleReturn(fn: Node): Node | undefined {
   if (fn.childForFieldName('body')?.namedChildren == null) return undefined;
   let stmts = fn.childForFieldName('body')!.namedChildren.filter((c) => c.type !== 'comment');
   if (stmts[0]?.type === 'expression_statement' && stmts[0].namedChildren[0]?.type === 'string') stmts = stmts.slice(1);

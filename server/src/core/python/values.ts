@@ -38,6 +38,10 @@ export interface MethodInfo {
   name: string;
   loc: Loc;
   decorators: Value[];
+  /** Rows (0-based) of the whole `def`, decorators excluded. */
+  span?: { start: number; end: number };
+  /** The expression a body of one `return` statement returns, as text. */
+  returnText?: string;
 }
 
 export interface ClassInfo {
@@ -59,6 +63,8 @@ export interface DefV extends Base {
   cls?: ClassInfo;
   /** For a function without parameters whose body returns one expression: that expression. */
   returns?: { text: string; line: number; column: number };
+  /** Rows (0-based) of the whole `def`/`class` statement, decorators excluded. */
+  span?: { start: number; end: number };
 }
 
 /** A view callable built from something: `X.as_view()`, a decorated or wrapped function. */
@@ -75,6 +81,8 @@ export interface PatternV extends Base {
   viewLoc?: Loc;
   /** `static()` / `staticfiles_urlpatterns()` made it. */
   origin?: 'static';
+  /** The extra keyword arguments for the view (`path(route, view, kwargs)`, `static(..., document_root=)`). */
+  kwargs?: Value;
 }
 
 /** `include(...)` (also the target of `path("x/", include(...))` before it has a route). */
@@ -96,6 +104,8 @@ export interface ResolverV extends Base {
   loc: Loc;
   /** `i18n_patterns`: the route is the language prefix. */
   i18n?: { prefixDefaultLanguage: boolean };
+  /** Extra keyword arguments passed to every view below (`path("x/", include(...), kwargs)`). */
+  kwargs?: Value;
 }
 
 export interface RouterRegistration {
@@ -175,6 +185,34 @@ export function equals(a: Value, b: Value): boolean | undefined {
     return a.k === b.k;
   }
   return undefined;
+}
+
+/** A literal value as JSON (str, number, bool, None, lists, dicts with string keys, paths); undefined otherwise. */
+export function asJson(v: Value | undefined, force: (v: Value) => Value = (x) => x): unknown {
+  if (!v) return undefined;
+  const f = force(v);
+  switch (f.k) {
+    case 'str': case 'path': return f.v;
+    case 'num': return f.v;
+    case 'bool': return f.v;
+    case 'none': return null;
+    case 'list': {
+      const items = f.items.map((i) => asJson(i, force));
+      return items.some((i) => i === undefined) ? undefined : items;
+    }
+    case 'dict': {
+      const out: Record<string, unknown> = {};
+      for (const [k, val] of f.entries) {
+        const key = force(k);
+        if (key.k !== 'str') return undefined;
+        const j = asJson(val, force);
+        if (j === undefined) return undefined;
+        out[key.v] = j;
+      }
+      return out;
+    }
+    default: return undefined;
+  }
 }
 
 export function asString(v: Value | undefined): string | undefined {

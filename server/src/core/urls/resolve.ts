@@ -1,179 +1,279 @@
 /**
  * `resolve(path)` as Django's resolver does it, over the URL tree: level by level from the root
- * URLconf, each `path()` route turned into its regex (`_route_to_regex`: converters, `\Z` at an
- * endpoint), each `re_path()`/`url()` regex searched as Python would, converters applied to the
- * captured values (a value a converter rejects is no match), `i18n_patterns` matching the
- * language the path names (LocaleMiddleware) or LANGUAGE_CODE; the first leaf that matches wins.
- * When nothing matches, CommonMiddleware's APPEND_SLASH redirect is computed the same way.
+ * URLconf, in order, the first pattern that matches wins. `path()` routes become their regex as
+ * `_route_to_regex` makes it (converters, `\Z` at an endpoint) and are searched from the start;
+ * `re_path()`/`url()` regexes are searched as Python does (fullmatch at an endpoint ending in `$`);
+ * captured values go through their converter's `to_python` (`int` → a number); extra kwargs of
+ * `path(route, view, kwargs)` and of includes are merged as Django merges them; `i18n_patterns`
+ * match the language the path names (LocaleMiddleware) or LANGUAGE_CODE. When nothing matches,
+ * CommonMiddleware's APPEND_SLASH redirect is computed the same way, and the level where
+ * matching stopped is kept (the 404 explanation).
  */
 import type { DjangoProject } from '../project';
-import type { UrlLeaf, UrlResolverEntry, UrlPatternEntry } from './tree';
-import { asString, type Value } from '../python/values';
+import type { UrlLeaf, UrlResolverEntry, UrlPatternEntry, UrlEntry } from './tree';
+import { asString, asJson, type Value } from '../python/values';
 
 export interface ResolveMatch {
   leaf: UrlLeaf;
   /** The leaf's route with the active language's prefix. */
   route: string;
-  kwargs: Record<string, string | number>;
+  kwargs: Record<string, unknown>;
+  /** Each include matched on the way, with the part of the path it consumed and what it captured. */
+  levels: { entry: UrlResolverEntry; consumed: string; captured: Record<string, unknown> }[];
+  /** What the leaf pattern itself captured (after converters), without extra kwargs. */
+  captured: Record<string, unknown>;
+}
+
+/** Where matching stopped: the deepest include that matched, what was left of the path, the patterns tried there. */
+export interface ResolveStop {
+  /** The includes matched, outermost first (empty: the root URLconf). */
+  chain: UrlResolverEntry[];
+  /** The route matched so far. */
+  prefix: string;
+  rest: string;
+  tried: UrlEntry[];
 }
 
 export interface ResolveResult {
+  /** The path as Django sees it (scheme, host, query and fragment dropped). */
   path: string;
   match: ResolveMatch | null;
   /** Where APPEND_SLASH sends the request, when nothing matches and the path with `/` does. */
   redirect: string | null;
+  /** When nothing matched: the deepest level reached. */
+  stop?: ResolveStop;
 }
 
-const CONVERTERS: Record<string, { regex: string; int?: boolean }> = {
-  int: { regex: '[0-9]+', int: true }, str: { regex: '[^/]+' }, slug: { regex: '[-a-zA-Z0-9_]+' },
-  uuid: { regex: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' }, path: { regex: '.+' },
+type ToPython = 'int' | 'str' | 'format';
+
+interface Converter {
+  regex: string;
+  toPython: ToPython;
+}
+
+const BUILTIN_CONVERTERS: Record<string, Converter> = {
+  int: { regex: '[0-9]+', toPython: 'int' },
+  str: { regex: '[^/]+', toPython: 'str' },
+  slug: { regex: '[-a-zA-Z0-9_]+', toPython: 'str' },
+  uuid: { regex: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', toPython: 'str' },
+  path: { regex: '.+', toPython: 'str' },
 };
+
+/** `<type:name>` in a `path()` route (Django's `_PATH_PARAMETER_COMPONENT_RE`). */
+const PARAMETER = /<(?:(?<type>[^>:]+):)?(?<name>[^>]+)>/;
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A Python regex as a JS one (named groups, `\Z`, `\A`); undefined when it cannot be translated. */
-function pyRegex(src: string): RegExp | undefined {
-  const js = src.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\Z/g, '$').replace(/\\A/g, '^');
-  try {
-    return new RegExp(js, 'u');
-  } catch {
+/** A Python regex as a JS one (named groups, `\Z`, `\A`, a leading `(?i)`); undefined when it cannot be translated. */
+export function pyRegex(src: string): RegExp | undefined {
+  let flags = '';
+  let body = src;
+  const inline = /^\(\?([aiLmsux]+)\)/.exec(body);
+  if (inline) {
+    body = body.slice(inline[0].length);
+    if (inline[1].includes('i')) flags += 'i';
+    if (inline[1].includes('s')) flags += 's';
+    if (inline[1].includes('m')) flags += 'm';
+  }
+  const js = body.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\Z/g, '$(?![\\s\\S])').replace(/\\A/g, '^');
+  for (const f of [`${flags}u`, flags]) {
     try {
-      return new RegExp(js);
+      return new RegExp(js, f);
     } catch {
-      return undefined;
+      // Python accepts what the `u` flag rejects (a lone `{`, `\-` outside a class): try without.
     }
   }
+  return undefined;
 }
 
 interface Compiled {
   regex?: RegExp;
   /** Converter per group name of a `path()` route. */
-  converters: Map<string, { int?: boolean }>;
-  /** A route pattern (`^`-anchored search) or a regex one (Python `search`/`fullmatch`). */
-  route: boolean;
+  converters: Map<string, ToPython>;
   fullmatch: boolean;
 }
 
+type Kwargs = Record<string, unknown>;
+
+/** Compiled patterns by entry, with the converter set they were compiled against. */
+const compiledCache = new WeakMap<UrlEntry, { sig: string; endpoint: boolean; c: Compiled }>();
+
 export class Resolver {
-  private readonly cache = new Map<object, Compiled>();
-  private readonly custom: Map<string, string>;
+  private readonly converters = new Map<string, Converter>();
+  private readonly convSig: string;
   private readonly languages: string[];
   private readonly localeMiddleware: boolean;
   private readonly languageCode: string;
+  private readonly appendSlash: boolean;
+  private readonly leafOf = new Map<UrlPatternEntry, UrlLeaf[]>();
 
   constructor(private readonly project: DjangoProject) {
-    this.custom = new Map();
-    for (const [name, { converter }] of project.converters()) {
-      const c = project.interp().force(converter);
-      const regex = c.k === 'def' ? asString(project.classAttrValue(c, 'regex')) : undefined;
-      if (regex) this.custom.set(name, regex);
+    const tree = project.urlTree();
+    for (const l of tree.leaves) {
+      const list = this.leafOf.get(l.pattern);
+      if (list) list.push(l);
+      else this.leafOf.set(l.pattern, [l]);
     }
+    const it = project.interp();
+    for (const [name, { converter }] of project.converters()) {
+      const c = it.force(converter);
+      if (c.k !== 'def') continue;
+      const regex = asString(project.classAttrValue(c, 'regex'));
+      if (regex === undefined) continue;
+      const ret = project.mro(c).map((d) => d.def?.cls?.methods.get('to_python')).find((m) => m)?.returnText;
+      this.converters.set(name, { regex, toPython: ret && /^int\(\s*\w+\s*\)$/.test(ret) ? 'int' : 'str' });
+    }
+    this.convSig = [...this.converters].map(([k, v]) => `${k}=${v.regex}:${v.toPython}`).join('\0');
     this.languageCode = asString(project.settingsValue('LANGUAGE_CODE')) ?? 'en-us';
     const langs = project.settingsValue('LANGUAGES');
     this.languages = langs.k === 'list' ? langs.items.flatMap((i: Value) => {
-      const t = project.interp().force(i);
-      const code = t.k === 'list' ? asString(project.interp().force(t.items[0])) : undefined;
+      const t = it.force(i);
+      const code = t.k === 'list' && t.items.length ? asString(it.force(t.items[0])) : undefined;
       return code ? [code] : [];
     }) : [];
+    if (!this.languages.length) this.languages = [this.languageCode];
     const mw = project.settingsValue('MIDDLEWARE');
-    this.localeMiddleware = mw.k === 'list' && mw.items.some((i) => asString(project.interp().force(i)) === 'django.middleware.locale.LocaleMiddleware');
+    this.localeMiddleware = mw.k === 'list' && mw.items.some((i) => asString(it.force(i)) === 'django.middleware.locale.LocaleMiddleware');
+    const append = project.settingsValue('APPEND_SLASH');
+    this.appendSlash = !(append.k === 'bool' && !append.v);
   }
 
-  private compile(e: UrlPatternEntry | UrlResolverEntry, endpoint: boolean): Compiled {
-    const hit = this.cache.get(e);
-    if (hit) return hit;
-    const converters = new Map<string, { int?: boolean }>();
-    let out: Compiled;
+  private converter(type: string): Converter {
+    const known = BUILTIN_CONVERTERS[type] ?? this.converters.get(type);
+    if (known) return known;
+    if (type.startsWith('drf_format_suffix')) {
+      // rest_framework.urlpatterns: `drf_format_suffix` or `drf_format_suffix_json_html` (allowed suffixes).
+      const allowed = type.slice('drf_format_suffix'.length).split('_').filter(Boolean);
+      const body = allowed.length === 0 ? '[a-z0-9]+' : allowed.length === 1 ? allowed[0] : `(?:${allowed.join('|')})`;
+      return { regex: `\\.${body}/?`, toPython: 'format' };
+    }
+    return { regex: '[^/]+', toPython: 'str' };
+  }
+
+  private compile(e: UrlEntry, endpoint: boolean): Compiled {
+    const hit = compiledCache.get(e);
+    if (hit && hit.sig === this.convSig && hit.endpoint === endpoint) return hit.c;
+    const converters = new Map<string, ToPython>();
+    let c: Compiled;
     if (e.regex) {
-      const fullmatch = endpoint && e.route.endsWith('$');
-      out = { regex: pyRegex(e.route), converters, route: false, fullmatch };
+      c = { regex: pyRegex(e.route), converters, fullmatch: endpoint && e.route.endsWith('$') };
     } else {
       let src = '^';
       let rest = e.route;
-      for (let m = /<(?:(\w+):)?(\w+)>/.exec(rest); m; m = /<(?:(\w+):)?(\w+)>/.exec(rest)) {
+      for (let m = PARAMETER.exec(rest); m; m = PARAMETER.exec(rest)) {
         src += escapeRegex(rest.slice(0, m.index));
-        const type = m[1] ?? 'str';
-        const known = CONVERTERS[type];
-        const regex = known?.regex ?? this.custom.get(type) ?? '[^/]+';
-        converters.set(m[2], { int: known?.int });
-        src += `(?<${m[2]}>${regex})`;
+        const conv = this.converter(m.groups!.type ?? 'str');
+        converters.set(m.groups!.name, conv.toPython);
+        src += `(?<${m.groups!.name}>${conv.regex})`;
         rest = rest.slice(m.index + m[0].length);
       }
-      src += escapeRegex(rest) + (endpoint ? '$' : '');
-      out = { regex: pyRegex(src), converters, route: true, fullmatch: false };
+      src += escapeRegex(rest) + (endpoint ? '$(?![\\s\\S])' : '');
+      c = { regex: pyRegex(src), converters, fullmatch: false };
     }
-    this.cache.set(e, out);
-    return out;
+    compiledCache.set(e, { sig: this.convSig, endpoint, c });
+    return c;
+  }
+
+  /** The language prefix an i18n_patterns include matches for the active language. */
+  private languagePrefix(e: UrlResolverEntry, lang: string): string {
+    return !e.i18n!.prefixDefaultLanguage && lang === this.languageCode ? '' : `${lang}/`;
   }
 
   /** Matches one level: the rest of the path and the captured kwargs, or undefined. */
-  private matchLevel(e: UrlPatternEntry | UrlResolverEntry, path: string, endpoint: boolean, lang: string): { rest: string; kwargs: Record<string, string | number> } | undefined {
+  private matchLevel(e: UrlEntry, path: string, endpoint: boolean, lang: string): { rest: string; kwargs: Kwargs } | undefined {
     if (e.kind === 'resolver' && e.i18n) {
-      const prefix = !e.i18n.prefixDefaultLanguage && lang === this.languageCode ? '' : `${lang}/`;
+      const prefix = this.languagePrefix(e, lang);
       return path.startsWith(prefix) ? { rest: path.slice(prefix.length), kwargs: {} } : undefined;
     }
     const c = this.compile(e, endpoint);
     if (!c.regex) return undefined;
     const m = c.regex.exec(path);
     if (!m || (c.fullmatch && (m.index !== 0 || m[0].length !== path.length))) return undefined;
-    const kwargs: Record<string, string | number> = {};
+    const kwargs: Kwargs = {};
     for (const [k, v] of Object.entries(m.groups ?? {})) {
       if (v === undefined) continue;
-      kwargs[k] = c.converters.get(k)?.int ? Number(v) : v;
+      const conv = c.converters.get(k);
+      kwargs[k] = conv === 'int' ? Number(v) : conv === 'format' ? v.replace(/^[./]+|[./]+$/g, '') : v;
     }
     return { rest: path.slice(m.index + m[0].length), kwargs };
+  }
+
+  private extra(e: UrlEntry): Kwargs {
+    if (!e.kwargs) return {};
+    const j = asJson(e.kwargs, (v) => this.project.interp().force(v));
+    return j && typeof j === 'object' && !Array.isArray(j) ? (j as Kwargs) : {};
   }
 
   /** The language LocaleMiddleware activates for a path (its prefix when supported), else LANGUAGE_CODE. */
   private languageOf(path: string): string {
     if (!this.localeMiddleware) return this.languageCode;
-    const m = /^\/(\w+([@-]\w+){0,2})(\/|$)/.exec(path);
+    const m = /^\/(\w+(?:[@-]\w+){0,2})(?:\/|$)/.exec(path);
     const code = m?.[1];
-    return code && this.languages.some((l) => l.toLowerCase() === code.toLowerCase()) ? code : this.languageCode;
+    if (!code) return this.languageCode;
+    if (this.languages.includes(code)) return code;
+    const generic = code.split('-')[0];
+    return this.languages.includes(generic) ? generic : this.languageCode;
   }
 
-  private tryResolve(path: string): ResolveMatch | null {
-    if (!path.startsWith('/')) return null;
-    const lang = this.languageOf(path);
-    const memo = new Map<UrlResolverEntry, { rest: string; kwargs: Record<string, string | number> } | null>();
-    for (const leaf of this.project.urlTree().leaves) {
-      let rest = path.slice(1);
-      let kwargs: Record<string, string | number> = {};
-      let route = '';
-      let ok = true;
-      for (const r of leaf.chain) {
-        let m = memo.get(r);
-        if (m === undefined) {
-          // The same resolver is reached with the same remaining path from the same parents.
-          m = this.matchLevel(r, rest, false, lang) ?? null;
-          memo.set(r, m);
-        }
-        if (!m) {
-          ok = false;
-          break;
-        }
-        rest = m.rest;
-        kwargs = { ...kwargs, ...m.kwargs };
-        route += r.i18n ? (!r.i18n.prefixDefaultLanguage && lang === this.languageCode ? '' : `${lang}/`) : r.route;
+  private leafFor(p: UrlPatternEntry, chain: UrlResolverEntry[]): UrlLeaf | undefined {
+    const list = this.leafOf.get(p);
+    return list?.find((l) => l.chain.length === chain.length && l.chain.every((c, i) => c === chain[i])) ?? list?.[0];
+  }
+
+  private walk(
+    entries: UrlEntry[], rest: string, chain: UrlResolverEntry[], prefix: string, lang: string,
+    levels: ResolveMatch['levels'], stop: { s?: ResolveStop },
+  ): ResolveMatch | null {
+    for (const e of entries) {
+      if (e.kind === 'pattern') {
+        const m = this.matchLevel(e, rest, true, lang);
+        if (!m) continue;
+        const leaf = this.leafFor(e, chain);
+        if (!leaf) continue;
+        return { leaf, route: prefix + e.route, kwargs: { ...m.kwargs, ...this.extra(e) }, levels, captured: m.kwargs };
       }
-      if (!ok) continue;
-      const m = this.matchLevel(leaf.pattern, rest, true, lang);
+      const m = this.matchLevel(e, rest, false, lang);
       if (!m) continue;
-      return { leaf, route: route + leaf.pattern.route, kwargs: { ...kwargs, ...m.kwargs } };
+      const route = e.i18n ? this.languagePrefix(e, lang) : e.route;
+      const level = { entry: e, consumed: rest.slice(0, rest.length - m.rest.length), captured: m.kwargs };
+      const sub = this.walk(e.children, m.rest, [...chain, e], prefix + route, lang, [...levels, level], stop);
+      if (sub) {
+        // Django: {**captured, **default_kwargs} then the sub-match's kwargs over them.
+        sub.kwargs = { ...m.kwargs, ...this.extra(e), ...sub.kwargs };
+        return sub;
+      }
+      if (!stop.s || chain.length + 1 > stop.s.chain.length) {
+        stop.s = { chain: [...chain, e], prefix: prefix + route, rest: m.rest, tried: e.children };
+      }
     }
     return null;
   }
 
-  resolve(input: string): ResolveResult {
-    // A full URL: scheme, host, query and fragment are dropped.
-    let path = input.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/[?#].*$/, '');
-    if (!path.startsWith('/')) path = `/${path}`;
-    const match = this.tryResolve(path);
-    let redirect: string | null = null;
-    const append = this.project.settingsValue('APPEND_SLASH');
-    if (!match && !path.endsWith('/') && !(append.k === 'bool' && !append.v) && this.tryResolve(`${path}/`)) redirect = `${path}/`;
-    return { path: input, match, redirect };
+  private tryResolve(path: string, stop: { s?: ResolveStop }): ResolveMatch | null {
+    if (!path.startsWith('/')) return null;
+    const tree = this.project.urlTree();
+    return this.walk(tree.entries, path.slice(1), [], '', this.languageOf(path), [], stop);
   }
+
+  resolve(input: string): ResolveResult {
+    const path = normalizePath(input);
+    const stop: { s?: ResolveStop } = {};
+    const match = this.tryResolve(path, stop);
+    let redirect: string | null = null;
+    if (!match && this.appendSlash && !path.endsWith('/') && this.tryResolve(`${path}/`, {})) redirect = `${path}/`;
+    const out: ResolveResult = { path, match, redirect };
+    if (!match) out.stop = stop.s ?? { chain: [], prefix: '', rest: path.slice(1), tried: this.project.urlTree().entries };
+    return out;
+  }
+}
+
+/** A path or full URL as Django's handler sees its path: scheme, host, query and fragment dropped. */
+export function normalizePath(input: string): string {
+  let path = input.trim().replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  const cut = path.search(/[?#]/);
+  if (cut >= 0) path = path.slice(0, cut);
+  if (!path.startsWith('/')) path = `/${path}`;
+  return path;
 }

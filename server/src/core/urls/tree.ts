@@ -23,6 +23,8 @@ export interface UrlPatternEntry {
   conditional: boolean;
   /** What produced a generated pattern (DRF router, admin) when not written as path(). */
   origin?: 'router' | 'admin' | 'static';
+  /** Extra keyword arguments for the view (`path(route, view, {...})`), a dict value. */
+  kwargs?: Value;
 }
 
 export interface UrlResolverEntry {
@@ -39,6 +41,8 @@ export interface UrlResolverEntry {
   targetLoc?: Loc;
   conditional: boolean;
   i18n?: { prefixDefaultLanguage: boolean };
+  /** Extra keyword arguments for every view below, a dict value. */
+  kwargs?: Value;
 }
 
 export type UrlEntry = UrlPatternEntry | UrlResolverEntry;
@@ -218,7 +222,7 @@ class TreeBuilder {
   private pattern(p: PatternV, cond: boolean): UrlPatternEntry {
     const entry = {
       kind: 'pattern', route: p.route, regex: p.regex, name: p.name, loc: p.loc,
-      nameLoc: p.nameLoc, viewLoc: p.viewLoc, conditional: cond, origin: p.origin,
+      nameLoc: p.nameLoc, viewLoc: p.viewLoc, conditional: cond, origin: p.origin, kwargs: p.kwargs,
     } as UrlPatternEntry;
     // Where the view is defined is worked out on first use: the URL tree itself (and the names)
     // does not need the views modules, so they are not read until someone asks.
@@ -301,7 +305,7 @@ class TreeBuilder {
     }
     return {
       kind: 'resolver', route, regex: r.regex, namespace, appName, module, moduleFile, children,
-      loc: r.loc, targetLoc: inc.targetLoc, conditional: cond, i18n: r.i18n,
+      loc: r.loc, targetLoc: inc.targetLoc, conditional: cond, i18n: r.i18n, kwargs: r.kwargs,
     };
   }
 }
