@@ -1,12 +1,13 @@
 /**
  * Every command of the extension, in one table of `(ctx) => handler`.
- * The first three are user-facing (declared under `contributes.commands` in package.json);
- * `openLocation` and `showLocations` are internal: the server puts them in CodeLenses.
+ * The user-facing ones are declared under `contributes.commands` in package.json; `openLocation`
+ * and `showLocations` are internal (the server puts them in CodeLenses, as it does `traceUrl`).
  */
 import * as vscode from 'vscode';
 import type { ProjectStatus } from '../../server/src/protocol';
 import { type Ctx } from './ctx';
 import { plural } from './statusBar';
+import { traceUrl } from './traceUrl';
 
 /** A position / range / location as the server sends them (LSP JSON, zero-based). */
 interface JsonPosition {
@@ -35,6 +36,13 @@ export const commands: Record<string, (ctx: Ctx) => Handler> = {
   'djangoAtlas.map.refresh': (ctx) => () => ctx.map.refresh(),
   'djangoAtlas.map.filter': (ctx) => () => ctx.map.setFilter(),
   'djangoAtlas.map.clearFilter': (ctx) => () => ctx.map.clearFilter(),
+  /** Args: ([path: string], [method: string]); without a path, asks for one (and the method). */
+  'djangoAtlas.traceUrl': (ctx) => (path?: unknown, method?: unknown) => traceUrl(ctx, path, method),
+  'djangoAtlas.flow.rerun': (ctx) => async () => {
+    if (ctx.flow.last) await ctx.flow.rerun();
+    else await vscode.commands.executeCommand('djangoAtlas.traceUrl');
+  },
+  'djangoAtlas.showFlowDiagram': (ctx) => () => ctx.diagram.show(),
   /** Args: (node: MapNode) from the map's context menu. */
   'djangoAtlas.map.copyRoute': () => async (node?: { route?: string }) => {
     if (!node?.route) return;

@@ -13,8 +13,13 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { TemplateLanguage } from './templateLanguage';
-import { IndexChangedNotification, StatusRequest, ProjectMapRequest, type StatusResult, type MapNode, type ProjectMapParams } from '../../server/src/protocol';
+import {
+  IndexChangedNotification, StatusRequest, ProjectMapRequest, FlowRequest, FlowRoutesRequest,
+  type StatusResult, type MapNode, type ProjectMapParams, type FlowResult, type RouteSuggestion,
+} from '../../server/src/protocol';
 import { ProjectMap } from './projectMap';
+import { RequestFlowView, type Trace } from './requestFlow';
+import { FlowDiagram } from './flowDiagram';
 import { readSettings, SECTION } from './settings';
 import { StatusBar } from './statusBar';
 
@@ -26,14 +31,22 @@ export class Ctx implements vscode.Disposable {
   readonly statusBar: StatusBar;
   private readonly templateLanguage = new TemplateLanguage();
   readonly map: ProjectMap;
+  readonly flow: RequestFlowView;
+  readonly diagram: FlowDiagram;
   private client: LanguageClient | undefined;
+  /** Settles when the first start() is over (requests made earlier wait for it). */
+  private started: Promise<void>;
+  private markStarted: () => void = () => undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext, showOutputCommand: string) {
     this.output = vscode.window.createOutputChannel('Django Atlas');
     this.statusBar = new StatusBar(showOutputCommand);
     this.map = new ProjectMap((params) => this.projectMap(params));
-    this.disposables.push(this.output, this.statusBar, this.templateLanguage, this.map);
+    this.flow = new RequestFlowView(extension.workspaceState, (t) => this.traceFlow(t));
+    this.diagram = new FlowDiagram(extension.extensionUri, this.flow);
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
+    this.disposables.push(this.output, this.statusBar, this.templateLanguage, this.map, this.flow, this.diagram);
   }
 
   /** Keeps `d` until the extension is deactivated. */
@@ -43,19 +56,23 @@ export class Ctx implements vscode.Disposable {
 
   /** Starts the language server; failures are reported, never thrown. */
   async start(): Promise<void> {
-    const serverModule = this.extension.asAbsolutePath('dist/server.js');
-    if (!fs.existsSync(serverModule)) {
-      this.fail(`${serverModule} is missing (run \`npm run build\`).`);
-      return;
-    }
-    const client = this.client ?? this.createClient(serverModule);
-    this.client = client;
-    this.statusBar.starting();
     try {
-      await client.start();
-    } catch (e) {
-      this.fail(`the language server failed to start: ${message(e)}`);
-      return;
+      const serverModule = this.extension.asAbsolutePath('dist/server.js');
+      if (!fs.existsSync(serverModule)) {
+        this.fail(`${serverModule} is missing (run \`npm run build\`).`);
+        return;
+      }
+      const client = this.client ?? this.createClient(serverModule);
+      this.client = client;
+      this.statusBar.starting();
+      try {
+        await client.start();
+      } catch (e) {
+        this.fail(`the language server failed to start: ${message(e)}`);
+        return;
+      }
+    } finally {
+      this.markStarted();
     }
     await this.refreshStatus();
   }
@@ -79,6 +96,30 @@ export class Ctx implements vscode.Disposable {
       return (await this.client.sendRequest(ProjectMapRequest, params)).projects;
     } catch (e) {
       this.output.appendLine(`[client] project map request failed: ${message(e)}`);
+      return undefined;
+    }
+  }
+
+  /** The request flow of one method + path (waits for the server to start), or undefined when the server is not running. */
+  async traceFlow(t: Trace): Promise<FlowResult | undefined> {
+    await this.started;
+    if (!this.client?.isRunning()) return undefined;
+    try {
+      return await this.client.sendRequest(FlowRequest, { path: t.path, method: t.method, ...(t.root ? { root: t.root } : {}) });
+    } catch (e) {
+      this.output.appendLine(`[client] flow request failed: ${message(e)}`);
+      return undefined;
+    }
+  }
+
+  /** The routes with example paths, for the Trace URL picker. */
+  async flowRoutes(root?: string): Promise<RouteSuggestion[] | undefined> {
+    await this.started;
+    if (!this.client?.isRunning()) return undefined;
+    try {
+      return await this.client.sendRequest(FlowRoutesRequest, root ? { root } : {});
+    } catch (e) {
+      this.output.appendLine(`[client] flow routes request failed: ${message(e)}`);
       return undefined;
     }
   }

@@ -159,9 +159,14 @@ export const FlowRequest = new RequestType<FlowParams, FlowResult, void>('django
 export interface RouteSuggestion {
   /** An example path filled in for the route (`/blog/2024/hello/`). */
   example: string;
+  /** The full route as the URL table shows it, with its leading `/` (`/blog/<int:year>/<slug:slug>/`). */
   route: string;
+  /** The namespaced URL name (`blog:post-detail`), or null. */
   name: string | null;
+  /** The view's dotted name (`blog.views.PostDetailView`), or null when unknown. */
   view: string | null;
+  /** Where the pattern is written (`path(…)`). */
+  location?: MapLocation;
 }
 
 /** Client → server: the project's routes with example paths, for the Trace URL input box. */
