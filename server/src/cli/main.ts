@@ -15,6 +15,8 @@ import { modelTable } from '../core/models/table';
 import { listProjectFiles } from '../core/files';
 import { ProjectSession } from '../features/session';
 import { projectMap, mapText } from '../features/map';
+import { traceFlow } from '../core/flow/flow';
+import { flowJson, flowText } from '../core/flow/table';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
@@ -24,11 +26,15 @@ commands:
                                       every loadable template: the winning file, parent, blocks
   models ROOT [--settings M] [--json] every model: app label, file, fields and related models
   map ROOT [--settings M]             the project map (apps, URLs, views, models, templates, ...) as text
+  flow ROOT PATH... [--method M] [--settings M] [--json]
+                                      the request flow for a path or URL: middleware, resolver, view,
+                                      models, templates, response (exit 1 when a single path does not match)
   check ROOT [--settings M]           URL, template and ORM-lookup diagnostics as file:line:col: severity: message [code]
 
 options:
   --settings M   the settings module (when several projects are below ROOT, picks one)
   --json         machine-readable output (see the CLI contract)
+  --method M     the HTTP method for flow (default GET)
   --verbose      print what could not be resolved to stderr
 `;
 
@@ -85,12 +91,13 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       settings: { type: 'string' },
+      method: { type: 'string', default: 'GET' },
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const [command, root] = positionals;
+  const [command, root, ...rest] = positionals;
   if (values.help || !command) {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
@@ -157,6 +164,23 @@ async function main(argv: string[]): Promise<number> {
       const session = new ProjectSession(project);
       process.stdout.write(mapText(session, projectMap(session)).join('\n') + '\n');
       return 0;
+    }
+    case 'flow': {
+      if (!rest.length) throw new CliError(`flow: missing PATH\n${USAGE}`);
+      const method = values.method!.toUpperCase();
+      if (!/^[A-Z]+$/.test(method)) throw new CliError(`flow: '${values.method}' is not an HTTP method`);
+      const project = await openProject(root, values.settings, values.verbose);
+      for (const p of project.urlTree().problems) {
+        if (p.code === 'no-urlconf') throw new CliError(p.message);
+      }
+      const session = new ProjectSession(project);
+      const flows = rest.map((p) => flowJson(project, traceFlow(project, p, method, { receivers: () => session.usages.signals() })));
+      if (values.json) {
+        process.stdout.write(JSON.stringify(flows.length === 1 && rest.length === 1 ? flows[0] : flows, null, 2) + '\n');
+      } else {
+        process.stdout.write(flows.map((f) => flowText(f).join('\n')).join('\n\n') + '\n');
+      }
+      return flows.length === 1 && !flows[0].match ? 1 : 0;
     }
     case 'check': {
       const project = await openProject(root, values.settings, values.verbose);

@@ -327,7 +327,7 @@ const handlers: Record<string, Handler> = {
     it.ctx.onAdminRegister([a.args[0] ?? UNKNOWN], a.args[1] ?? a.kwargs.get('admin_class'), locOf(it.file, node));
     return NONE;
   },
-  'View.as_view': (_it, c, a) => ({ k: 'view', target: c.self ?? UNKNOWN, asView: true, initkwargs: a.kwargs }),
+  'View.as_view': (_it, c, a) => ({ k: 'view', target: c.self ?? UNKNOWN, asView: true, initkwargs: a.kwargs, actions: a.args[0] }),
   'rest_framework.routers.DefaultRouter': (it, _c, a, node) => makeRouter(it, 'default', a, node),
   'rest_framework.routers.SimpleRouter': (it, _c, a, node) => makeRouter(it, 'simple', a, node),
   'rest_framework.urlpatterns.format_suffix_patterns': (it, _c, a, node) => {

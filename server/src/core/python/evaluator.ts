@@ -935,7 +935,7 @@ export class Interpreter {
     // (`login_required(v)`, `cache_page(60)(v)`, `csrf_exempt(v)`, project decorators).
     for (const arg of a.args) {
       const f = this.force(arg);
-      if (isViewLike(f)) return { k: 'view', target: f, cond: f.cond };
+      if (isViewLike(f)) return { k: 'view', target: f, cond: f.cond, wrapper: callee };
     }
     // A module-level function without parameters whose body is `return <expr>` (or that inside a
     // `try:`), such as `def UserModelString(): return settings.AUTH_USER_MODEL`: its value.

@@ -68,7 +68,16 @@ export interface DefV extends Base {
 }
 
 /** A view callable built from something: `X.as_view()`, a decorated or wrapped function. */
-export interface ViewV extends Base { k: 'view'; target: Value; asView?: boolean; initkwargs?: Map<string, Value> }
+export interface ViewV extends Base {
+  k: 'view';
+  target: Value;
+  asView?: boolean;
+  initkwargs?: Map<string, Value>;
+  /** What wrapped the view when it was handed to a call (`login_required` in `login_required(v)`). */
+  wrapper?: Value;
+  /** `as_view({'get': 'list'})` of a DRF viewset: method → action. */
+  actions?: Value;
+}
 
 export interface PatternV extends Base {
   k: 'pattern';

@@ -50,13 +50,16 @@ export function routerPatterns(project: DjangoProject, router: RouterV, cond: bo
       if (!reg.prefix && regex.startsWith('^/')) regex = '^' + regex.slice(2);
       return regex;
     };
-    const push = (regex: string, name: string) =>
-      out.push({ kind: 'pattern', route: regex, regex: true, name, view, loc: reg.loc, conditional: cond || !!reg.viewset.cond, origin: 'router' });
+    const push = (regex: string, name: string, mapping: Record<string, string>) =>
+      out.push({ kind: 'pattern', route: regex, regex: true, name, view, loc: reg.loc, conditional: cond || !!reg.viewset.cond, origin: 'router', actions: mapping });
+    // Only the methods the viewset has are routed (DRF's `get_method_map`).
+    const routed = (mapping: Record<string, string>) => Object.fromEntries(Object.entries(mapping).filter(([, m]) => methods.has(m)));
     const has = (mapping: Record<string, string>) => Object.values(mapping).some((m) => methods.has(m));
-    if (has(LIST_MAPPING)) push(fmt('^{prefix}{trailing_slash}$'), `${basename}-list`);
-    for (const a of actions.filter((x) => !x.detail)) push(fmt(`^{prefix}/${a.urlPath}{trailing_slash}$`), `${basename}-${a.urlName}`);
-    if (has(DETAIL_MAPPING)) push(fmt('^{prefix}/{lookup}{trailing_slash}$'), `${basename}-detail`);
-    for (const a of actions.filter((x) => x.detail)) push(fmt(`^{prefix}/{lookup}/${a.urlPath}{trailing_slash}$`), `${basename}-${a.urlName}`);
+    const actionMap = (a: ExtraAction) => Object.fromEntries(a.methods.map((m) => [m, a.name]));
+    if (has(LIST_MAPPING)) push(fmt('^{prefix}{trailing_slash}$'), `${basename}-list`, routed(LIST_MAPPING));
+    for (const a of actions.filter((x) => !x.detail)) push(fmt(`^{prefix}/${a.urlPath}{trailing_slash}$`), `${basename}-${a.urlName}`, actionMap(a));
+    if (has(DETAIL_MAPPING)) push(fmt('^{prefix}/{lookup}{trailing_slash}$'), `${basename}-detail`, routed(DETAIL_MAPPING));
+    for (const a of actions.filter((x) => x.detail)) push(fmt(`^{prefix}/{lookup}/${a.urlPath}{trailing_slash}$`), `${basename}-${a.urlName}`, actionMap(a));
   }
   if (router.kind === 'default') {
     // DRF ≥ 3.15 routes the API root with path('') instead of re_path('^$').

@@ -140,6 +140,17 @@ export class Resolver {
     this.appendSlash = !(append.k === 'bool' && !append.v);
   }
 
+  /** A custom converter's regex (for example paths). */
+  converterRegex(type: string): string | undefined {
+    return this.converters.get(type)?.regex;
+  }
+
+  /** Whether a route (as written in path()/re_path()) matches the start of a path relative to its URLconf. */
+  matchesPrefix(route: string, regex: boolean, rest: string): boolean {
+    const e = { kind: 'pattern', route, regex, name: null, view: null, loc: undefined, conditional: false } as unknown as UrlPatternEntry;
+    return !!this.matchLevel(e, rest, false, this.languageCode);
+  }
+
   private converter(type: string): Converter {
     const known = BUILTIN_CONVERTERS[type] ?? this.converters.get(type);
     if (known) return known;

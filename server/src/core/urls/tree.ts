@@ -25,6 +25,10 @@ export interface UrlPatternEntry {
   origin?: 'router' | 'admin' | 'static';
   /** Extra keyword arguments for the view (`path(route, view, {...})`), a dict value. */
   kwargs?: Value;
+  /** The view as the URLconf wrote it (wrappers, `as_view(...)` and its arguments), for the request flow. */
+  viewValue?: Value;
+  /** A DRF router route: HTTP method → viewset action (`{get: 'list', post: 'create'}`). */
+  actions?: Record<string, string>;
 }
 
 export interface UrlResolverEntry {
@@ -222,7 +226,7 @@ class TreeBuilder {
   private pattern(p: PatternV, cond: boolean): UrlPatternEntry {
     const entry = {
       kind: 'pattern', route: p.route, regex: p.regex, name: p.name, loc: p.loc,
-      nameLoc: p.nameLoc, viewLoc: p.viewLoc, conditional: cond, origin: p.origin, kwargs: p.kwargs,
+      nameLoc: p.nameLoc, viewLoc: p.viewLoc, conditional: cond, origin: p.origin, kwargs: p.kwargs, viewValue: p.view,
     } as UrlPatternEntry;
     // Where the view is defined is worked out on first use: the URL tree itself (and the names)
     // does not need the views modules, so they are not read until someone asks.

@@ -1,0 +1,537 @@
+/**
+ * The view part of the request flow: how Django calls the view a URL resolved to, for one HTTP
+ * method. A function: its decorators (as written above it, and the wrappers around it in the
+ * URLconf), outermost first. A class: `as_view()` → `dispatch` along the real MRO (the mixins that
+ * override `dispatch` act first, e.g. LoginRequiredMixin), then the handler for the method
+ * (`http_method_names`, HEAD falling back to GET), or DRF's action for a viewset route, after DRF's
+ * `initial()` (authentication, permission and throttle classes). Then what the view touches, read
+ * from its class attributes and its source: models, forms, serializers, templates (with their
+ * extends/include chain and the engine's context processors), and the signal receivers of the
+ * models it saves or deletes.
+ */
+import path from 'node:path';
+import type { DjangoProject, MroEntry } from '../project';
+import type { DefV, Loc, Value } from '../python/values';
+import { asString } from '../python/values';
+import { parsePython, type Node, type Tree } from '../python/parser';
+import type { UrlLeaf } from '../urls/tree';
+import { impliedTemplate } from '../templates/implied';
+import { pythonTemplateUses } from '../templates/pyuses';
+import { dictGet, forcedItems } from '../templates/engines';
+import type { SignalReceiver } from '../signals';
+import type { Step } from './types';
+
+export interface ViewAnalysis {
+  steps: Step[];
+  methodNotAllowed?: { allowed: string[]; why: string };
+  /** The view answers with a TemplateResponse (process_template_response hooks run). */
+  templateResponse: boolean;
+  response?: string;
+  responseDetail?: string;
+}
+
+const DEFAULT_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace'];
+
+/** What Django's and DRF's decorators do, by dotted name. */
+const DECORATORS: Record<string, { effect: string; methods?: string[] }> = {
+  'django.contrib.auth.decorators.login_required': { effect: 'redirects anonymous users to LOGIN_URL' },
+  'django.contrib.auth.decorators.permission_required': { effect: 'redirects to LOGIN_URL (or 403 with raise_exception) without the permission' },
+  'django.contrib.auth.decorators.user_passes_test': { effect: 'redirects to LOGIN_URL when the test fails' },
+  'django.contrib.admin.views.decorators.staff_member_required': { effect: 'redirects non-staff users to the admin login' },
+  'django.views.decorators.http.require_GET': { effect: 'answers 405 to anything but GET', methods: ['GET'] },
+  'django.views.decorators.http.require_POST': { effect: 'answers 405 to anything but POST', methods: ['POST'] },
+  'django.views.decorators.http.require_safe': { effect: 'answers 405 to anything but GET and HEAD', methods: ['GET', 'HEAD'] },
+  'django.views.decorators.http.require_http_methods': { effect: 'answers 405 to other methods' },
+  'django.views.decorators.csrf.csrf_exempt': { effect: 'CsrfViewMiddleware does not check this view' },
+  'django.views.decorators.csrf.csrf_protect': { effect: 'checks the CSRF token even without CsrfViewMiddleware' },
+  'django.views.decorators.csrf.ensure_csrf_cookie': { effect: 'always sends the CSRF cookie' },
+  'django.views.decorators.cache.cache_page': { effect: 'answers GET/HEAD from the cache when it can' },
+  'django.views.decorators.cache.never_cache': { effect: 'adds headers so the response is never cached' },
+  'django.views.decorators.http.condition': { effect: 'may answer 304 Not Modified (ETag/Last-Modified)' },
+  'django.views.decorators.clickjacking.xframe_options_exempt': { effect: 'no X-Frame-Options header' },
+  'django.db.transaction.atomic': { effect: 'runs the view in a database transaction' },
+  'django.contrib.auth.decorators.login_not_required': { effect: 'LoginRequiredMiddleware lets anonymous users through' },
+  'rest_framework.decorators.api_view': { effect: 'wraps the function in a DRF APIView (405 for other methods)' },
+  'rest_framework.decorators.permission_classes': { effect: 'sets the APIView permission classes' },
+  'rest_framework.decorators.authentication_classes': { effect: 'sets the APIView authentication classes' },
+  'rest_framework.decorators.throttle_classes': { effect: 'sets the APIView throttle classes' },
+};
+
+/** Mixins whose `dispatch` can answer before the handler runs. */
+const DISPATCH_EFFECTS: Record<string, string> = {
+  LoginRequiredMixin: 'redirects anonymous users to LOGIN_URL',
+  PermissionRequiredMixin: 'redirects or answers 403 without the permissions',
+  UserPassesTestMixin: 'redirects or answers 403 when test_func fails',
+  AccessMixin: 'redirects or answers 403',
+};
+
+/** Methods of a class-based view that shape what the handler does (shown where the project overrides them). */
+const HOOKS = [
+  'setup', 'get_queryset', 'get_object', 'get_context_data', 'get_template_names', 'get_form_class', 'get_form',
+  'get_form_kwargs', 'form_valid', 'form_invalid', 'get_success_url', 'test_func', 'has_permission',
+  'handle_no_permission', 'get_serializer_class', 'get_serializer', 'perform_create', 'perform_update',
+  'perform_destroy', 'get_permissions', 'get_authenticators', 'initial', 'get_redirect_url', 'render_to_response',
+];
+
+const valueLoc = (v: Value | undefined): Loc | undefined => (v && 'loc' in v ? (v.loc as Loc | undefined) : undefined);
+
+const isExternal = (file: string) => /[\\/](site|dist)-packages[\\/]/.test(file);
+
+export function analyzeView(project: DjangoProject, leaf: UrlLeaf, method: string, receivers: () => SignalReceiver[]): ViewAnalysis {
+  const out: ViewAnalysis = { steps: [], templateResponse: false };
+  const it = project.interp();
+  // The URLconf's own wrapping: `login_required(v)`, `X.as_view(...)`, `cache_page(60)(v)`.
+  let raw: Value | undefined = leaf.pattern.viewValue ? it.force(leaf.pattern.viewValue) : undefined;
+  let actions: Record<string, string> | undefined = leaf.pattern.actions;
+  let initkwargs: Map<string, Value> | undefined;
+  const allowedBy: { methods: string[]; why: string }[] = [];
+  for (let depth = 0; raw?.k === 'view' && depth < 20; depth++) {
+    if (raw.wrapper) {
+      const d = describeCallable(project, raw.wrapper);
+      out.steps.push(decoratorStep(d, 'in the URLconf', leaf.pattern.viewLoc ?? leaf.pattern.loc));
+      if (d.methods) allowedBy.push({ methods: d.methods, why: `${d.label} in the URLconf` });
+    }
+    if (raw.asView) {
+      initkwargs = raw.initkwargs;
+      const a = raw.actions ? it.force(raw.actions) : undefined;
+      if (a?.k === 'dict') {
+        actions = {};
+        for (const [k, v] of a.entries) {
+          const key = asString(it.force(k));
+          const val = asString(it.force(v));
+          if (key && val) actions[key] = val;
+        }
+      }
+    }
+    raw = it.force(raw.target);
+  }
+  const ref = leaf.pattern.view;
+  const def = ref?.def;
+  if (!ref || !def) {
+    out.steps.push({ kind: 'view', label: ref ? `${ref.module}.${ref.qualname}` : 'unknown view', detail: ref ? 'library view (source not available)' : 'the view cannot be read statically', loc: ref?.loc });
+    return out;
+  }
+  const file = def.loc.file;
+  const text = project.host.readFile(file);
+  const tree = text !== undefined ? parsePython(text) : undefined;
+  try {
+    const touched = new Touched();
+    if (def.kind === 'function') functionView(project, def, tree, method, out, allowedBy, touched);
+    else classView(project, def, method, out, actions, initkwargs, touched);
+    if (!out.methodNotAllowed) {
+      const spans = def.kind === 'function'
+        ? [{ def, tree }]
+        : project.mro(def).filter((e) => e.def && !isExternal(e.def.loc.file)).map((e) => ({ def: e.def!, tree: e.def!.loc.file === file ? tree : undefined }));
+      for (const s of spans) scanBody(project, s.def, s.tree, touched);
+      touchedSteps(project, touched, receivers, out);
+    }
+  } finally {
+    tree?.delete();
+  }
+  return out;
+}
+
+// ---- callables and decorators ---------------------------------------------------------------
+
+interface Described {
+  label: string;
+  fq?: string;
+  loc?: Loc;
+  effect?: string;
+  methods?: string[];
+}
+
+/** A decorator/wrapper value as a name, with what it does when we know it. */
+function describeCallable(project: DjangoProject, v: Value, args?: Value[]): Described {
+  const f = project.interp().force(v);
+  let fq: string | undefined = v.k === 'lazy' ? `${v.module}.${v.name}` : undefined;
+  let loc: Loc | undefined;
+  let callArgs = args;
+  // The name it was imported under says what it is (`require_POST` is a call result in Django's source).
+  if (f.k === 'def') {
+    fq ??= `${f.module}.${f.qualname}`;
+    loc = f.loc;
+  } else if (f.k === 'builtin') fq ??= f.name;
+  else if (f.k === 'call') {
+    fq ??= f.name;
+    callArgs = f.args;
+  } else if (f.k === 'unknown') fq ??= f.fq ?? (f.origin ? `${f.origin.module}.${f.origin.qualname}` : undefined);
+  if (!loc && fq) {
+    const where = project.lookupDotted(fq);
+    if (where?.k === 'def') loc = where.loc;
+  }
+  const known = fq ? DECORATORS[fq] ?? DECORATORS[Object.keys(DECORATORS).find((k) => fq!.endsWith(`.${k.split('.').pop()}`) && k.split('.').pop() === fq!.split('.').pop()) ?? ''] : undefined;
+  let methods = known?.methods;
+  if (fq?.endsWith('require_http_methods') || fq?.endsWith('api_view')) {
+    const list = callArgs?.[0] ? project.interp().force(callArgs[0]) : undefined;
+    const names = list?.k === 'list' ? list.items.flatMap((i) => { const s = asString(project.interp().force(i)); return s ? [s.toUpperCase()] : []; }) : undefined;
+    methods = names ?? (fq.endsWith('api_view') ? ['GET'] : undefined);
+    if (methods && fq.endsWith('api_view')) methods = [...methods, 'OPTIONS'];
+  }
+  return { label: fq ? fq.split('.').pop()! : 'decorator', fq, loc, effect: known?.effect, methods };
+}
+
+function decoratorStep(d: Described, where: string, fallback?: Loc): Step {
+  return {
+    kind: 'decorator', label: `@${d.label}`, detail: d.effect ?? where, tooltip: d.fq ? `${d.fq} (${where})` : where,
+    loc: d.loc ?? fallback, canAnswer: d.effect && /redirect|405|403|304|cache/.test(d.effect) ? d.effect : undefined,
+  };
+}
+
+/** The function_definition / class_definition node starting at a def's row. */
+function defNode(tree: Tree | undefined, def: DefV): Node | undefined {
+  if (!tree || !def.span) return undefined;
+  const want = def.kind === 'function' ? 'function_definition' : 'class_definition';
+  let found: Node | undefined;
+  const visit = (n: Node): void => {
+    if (found || n.startPosition.row > def.span!.start || n.endPosition.row < def.span!.start) return;
+    if (n.type === want && n.startPosition.row === def.span!.start) {
+      found = n;
+      return;
+    }
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(tree.rootNode);
+  return found;
+}
+
+/** Decorators written above a def, outermost first, described through the module's names. */
+function writtenDecorators(project: DjangoProject, def: DefV, tree: Tree | undefined): { d: Described; loc: Loc }[] {
+  const node = defNode(tree, def);
+  const parent = node?.parent;
+  if (!node || parent?.type !== 'decorated_definition') return [];
+  const env = project.getModule(def.module);
+  const out: { d: Described; loc: Loc }[] = [];
+  for (const dec of parent.namedChildren) {
+    if (dec?.type !== 'decorator') continue;
+    const expr = dec.namedChildren[0];
+    if (!expr) continue;
+    const head = expr.type === 'call' ? expr.childForFieldName('function') : expr;
+    const parts = head?.text.split('.') ?? [];
+    let v: Value | undefined = env?.scope.get(parts[0]);
+    for (const p of parts.slice(1)) {
+      const f = v ? project.interp(env).force(v) : undefined;
+      v = f?.k === 'module' ? project.getModule(f.name)?.scope.get(p) : f?.k === 'def' && f.cls ? project.interp().classAttr(f, p) : undefined;
+    }
+    const loc: Loc = { file: def.loc.file, line: dec.startPosition.row, character: dec.startPosition.column, endLine: dec.endPosition.row, endCharacter: dec.endPosition.column };
+    let d: Described = v ? describeCallable(project, v) : { label: head?.text ?? dec.text.slice(1) };
+    if (!v && head) d = { ...d, ...(DECORATORS[Object.keys(DECORATORS).find((k) => k.endsWith(`.${parts[parts.length - 1]}`)) ?? ''] ?? {}), label: head.text };
+    // The arguments as written decide require_http_methods / api_view.
+    if (expr.type === 'call' && (d.fq?.endsWith('require_http_methods') || d.fq?.endsWith('api_view') || /require_http_methods|api_view/.test(head?.text ?? ''))) {
+      const first = expr.childForFieldName('arguments')?.namedChildren.find((c) => c?.type === 'list' || c?.type === 'tuple');
+      const names = first ? [...first.namedChildren].flatMap((c) => (c?.type === 'string' ? [c.text.replace(/^[rbuRBU]*['"]|['"]$/g, '').toUpperCase()] : [])) : undefined;
+      const api = d.fq?.endsWith('api_view') || (head?.text ?? '').endsWith('api_view');
+      const methods = names ?? (api ? ['GET'] : undefined);
+      d = { ...d, methods: methods && api ? [...methods, 'OPTIONS'] : methods };
+    }
+    out.push({ d: { ...d, label: d.label }, loc: d.loc ?? loc });
+  }
+  return out;
+}
+
+// ---- function views -----------------------------------------------------------------------
+
+function functionView(project: DjangoProject, def: DefV, tree: Tree | undefined, method: string, out: ViewAnalysis, allowedBy: { methods: string[]; why: string }[], _t: Touched): void {
+  const decorators = writtenDecorators(project, def, tree);
+  for (const { d, loc } of decorators) {
+    out.steps.push({ ...decoratorStep(d, `on ${def.qualname}`), loc });
+    if (d.methods) allowedBy.push({ methods: d.methods, why: `@${d.label} on ${def.qualname}` });
+  }
+  const api = decorators.some(({ d }) => d.fq?.endsWith('api_view') || d.label.endsWith('api_view'));
+  for (const a of allowedBy) {
+    if (!a.methods.includes(method) && !(api && method === 'OPTIONS')) {
+      out.methodNotAllowed = { allowed: a.methods, why: `${a.why} allows ${a.methods.join(', ')}` };
+      break;
+    }
+  }
+  out.steps.push({ kind: 'view', label: def.qualname, detail: api ? 'DRF function view (api_view)' : 'function view', loc: def.loc, tooltip: `${def.module}.${def.qualname}` });
+  out.response = api ? 'Response (DRF, rendered by content negotiation)' : undefined;
+}
+
+// ---- class-based views --------------------------------------------------------------------
+
+function classView(
+  project: DjangoProject, def: DefV, method: string, out: ViewAnalysis, routed: Record<string, string> | undefined,
+  initkwargs: Map<string, Value> | undefined, t: Touched,
+): void {
+  const mro = project.mro(def);
+  const has = (q: string, modulePrefix: string) => mro.some((e) => e.qualname === q && (e.module.startsWith(modulePrefix) || !!e.fq));
+  const drf = has('APIView', 'rest_framework');
+  const viewset = has('ViewSetMixin', 'rest_framework');
+  const lower = method.toLowerCase();
+  const methodsOf = (e: MroEntry) => e.def?.cls?.methods;
+  const defining = (name: string) => mro.find((e) => methodsOf(e)?.has(name));
+  // dispatch: the first class in the MRO that defines it is what runs; mixins before View act there.
+  const dispatchers = mro.filter((e) => methodsOf(e)?.has('dispatch'));
+  for (const e of dispatchers) {
+    if (e.def === def) continue;
+    const effect = DISPATCH_EFFECTS[e.qualname];
+    const external = e.def ? isExternal(e.def.loc.file) : true;
+    if (!effect && external && (e.qualname === 'View' || e.qualname === 'APIView' || e.qualname === 'ViewSetMixin')) continue;
+    out.steps.push({
+      kind: 'mixin', label: `${e.qualname}.dispatch`, detail: effect ?? (external ? e.module : 'overrides dispatch'),
+      loc: methodsOf(e)?.get('dispatch')?.loc ?? e.def?.loc, canAnswer: effect,
+    });
+  }
+  if (def.cls?.methods.has('dispatch')) {
+    out.steps.push({ kind: 'mixin', label: `${def.qualname}.dispatch`, detail: 'overrides dispatch', loc: def.cls.methods.get('dispatch')!.loc });
+  }
+  if (drf) out.steps.push(...drfPolicySteps(project, def));
+  // The handler for the method.
+  let handler: string | undefined;
+  let allowed: string[] = [];
+  let why = '';
+  if (viewset) {
+    const actions = { ...(routed ?? {}) };
+    if (actions.get && !actions.head) actions.head = actions.get;
+    allowed = [...Object.keys(actions).map((m) => m.toUpperCase()), 'OPTIONS'];
+    handler = actions[lower] ?? (lower === 'options' ? 'options' : undefined);
+    why = routed ? `the route maps ${Object.entries(routed).map(([m, a]) => `${m.toUpperCase()}→${a}`).join(', ')}` : 'the route maps no methods';
+  } else {
+    const namesV = project.classAttrValue(def, 'http_method_names') ?? (initkwargs?.get('http_method_names') ? project.interp().force(initkwargs.get('http_method_names')!) : undefined);
+    const names = namesV?.k === 'list' ? namesV.items.flatMap((i) => { const s = asString(project.interp().force(i)); return s ? [s] : []; }) : DEFAULT_METHODS;
+    const handles = (m: string) => !!defining(m) || (m === 'head' && !!defining('get')) || (m === 'options' && (drf || mro.some((e) => e.qualname === 'View')));
+    allowed = names.filter(handles).map((m) => m.toUpperCase());
+    if (names.includes(lower) && handles(lower)) handler = lower === 'head' && !defining('head') ? 'get' : lower;
+    // http_method_names matters when the project (or the as_view() call) narrows it.
+    const narrowedBy = initkwargs?.has('http_method_names') ? 'as_view()' : mro.find((e) => e.def?.cls?.attrs.has('http_method_names') && !isExternal(e.def.loc.file))?.qualname;
+    why = narrowedBy && !names.includes(lower)
+      ? `http_method_names = [${names.map((n) => `'${n}'`).join(', ')}] (${narrowedBy})`
+      : `${def.qualname} has handlers for ${allowed.join(', ')} only`;
+  }
+  if (!handler) {
+    out.methodNotAllowed = { allowed, why };
+    out.steps.push({ kind: 'view', label: `${def.qualname}.http_method_not_allowed`, detail: `405: ${method} is not handled`, loc: def.loc, tooltip: why, children: mroSteps(mro) });
+    return;
+  }
+  const owner = defining(handler);
+  const own = owner?.def === def;
+  const label = `${def.qualname}.${handler}`;
+  out.steps.push({
+    kind: 'view', label, detail: own || !owner ? (viewset ? `action for ${method}` : `handler for ${method}`) : `inherited from ${owner.qualname}`,
+    loc: owner ? methodsOf(owner)?.get(handler)?.loc : def.loc, tooltip: `${def.module}.${def.qualname} — MRO: ${mro.map((e) => e.qualname).join(' → ')}`,
+    children: mroSteps(mro),
+  });
+  // Hooks the project overrides, as the handler reaches them.
+  for (const e of mro) {
+    if (!e.def || isExternal(e.def.loc.file)) continue;
+    for (const h of HOOKS) {
+      const m = e.def.cls?.methods.get(h);
+      if (!m || defining(h) !== e) continue;
+      out.steps.push({ kind: 'mixin', label: `${e.qualname}.${h}`, detail: e.def === def ? 'overridden here' : `from ${e.qualname}`, loc: m.loc });
+    }
+  }
+  // Class attributes that name what the view works with.
+  for (const attr of ['model', 'queryset', 'form_class', 'serializer_class']) {
+    const v = project.interp().classAttr(def, attr) ?? initkwargs?.get(attr);
+    if (v) t.addValue(project, v, attr);
+  }
+  const tn = project.classAttrValue(def, 'template_name') ?? (initkwargs?.get('template_name') ? project.interp().force(initkwargs.get('template_name')!) : undefined);
+  const tname = asString(tn);
+  const generic = mro.some((e) => e.qualname === 'TemplateResponseMixin');
+  if (tname) t.templates.set(tname, { via: 'template_name', loc: valueLoc(project.interp().classAttr(def, 'template_name')) });
+  else if (generic) {
+    const implied = impliedTemplate(project, def);
+    if (implied?.name) t.templates.set(implied.name, { via: `implied by ${implied.suffix || 'the view'}` });
+  }
+  if (mro.some((e) => ['ModelFormMixin', 'CreateModelMixin', 'UpdateModelMixin'].includes(e.qualname)) && ['POST', 'PUT', 'PATCH'].includes(method)) t.saves = true;
+  if (mro.some((e) => ['DeletionMixin', 'DestroyModelMixin', 'BaseDeleteView'].includes(e.qualname)) && (method === 'DELETE' || (method === 'POST' && mro.some((e) => e.qualname === 'BaseDeleteView')))) t.deletes = true;
+  if (generic) {
+    out.templateResponse = true;
+    out.response = 'TemplateResponse';
+  }
+  if (mro.some((e) => e.qualname === 'RedirectView')) out.response = '302/301 redirect (RedirectView)';
+  if (drf) out.response = 'Response (DRF, rendered by content negotiation)';
+  if (viewset || drf) out.responseDetail = 'renderer_classes decide the format';
+  if (mro.some((e) => e.qualname === 'ProcessFormView') && method === 'POST') out.responseDetail = 'a redirect to get_success_url() when the form is valid, else the form again';
+}
+
+function mroSteps(mro: MroEntry[]): Step[] {
+  return mro.map((e) => ({ kind: 'mixin' as const, label: e.qualname, detail: e.fq ?? e.module, loc: e.def?.loc }));
+}
+
+/** DRF's `initial()`: authentication, permissions, throttles (class attributes, else REST_FRAMEWORK defaults). */
+function drfPolicySteps(project: DjangoProject, def: DefV): Step[] {
+  const out: Step[] = [];
+  const rf = project.settingsValue('REST_FRAMEWORK');
+  const policies: [string, string, string][] = [
+    ['authentication_classes', 'DEFAULT_AUTHENTICATION_CLASSES', 'identifies request.user'],
+    ['permission_classes', 'DEFAULT_PERMISSION_CLASSES', 'answers 401/403 when denied'],
+    ['throttle_classes', 'DEFAULT_THROTTLE_CLASSES', 'answers 429 when throttled'],
+  ];
+  for (const [attr, setting, effect] of policies) {
+    let v = project.interp().classAttr(def, attr);
+    let from = 'the view';
+    const forced = v ? project.interp().force(v) : undefined;
+    // DRF's own APIView default is `api_settings.X`: the REST_FRAMEWORK setting decides.
+    const own = forced?.k === 'list';
+    if (!own) {
+      v = dictGet(project, rf, setting);
+      from = 'REST_FRAMEWORK';
+    }
+    const items = forcedItems(project, v ? project.interp().force(v) : undefined);
+    const names = items.map((i) => (i.k === 'def' ? i.qualname : i.k === 'str' ? i.v.split('.').pop()! : i.k === 'unknown' && i.fq ? i.fq.split('.').pop()! : '?'));
+    if (!own && !names.length && attr !== 'authentication_classes' && attr !== 'permission_classes') continue;
+    const defaults = attr === 'authentication_classes' ? 'SessionAuthentication, BasicAuthentication' : attr === 'permission_classes' ? 'AllowAny' : '';
+    const first = items.find((i) => i.k === 'def') as DefV | undefined;
+    out.push({
+      kind: 'mixin', label: `${attr}: ${names.length ? names.join(', ') : defaults || '(none)'}`,
+      detail: names.length ? `from ${from}` : 'DRF defaults', tooltip: effect, loc: first?.loc ?? valueLoc(project.interp().classAttr(def, attr)),
+      canAnswer: attr === 'authentication_classes' ? undefined : effect,
+    });
+  }
+  return out;
+}
+
+// ---- what the view touches ----------------------------------------------------------------
+
+type Kind = 'model' | 'form' | 'serializer';
+
+class Touched {
+  readonly classes = new Map<DefV, { kind: Kind; via: string }>();
+  readonly templates = new Map<string, { via: string; loc?: Loc }>();
+  saves = false;
+  deletes = false;
+  json = false;
+  redirect = false;
+
+  addValue(project: DjangoProject, v: Value, via: string): void {
+    const f = project.interp().force(v);
+    const def = f.k === 'def' ? f : f.k === 'unknown' && f.origin ? f.origin : undefined;
+    if (def?.kind !== 'class') return;
+    const kind = classKind(project, def);
+    if (kind && !this.classes.has(def)) this.classes.set(def, { kind, via });
+  }
+}
+
+function classKind(project: DjangoProject, def: DefV): Kind | undefined {
+  if (project.models().byDef(def)) return 'model';
+  for (const e of project.mro(def)) {
+    if (e.qualname === 'BaseForm' && (e.module.startsWith('django.forms') || e.fq)) return 'form';
+    if (e.qualname === 'BaseSerializer' && (e.module.startsWith('rest_framework') || e.fq)) return 'serializer';
+  }
+  return undefined;
+}
+
+/** Names, template strings and saving calls in a def's source. */
+function scanBody(project: DjangoProject, def: DefV, tree: Tree | undefined, t: Touched): void {
+  let own = tree;
+  if (!own) {
+    const text = project.host.readFile(def.loc.file);
+    if (text === undefined) return;
+    own = parsePython(text);
+  }
+  try {
+    const node = defNode(own, def);
+    if (!node) return;
+    const env = project.getModule(def.module);
+    const seen = new Set<string>();
+    const visit = (n: Node): void => {
+      if (n.type === 'identifier' && !seen.has(n.text)) {
+        seen.add(n.text);
+        const v = env?.scope.get(n.text);
+        if (v) t.addValue(project, v, 'used in the code');
+      } else if (n.type === 'attribute') {
+        const attr = n.childForFieldName('attribute')?.text;
+        if (attr === 'save' || attr === 'create' || attr === 'get_or_create' || attr === 'update_or_create' || attr === 'bulk_create') t.saves = true;
+        if (attr === 'delete') t.deletes = true;
+      } else if (n.type === 'call') {
+        const fn = n.childForFieldName('function')?.text ?? '';
+        if (/(^|\.)JsonResponse$/.test(fn)) t.json = true;
+        if (/(^|\.)(redirect|HttpResponseRedirect)$/.test(fn)) t.redirect = true;
+      }
+      for (const c of n.namedChildren) if (c) visit(c);
+    };
+    visit(node);
+    for (const u of pythonTemplateUses(own, def.loc.file)) {
+      if (u.loc.line >= node.startPosition.row && u.loc.line <= node.endPosition.row && !t.templates.has(u.name)) t.templates.set(u.name, { via: u.via, loc: u.loc });
+    }
+  } finally {
+    if (own !== tree) own.delete();
+  }
+}
+
+function touchedSteps(project: DjangoProject, t: Touched, receivers: () => SignalReceiver[], out: ViewAnalysis): void {
+  const models: DefV[] = [];
+  for (const kind of ['model', 'form', 'serializer'] as const) {
+    for (const [def, info] of t.classes) {
+      if (info.kind !== kind) continue;
+      const model = kind === 'model' ? project.models().byDef(def) : undefined;
+      if (model) models.push(def);
+      out.steps.push({ kind, label: model ? model.label : def.qualname, detail: info.via, loc: def.loc, tooltip: `${def.module}.${def.qualname}` });
+    }
+  }
+  const catalog = t.templates.size ? project.templates() : undefined;
+  for (const [name, info] of t.templates) {
+    const c = catalog!.resolve(name);
+    out.steps.push({
+      kind: 'template', label: name, detail: c ? `${info.via} · ${path.basename(path.dirname(c.file))}/${path.basename(c.file)}` : `${info.via} · not found`,
+      loc: c ? { file: c.file, line: 0, character: 0, endLine: 0, endCharacter: 0 } : info.loc,
+      children: c ? templateChain(project, c.file, new Set([c.file]), 0) : undefined,
+      canAnswer: c ? undefined : 'TemplateDoesNotExist (500)',
+    });
+    if (!out.response) out.response = 'HttpResponse (rendered template)';
+  }
+  if (t.templates.size) out.steps.push(...contextProcessorSteps(project));
+  if (t.json && !out.response) out.response = 'JsonResponse';
+  if (t.redirect && !out.response) out.response = 'HttpResponseRedirect';
+  // Signals of the models the view saves or deletes.
+  const fired: string[] = [];
+  if (t.saves) fired.push('pre_save', 'post_save', 'm2m_changed');
+  if (t.deletes) fired.push('pre_delete', 'post_delete');
+  if (fired.length && models.length) {
+    const names = new Set(models.map((d) => d.qualname.split('.').pop()!));
+    const labels = new Set(models.map((d) => project.models().byDef(d)!.label));
+    for (const r of receivers()) {
+      const signal = r.signal.split('.').pop()!;
+      if (!fired.includes(signal)) continue;
+      const sender = r.sender?.replace(/^['"]|['"]$/g, '');
+      if (sender && !names.has(sender.split('.').pop()!) && !labels.has(sender)) continue;
+      out.steps.push({ kind: 'signal', label: `${signal} → ${r.receiver}`, detail: sender ? `sender ${sender}` : 'any sender', loc: r.loc });
+    }
+  }
+}
+
+/** A template's extends chain and includes, a few levels deep. */
+function templateChain(project: DjangoProject, file: string, seen: Set<string>, depth: number): Step[] {
+  const catalog = project.templates();
+  const out: Step[] = [];
+  if (depth > 4) return out;
+  const parent = catalog.extendsName(file);
+  if (parent) {
+    const c = catalog.resolveExtends(file, parent);
+    const fresh = c && !seen.has(c.file);
+    if (c) seen.add(c.file);
+    out.push({
+      kind: 'template', label: `extends ${parent}`, loc: c ? { file: c.file, line: 0, character: 0, endLine: 0, endCharacter: 0 } : undefined,
+      children: fresh ? templateChain(project, c.file, seen, depth + 1) : undefined, detail: c ? undefined : 'not found',
+    });
+  }
+  for (const inc of catalog.includeNames(file)) {
+    const c = catalog.resolveFrom(file, inc);
+    const fresh = c && !seen.has(c.file);
+    if (c) seen.add(c.file);
+    out.push({
+      kind: 'template', label: `include ${inc}`, loc: c ? { file: c.file, line: 0, character: 0, endLine: 0, endCharacter: 0 } : undefined,
+      children: fresh ? templateChain(project, c.file, seen, depth + 1) : undefined, detail: c ? undefined : 'not found',
+    });
+  }
+  return out;
+}
+
+function contextProcessorSteps(project: DjangoProject): Step[] {
+  const engine = project.templates().djangoEngine();
+  if (!engine) return [];
+  const templates = forcedItems(project, project.settingsValue('TEMPLATES'));
+  const conf = templates[engine.index];
+  const options = conf ? dictGet(project, conf, 'OPTIONS') : undefined;
+  const cps = forcedItems(project, options ? dictGet(project, options, 'context_processors') : undefined);
+  const out: Step[] = [];
+  for (const cp of cps) {
+    const dotted = asString(cp);
+    if (!dotted) continue;
+    const v = project.lookupDotted(dotted);
+    out.push({ kind: 'context_processor', label: dotted, loc: v?.k === 'def' ? v.loc : undefined });
+  }
+  return out;
+}
