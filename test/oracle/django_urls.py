@@ -3,7 +3,7 @@
 
 Usage:
     /usr/bin/python3 test/oracle/django_urls.py PROJECT_ROOT [--settings MODULE]
-                                                [--resolve PATH ... | --resolve-file FILE]
+                                                [--resolve PATH ...] [--resolve-file FILE ...]
 
 PROJECT_ROOT is the directory that contains manage.py (a path to manage.py is
 accepted too). The settings module is --settings, else the value of the
@@ -17,10 +17,14 @@ Prints, on stdout and nothing else, the cli-contract `urls` JSON:
 with leaves only, in resolution order. `source` and `conditional` are always
 null: Django does not know them at run time.
 
-With --resolve (or --resolve-file, one path per line), prints instead a JSON
-array with one object per PATH:
+With --resolve (or --resolve-file, one path per line, `#` comments; repeatable),
+prints instead a JSON array with one object per PATH, one object per line:
     {"path", "match": {"route", "name", "kwargs", "view"} | null, "redirect"}
-as Django's resolve() and CommonMiddleware's APPEND_SLASH logic see it.
+as Django's resolve() and CommonMiddleware's APPEND_SLASH logic see it. The
+paths are taken in order (--resolve first, then each file), each only once.
+A kwarg that is not a number, bool or None is given as str(); a string that
+is PROJECT_ROOT or a path inside it starts with "<root>" instead (e.g. the
+`document_root` of `static()`), so the output holds in any checkout.
 
 Exit status: 0 on success, 2 on bad usage, 1 on any failure while loading the
 project (message on stderr), 3 on timeout.
@@ -34,7 +38,7 @@ import sys
 
 sys.dont_write_bytecode = True  # leave the fixtures clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oracle_common import die, open_project, emit, run  # noqa: E402
+from oracle_common import die, open_project, emit, json_lines, run  # noqa: E402
 
 TIMEOUT_SECONDS = int(os.environ.get("DJANGO_URLS_ORACLE_TIMEOUT", "60"))
 
@@ -213,6 +217,23 @@ def resolve_paths(project, paths):
     return result
 
 
+def kwarg_json(project, value):
+    """A kwarg as JSON: numbers, bools and None as they are, anything else as str(), with
+    PROJECT_ROOT written "<root>"."""
+    if isinstance(value, (int, float, bool, type(None))):
+        return value
+    text = str(value)
+    for root in unique([project.root, os.path.abspath(project.root)]):
+        if text == root or text.startswith(root + os.sep):
+            return "<root>" + text[len(root) :].replace(os.sep, "/")
+    return text
+
+
+def unique(items):
+    seen = set()
+    return [i for i in items if not (i in seen or seen.add(i))]
+
+
 def resolve_one(project, resolver, is_valid, path):
     from django.conf import settings
     from django.urls import Resolver404
@@ -229,7 +250,7 @@ def resolve_one(project, resolver, is_valid, path):
         entry["match"] = {
             "route": leaf[1],
             "name": m.view_name if m.url_name else None,
-            "kwargs": {k: (v if isinstance(v, (int, float, bool, type(None))) else str(v)) for k, v in m.kwargs.items()},
+            "kwargs": {k: kwarg_json(project, v) for k, v in m.kwargs.items()},
             "view": describe_view(project, m.func),
         }
     elif settings.APPEND_SLASH and not path.endswith("/") and is_valid(path + "/"):
@@ -242,15 +263,18 @@ def main():
     parser.add_argument("root", help="directory containing manage.py")
     parser.add_argument("--settings", help="settings module (default: from manage.py)")
     parser.add_argument("--resolve", nargs="+", metavar="PATH", help="resolve these paths instead of listing")
-    parser.add_argument("--resolve-file", metavar="FILE", help="like --resolve, one path per line ('#' comments)")
+    parser.add_argument("--resolve-file", metavar="FILE", action="append",
+                        help="like --resolve, one path per line ('#' comments); repeatable")
     args = parser.parse_args()
-    if args.resolve_file:
+    for name in args.resolve_file or []:
         try:
-            with open(args.resolve_file, encoding="utf-8") as f:
+            with open(name, encoding="utf-8", newline="\n") as f:
                 extra = [line.rstrip("\r\n") for line in f]
         except OSError as e:
-            die("cannot read %s: %s" % (args.resolve_file, e), 2)
+            die("cannot read %s: %s" % (name, e), 2)
         args.resolve = (args.resolve or []) + [p for p in extra if p.strip() and not p.lstrip().startswith("#")]
+    if args.resolve:
+        args.resolve = unique(args.resolve)
 
     project, settings_module = open_project(args.root, args.settings, TIMEOUT_SECONDS)
 
@@ -267,7 +291,7 @@ def main():
         walk(project, get_resolver().url_patterns, "", [], urls)
         return {"settings": settings_module, "root_urlconf": settings.ROOT_URLCONF, "urls": urls}
 
-    return emit(compute)
+    return emit(compute, json_lines if args.resolve else None)
 
 
 if __name__ == "__main__":

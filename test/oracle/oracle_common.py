@@ -110,8 +110,14 @@ def open_project(root_arg, settings_arg, timeout):
     return project, settings_module
 
 
-def emit(compute):
-    """Runs `compute()` (which sets up Django) with stdout sent to stderr, then prints its JSON."""
+def json_lines(items):
+    """A JSON array with one element per line (for long lists: one line changes per changed item)."""
+    return "[\n" + ",\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n]"
+
+
+def emit(compute, dumps=None):
+    """Runs `compute()` (which sets up Django) with stdout sent to stderr, then prints its JSON
+    (`dumps(output)` when given, else indented)."""
     real_stdout = sys.stdout
     sys.stdout = sys.stderr  # anything the project prints must not pollute the JSON
     try:
@@ -125,7 +131,8 @@ def emit(compute):
     finally:
         sys.stdout = real_stdout
     signal.alarm(0)
-    real_stdout.buffer.write((json.dumps(output, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    text = dumps(output) if dumps else json.dumps(output, indent=2, ensure_ascii=False)
+    real_stdout.buffer.write((text + "\n").encode("utf-8"))
     real_stdout.flush()
     return 0
 
