@@ -50,7 +50,7 @@ export function traceFlow(project: DjangoProject, input: string, method = 'GET',
   const flow: Flow = { path: res.path, method: m, match: null, redirect: res.redirect, steps };
   if (!res.match) {
     steps.push(...resolverSteps(project, null));
-    flow.notFound = notFound(project, resolver, res.path, res.stop!, res.redirect);
+    flow.notFound = notFound(project, res.path, res.stop!, res.redirect);
     const answer: Step = {
       kind: 'response', label: res.redirect ? `301 → ${res.redirect} (APPEND_SLASH)` : '404 Not Found',
       detail: flow.notFound.reason, children: notFoundChildren(flow.notFound, res.redirect),
@@ -74,14 +74,19 @@ export function traceFlow(project: DjangoProject, input: string, method = 'GET',
   return flow;
 }
 
-/** Every leaf with an example path that fills its route (for the Trace URL input and CodeLenses). */
+const examplesMemo = new WeakMap<Resolver, RouteExample[]>();
+
+/** Every leaf with an example path that fills its route (for the Trace URL input and CodeLenses); kept with the resolver. */
 export function routeExamples(project: DjangoProject): RouteExample[] {
   const resolver = resolverFor(project);
+  const hit = examplesMemo.get(resolver);
+  if (hit) return hit;
   const out: RouteExample[] = [];
   for (const leaf of project.urlTree().leaves) {
     const example = leafExample(leaf, (t) => resolver.converterRegex(t));
     if (example !== undefined) out.push({ example, leaf });
   }
+  examplesMemo.set(resolver, out);
   return out;
 }
 
@@ -254,13 +259,13 @@ function kwargsText(kwargs: Record<string, unknown>, route: string): string | un
 
 // ---- 404 ----------------------------------------------------------------------------------
 
-function notFound(project: DjangoProject, resolver: Resolver, path: string, stop: ResolveStop, redirect: string | null): NonNullable<Flow['notFound']> {
+function notFound(project: DjangoProject, path: string, stop: ResolveStop, redirect: string | null): NonNullable<Flow['notFound']> {
   const tried: FlowTried[] = stop.tried.map((e) => ({
     route: stop.prefix + (e.kind === 'resolver' && e.i18n ? '<language>/' : e.route),
     name: e.kind === 'pattern' ? e.name : e.namespace ? `${e.namespace}:…` : null,
     loc: e.loc,
   }));
-  const nearest = nearestRoutes(project, resolver, path, 5);
+  const nearest = nearestRoutes(project, path, 5);
   const stoppedAt = stop.chain.length ? stop.prefix : '';
   let reason: string;
   if (redirect) reason = `No pattern matches '${path}', but '${redirect}' does: CommonMiddleware redirects there (APPEND_SLASH)`;
@@ -274,12 +279,10 @@ function notFound(project: DjangoProject, resolver: Resolver, path: string, stop
   return { reason, stoppedAt, tried, nearest };
 }
 
-function nearestRoutes(project: DjangoProject, resolver: Resolver, path: string, n: number): NonNullable<Flow['notFound']>['nearest'] {
+function nearestRoutes(project: DjangoProject, path: string, n: number): NonNullable<Flow['notFound']>['nearest'] {
   const scored: { leaf: UrlLeaf; example: string; d: number }[] = [];
-  for (const leaf of project.urlTree().leaves) {
-    const example = leafExample(leaf, (t) => resolver.converterRegex(t));
-    if (example === undefined) continue;
-    // Compare segment-aware: the example path and the route as written both count.
+  for (const { leaf, example } of routeExamples(project)) {
+    // The example path and the route as written both count.
     const d = Math.min(distance(path, example), distance(path.slice(1), leaf.route.replace(/^\^/, '').replace(/\$$/, '')));
     scored.push({ leaf, example, d });
   }
