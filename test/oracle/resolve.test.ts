@@ -43,17 +43,7 @@ const cases: Case[] = [
  * open bug in server/src/core/urls/resolve.ts (see /tmp/resolve-disagreements.md when it was
  * found): remove the entry when it is fixed (the test fails while a listed path agrees).
  */
-const UNICODE_CLASSES = "Python's \\d and \\w are Unicode (re.UNICODE), ours ASCII (JS RegExp)";
-const KNOWN_DISAGREEMENTS: Record<string, string> = Object.fromEntries(
-  ['split_src', 'split_src.prod'].flatMap((c) =>
-    ['catalog', 'shop'].flatMap((inc) => [
-      [`${c} /${inc}/page/٣/`, UNICODE_CLASSES],
-      [`${c} /${inc}/page/012٣012٣012٣/`, UNICODE_CLASSES],
-      [`${c} /${inc}/abc-_éabc-_é/reviews/`, UNICODE_CLASSES],
-      [`${c} /${inc}/abc-_éabc-_é/reviews/7/`, UNICODE_CLASSES],
-    ]),
-  ),
-);
+const KNOWN_DISAGREEMENTS: Record<string, string> = {};
 
 /**
  * The path lists of a case, in order: the fixture's hand-written list (paths/<fixture>.txt, named

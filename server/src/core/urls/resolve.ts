@@ -78,14 +78,38 @@ export function pyRegex(src: string): RegExp | undefined {
     if (inline[1].includes('m')) flags += 'm';
   }
   const js = body.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\Z/g, '$(?![\\s\\S])').replace(/\\A/g, '^');
-  for (const f of [`${flags}u`, flags]) {
+  const ascii = inline?.[1].includes('a') ?? false;
+  for (const [source, f] of [[ascii ? js : unicodeClasses(js), `${flags}u`], [js, flags]]) {
     try {
-      return new RegExp(js, f);
+      return new RegExp(source, f);
     } catch {
       // Python accepts what the `u` flag rejects (a lone `{`, `\-` outside a class): try without.
     }
   }
   return undefined;
+}
+
+/** Python 3's `\d` and `\w` match any Unicode digit / word character; JavaScript's only ASCII ones. */
+function unicodeClasses(src: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\' && i + 1 < src.length) {
+      const e = src[i + 1];
+      i++;
+      if (e === 'd') out += '\\p{Nd}';
+      else if (e === 'D') out += '\\P{Nd}';
+      else if (e === 'w') out += inClass ? '\\p{L}\\p{N}_' : '[\\p{L}\\p{N}_]';
+      else if (e === 'W' && !inClass) out += '[^\\p{L}\\p{N}_]';
+      else out += c + e;
+      continue;
+    }
+    if (c === '[' && !inClass) inClass = true;
+    else if (c === ']' && inClass) inClass = false;
+    out += c;
+  }
+  return out;
 }
 
 interface Compiled {
