@@ -30,6 +30,34 @@
     e.preventDefault();
     act(el);
   });
+  // Zoom: fit the diagram to the panel's width (the default), or 100 %; remembered by the panel.
+  const diagram = /** @type {HTMLElement | null} */ (document.querySelector('.diagram'));
+  const viewport = /** @type {HTMLElement | null} */ (document.querySelector('.viewport'));
+  const zoomButton = document.querySelector('[data-zoom]');
+  let fit = (vscode.getState() || {}).fit !== false;
+  function layout() {
+    if (!diagram || !viewport) return;
+    const w = Number(diagram.getAttribute('data-width'));
+    const h = Number(diagram.getAttribute('data-height'));
+    const style = getComputedStyle(document.body);
+    const available = document.body.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 2;
+    const scale = fit ? Math.max(0.45, Math.min(1, available / w)) : 1;
+    diagram.style.transform = scale === 1 ? '' : `scale(${scale})`;
+    viewport.style.width = `${Math.ceil(w * scale)}px`;
+    viewport.style.height = `${Math.ceil(h * scale)}px`;
+    if (zoomButton) {
+      zoomButton.textContent = fit ? '100 %' : 'Fit';
+      zoomButton.setAttribute('title', fit ? 'Show the diagram at 100 %' : 'Fit the diagram to the panel');
+    }
+  }
+  zoomButton?.addEventListener('click', (e) => {
+    e.stopPropagation();
+    fit = !fit;
+    vscode.setState({ ...(vscode.getState() || {}), fit });
+    layout();
+  });
+  window.addEventListener('resize', layout);
+  layout();
   // Hovering a box highlights the arrows into and out of it.
   document.addEventListener('mouseover', (e) => {
     const box = e.target instanceof Element ? e.target.closest('.box') : null;

@@ -8,7 +8,7 @@
  * loads nothing but its own stylesheet and script (strict CSP, nonce).
  */
 import type { FlowResult, FlowStep, MapLocation } from '../../server/src/protocol';
-import { headline, headlineDetail, outcomeOf, shownSteps } from './flowModel';
+import { headline, headlineDetail, outcomeOf, shownSteps, shortName, routeAndName } from './flowModel';
 
 export type LaneId = 'request' | 'resolver' | 'view' | 'data' | 'template' | 'response';
 
@@ -21,8 +21,8 @@ export const LANES: { id: LaneId; title: string }[] = [
   { id: 'response', title: 'Middleware ↑ response' },
 ];
 
-export const LANE_W = 236;
-export const BOX_W = 204;
+export const LANE_W = 240;
+export const BOX_W = 216;
 const HEAD_H = 34;
 const ROW_GAP = 22;
 const LINE_H = 17;
@@ -65,9 +65,13 @@ export interface Layout {
   height: number;
 }
 
+/** The kinds a lane is named after need no tag in their boxes; the others (a mixin in the view lane, a model, …) are tagged. */
+const UNTAGGED = new Set<FlowStep['kind']>(['middleware', 'resolver', 'view', 'template']);
+const TAG_H = 12;
+
 function boxHeight(s: FlowStep): number {
   const kids = Math.min(s.children?.length ?? 0, MAX_CHILDREN) + ((s.children?.length ?? 0) > MAX_CHILDREN ? 1 : 0);
-  return PAD * 2 + LINE_H + (s.detail ? LINE_H - 2 : 0) + (s.canAnswer ? LINE_H - 2 : 0) + kids * (LINE_H - 2);
+  return PAD * 2 + (UNTAGGED.has(s.kind) ? 0 : TAG_H) + LINE_H + (s.detail ? LINE_H - 2 : 0) + (s.canAnswer ? LINE_H - 2 : 0) + kids * (LINE_H - 2);
 }
 
 /**
@@ -150,11 +154,6 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** A dotted name longer than a box shows its last part (the tooltip has it all). */
-export function shortLabel(label: string): string {
-  if (label.length <= 28 || /\s/.test(label) || !label.includes('.')) return label;
-  return label.slice(label.lastIndexOf('.') + 1) || label;
-}
 
 function openAttr(loc: MapLocation | undefined): string {
   return loc ? ` data-open="${escapeHtml(JSON.stringify(loc))}" tabindex="0" role="button"` : '';
@@ -173,14 +172,15 @@ function boxHtml(b: Box): string {
   const s = b.step;
   const kids = s.children ?? [];
   const lines = [
-    `<div class="label">${escapeHtml(shortLabel(s.label))}</div>`,
+    UNTAGGED.has(s.kind) ? '' : `<div class="tag">${escapeHtml(s.kind.replace('_', ' '))}</div>`,
+    `<div class="label">${escapeHtml(shortName(s.label, 26, false))}</div>`,
     s.detail ? `<div class="detail">${escapeHtml(s.detail)}</div>` : '',
     s.canAnswer ? `<div class="answer">⤶ ${escapeHtml(s.canAnswer)}</div>` : '',
     ...b.shownChildren.map((c) => `<div class="child"${openAttr(c.location)} title="${escapeHtml(tooltip(c))}">${escapeHtml(c.label)}${c.detail ? ` <span class="detail">${escapeHtml(c.detail)}</span>` : ''}</div>`),
     kids.length > MAX_CHILDREN ? `<div class="child more">+ ${kids.length - MAX_CHILDREN} more</div>` : '',
   ].join('');
   const cls = ['box', `kind-${s.kind}`, s.phase ? `phase-${s.phase}` : '', s.canAnswer ? 'can-answer' : '', s.location ? 'link' : ''].filter(Boolean).join(' ');
-  return `<div class="${cls}" style="left:${b.x}px;top:${b.y}px;width:${b.w}px;height:${b.h}px" data-step="${b.index}"${openAttr(s.location)} title="${escapeHtml(tooltip(s))}"><span class="kind">${escapeHtml(s.kind.replace('_', ' '))}</span>${lines}</div>`;
+  return `<div class="${cls}" id="b${b.index}" data-step="${b.index}"${openAttr(s.location)} title="${escapeHtml(tooltip(s))}">${lines}</div>`;
 }
 
 /** What explains a 404 / 405 / redirect, above the diagram. */
@@ -202,7 +202,7 @@ function outcomeHtml(r: FlowResult): string {
       nf.tried.map((t) => `<li><span class="route"${openAttr(t.location)}>${escapeHtml(t.route || '(empty)')}</span>${t.name ? ` <span class="muted">${escapeHtml(t.name)}</span>` : ''}</li>`).join('') +
       `</ol></div>` +
       (nf.nearest.length
-        ? `<div><h3>Did you mean</h3><ul>` + nf.nearest.map((n) => `<li><a class="chip"${traceAttr(n.example, r.method)}>${escapeHtml(n.example)}</a> <span class="muted">${escapeHtml([n.route, n.name].filter(Boolean).join(' · '))}</span></li>`).join('') + `</ul></div>`
+        ? `<div><h3>Did you mean</h3><ul>` + nf.nearest.map((n) => `<li><a class="chip"${traceAttr(n.example, r.method)}>${escapeHtml(n.example)}</a> <span class="muted">${escapeHtml(routeAndName(n.example, n.route, n.name))}</span></li>`).join('') + `</ul></div>`
         : '') +
       `</div></section>`);
   }
@@ -217,7 +217,16 @@ function diagramHtml(l: Layout): string {
   const svg = `<svg class="wires" width="${l.width}" height="${l.height}" viewBox="0 0 ${l.width} ${l.height}" aria-hidden="true">` +
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead"/></marker></defs>` +
     `${lanes}${edges}</svg>`;
-  return `<div class="diagram" style="width:${l.width}px;height:${l.height}px">${svg}${l.boxes.map(boxHtml).join('')}</div>`;
+  return `<div class="viewport"><div class="diagram" data-width="${l.width}" data-height="${l.height}">${svg}${l.boxes.map(boxHtml).join('')}</div></div>`;
+}
+
+/**
+ * Where each box goes, as one stylesheet: the CSP admits a `<style>` with the page's nonce, never
+ * `style="…"` attributes.
+ */
+function positionsCss(l: Layout): string {
+  return [`.diagram{width:${l.width}px;height:${l.height}px}`,
+    ...l.boxes.map((b) => `#b${b.index}{left:${b.x}px;top:${b.y}px;width:${b.w}px;height:${b.h}px}`)].join('\n');
 }
 
 export interface PageOptions {
@@ -241,6 +250,9 @@ export function flowDiagramHtml(r: FlowResult, o: PageOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" nonce="${o.nonce}" href="${escapeHtml(o.styleUri)}">
+<style nonce="${o.nonce}">
+${positionsCss(layout)}
+</style>
 <title>${escapeHtml(headline(r))}</title>
 </head>
 <body>
@@ -248,6 +260,7 @@ export function flowDiagramHtml(r: FlowResult, o: PageOptions): string {
   <h1 class="outcome-${outcome}"${openAttr(r.match?.view?.location)}>${escapeHtml(headline(r))}</h1>
   ${detail ? `<span class="muted">${escapeHtml(detail)}</span>` : ''}
   <nav>
+    <button data-zoom title="Fit the diagram to the panel, or show it at 100 %">100 %</button>
     <button data-command="djangoAtlas.flow.rerun" title="Trace ${escapeHtml(`${r.method} ${r.path}`)} again">Re-run</button>
     <button data-command="djangoAtlas.traceUrl" title="Trace another URL">Trace URL…</button>
   </nav>

@@ -154,7 +154,7 @@ function outcomeNodes(r: FlowResult): FlowNode[] {
         id: 'nearest', icon: 'lightbulb', color: 'charts.yellow', label: 'Did you mean', description: `${nf.nearest.length} nearest`,
         tooltip: 'The routes closest to the path: click one to trace its example path.', expanded: true,
         children: nf.nearest.map((n, i) => ({
-          id: `nearest:${i}:${n.example}`, icon: 'debug-rerun', label: n.example, description: [n.route, n.name].filter(Boolean).join(' · '),
+          id: `nearest:${i}:${n.example}`, icon: 'debug-rerun', label: n.example, description: routeAndName(n.example, n.route, n.name) || undefined,
           tooltip: `Trace ${r.method} ${n.example}\n(route ${n.route}${n.name ? `, ${n.name}` : ''})`, trace: { path: n.example, method: r.method },
         })),
       });
@@ -163,12 +163,31 @@ function outcomeNodes(r: FlowResult): FlowNode[] {
   return out;
 }
 
+/**
+ * A long dotted name as a narrow view shows it: a class by its name
+ * (`django.middleware.security.SecurityMiddleware` → `SecurityMiddleware`), a function with its
+ * module (`django.template.context_processors.debug` → `context_processors.debug`). Short names,
+ * and labels that are not dotted names, stay as they are.
+ */
+export function shortName(label: string, max = 28, functionModule = true): string {
+  if (label.length <= max || !/^[\w.]+$/.test(label) || !label.includes('.')) return label;
+  const parts = label.split('.');
+  const last = parts[parts.length - 1];
+  return /^[A-Z]/.test(last) || !functionModule ? last : parts.slice(-2).join('.');
+}
+
+/** A candidate route's second text: its route when the example does not already show it, and its name. */
+export function routeAndName(example: string, route: string, name: string | null): string {
+  const shown = `/${route.replace(/^\//, '')}` === example ? undefined : route;
+  return [shown, name].filter(Boolean).join(' · ');
+}
+
 function stepNode(s: FlowStep, id: string): FlowNode {
   const tip = [s.label, s.detail, s.tooltip, s.canAnswer ? `May answer early: ${s.canAnswer}` : undefined].filter(Boolean);
   const kids = (s.children ?? []).map((c, i) => stepNode(c, `${id}.${i}`));
   return {
     id: `${id}:${s.kind}:${s.phase ?? ''}:${s.label}`,
-    label: s.label,
+    label: shortName(s.label),
     description: [s.detail, s.canAnswer ? `⤶ ${s.canAnswer}` : undefined].filter(Boolean).join(' · ') || undefined,
     tooltip: [...new Set(tip)].join('\n'),
     icon: stepIcon(s),

@@ -52,29 +52,31 @@ async function projectRoot(ctx: Ctx): Promise<string | undefined> {
 function pickPath(ctx: Ctx, root: string | undefined): Promise<string | undefined> {
   const qp = vscode.window.createQuickPick<PathItem>();
   qp.title = 'Django Atlas: Trace URL';
-  qp.placeholder = 'Type a path or a full URL (e.g. /blog/2024/hello/ or http://localhost:8000/shop/?q=1), or pick a route';
+  qp.placeholder = 'A path or URL to trace (/blog/2024/hello/, http://localhost:8000/…), or pick a route';
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.busy = true;
   const last = ctx.flow.last;
   let routes: PathItem[] = [];
+  let libraryRoutes: PathItem[] = [];
   const lastItem: PathItem[] = last
     ? [{ label: `$(history) ${last.path}`, description: `last traced (${last.method})`, path: last.path }]
     : [];
   const render = () => {
     const value = qp.value.trim();
     const typed = value ? normalizeInput(value) : '';
-    const known = routes.some((r) => r.path === typed) || last?.path === typed;
+    const known = [...routes, ...libraryRoutes].some((r) => r.path === typed) || last?.path === typed;
     const typedItem: PathItem[] = typed && !known
       ? [{ label: `$(arrow-right) ${typed}`, description: 'trace this path', alwaysShow: true, path: typed, typed: true }]
       : [];
     const active = qp.activeItems[0];
-    qp.items = [...typedItem, ...lastItem, ...(routes.length ? [{ label: 'routes', kind: vscode.QuickPickItemKind.Separator } as PathItem] : []), ...routes];
+    const separator = (label: string, list: PathItem[]): PathItem[] => (list.length ? [{ label, kind: vscode.QuickPickItemKind.Separator }] : []);
+    qp.items = [...typedItem, ...lastItem, ...separator('project routes', routes), ...routes, ...separator('library routes', libraryRoutes), ...libraryRoutes];
     // Keep the typed path selected while typing (VS Code would move to the first fuzzy match otherwise).
     if (typedItem.length && (!active || active.typed)) qp.activeItems = [qp.items[0]];
   };
   void ctx.flowRoutes(root).then((list) => {
-    routes = (list ?? []).map((r) => ({
+    const items = (list ?? []).map((r): PathItem => ({
       label: r.example,
       description: r.route !== r.example ? r.route : undefined,
       detail: [r.name, r.view].filter(Boolean).join(' · ') || undefined,
@@ -82,6 +84,8 @@ function pickPath(ctx: Ctx, root: string | undefined): Promise<string | undefine
       route: r,
       buttons: r.location ? [OPEN_PATTERN] : [],
     }));
+    routes = items.filter((i) => !i.route?.library);
+    libraryRoutes = items.filter((i) => i.route?.library);
     qp.busy = false;
     render();
   });

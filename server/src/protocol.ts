@@ -167,7 +167,9 @@ export interface RouteSuggestion {
   view: string | null;
   /** Where the pattern is written (`path(…)`). */
   location?: MapLocation;
+  /** A route of library code (the admin's, a view in site-packages): listed after the project's own. */
+  library?: boolean;
 }
 
-/** Client → server: the project's routes with example paths, for the Trace URL input box. */
+/** Client → server: the project's routes with example paths (its own first, then the libraries'), for the Trace URL input box. */
 export const FlowRoutesRequest = new RequestType<{ root?: string }, RouteSuggestion[], void>('djangoAtlas/flowRoutes');

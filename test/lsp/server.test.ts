@@ -9,6 +9,7 @@ import path from 'node:path';
 import os from 'node:os';
 import type { Location, Hover, CompletionItem, CodeLens, MarkupContent, Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient, FIXTURES, ensureBuilt, positionOf, lineOf, uriOf, fileOf, positionAt, type StatusParams } from './client';
+import type { FlowResult } from '../../server/src/protocol';
 
 const DEMO = path.join(FIXTURES, 'demo');
 const BROKEN = path.join(FIXTURES, 'broken');
@@ -235,8 +236,93 @@ describe('demo project', () => {
     // the template they imply.
     expect(lenses.find((l) => l.range.start.line === lineOf(views, 'class PostListView') && l.command?.title.startsWith('template: '))?.command?.title)
       .toBe('template: blog/post_list.html');
-    expect(lenses.filter((l) => !l.command?.title.startsWith('template: ')).map((l) => l.range.start.line).sort((a, b) => a - b)).toEqual(
+    expect(lenses.filter((l) => !l.command?.title.startsWith('template: ') && l.command?.command !== 'djangoAtlas.traceUrl').map((l) => l.range.start.line).sort((a, b) => a - b)).toEqual(
       ['def index', 'class PostListView', 'class PostCreateView', 'class PostDetailView', 'def publish', 'def go_shopping'].map((s) => lineOf(views, s)).sort((a, b) => a - b));
+  });
+
+  test('9b. "▶ Trace" lenses: next to a routed view and above each path() of a URLconf, running djangoAtlas.traceUrl(path)', async () => {
+    const viewLenses = (await c.request<CodeLens[] | null>('textDocument/codeLens', { textDocument: td(BLOG_VIEWS) })) ?? [];
+    const trace = viewLenses.find((l) => l.range.start.line === lineOf(read(BLOG_VIEWS), 'class PostDetailView') && l.command?.command === 'djangoAtlas.traceUrl');
+    expect(trace?.command?.title).toBe('▶ Trace');
+    const [example] = trace!.command!.arguments as string[];
+    expect(example).toMatch(/^\/blog\/\d+\/[\w-]+\/$/);
+    const urlLenses = (await c.request<CodeLens[] | null>('textDocument/codeLens', { textDocument: td(BLOG_URLS) })) ?? [];
+    const onPattern = urlLenses.find((l) => l.range.start.line === lineOf(read(BLOG_URLS), 'name="post-detail"'));
+    expect(onPattern?.command).toEqual({ title: `▶ Trace ${example}`, command: 'djangoAtlas.traceUrl', arguments: [example] });
+    // The example path resolves to the view it was made for.
+    const flow = await c.request<FlowResult>('djangoAtlas/flow', { path: example, method: 'GET' });
+    expect(flow.match?.name).toBe('blog:post-detail');
+  });
+
+  test('F1. djangoAtlas/flow: a matching path gives the steps in Django\'s order, each with its source', async () => {
+    const flow = await c.request<FlowResult>('djangoAtlas/flow', { path: 'http://localhost:8000/blog/2024/hello-world/?x=1', method: 'get', root: DEMO });
+    expect(flow).toMatchObject({ path: '/blog/2024/hello-world/', method: 'GET', root: DEMO, redirect: null });
+    expect(flow.match).toMatchObject({ route: 'blog/<int:year>/<slug:slug>/', name: 'blog:post-detail', kwargs: { year: 2024, slug: 'hello-world' } });
+    expect(flow.match!.view).toMatchObject({ module: 'blog.views', qualname: 'PostDetailView' });
+    expect(fileOf(flow.match!.view!.location!.uri)).toBe(BLOG_VIEWS);
+    expect(flow.match!.view!.location!.line).toBe(lineOf(read(BLOG_VIEWS), 'class PostDetailView'));
+    const kinds = flow.steps.map((st) => (st.kind === 'middleware' ? `middleware:${st.phase}` : st.kind));
+    // entry … middleware (request) … resolver … view … middleware (response), in that order.
+    const first = (k: string) => kinds.indexOf(k);
+    const last = (k: string) => kinds.lastIndexOf(k);
+    expect(kinds[0]).toBe('entry');
+    expect(first('middleware:request')).toBeGreaterThan(last('entry'));
+    expect(first('resolver')).toBeGreaterThan(first('middleware:request'));
+    expect(first('view')).toBeGreaterThan(last('resolver'));
+    expect(first('template')).toBeGreaterThan(first('view'));
+    expect(first('middleware:response')).toBeGreaterThan(first('template'));
+    expect(kinds.at(-1)).toBe('middleware:response');
+    // The middleware: MIDDLEWARE top to bottom on the way in, bottom to top on the way out.
+    const settings = read(SETTINGS);
+    const declared = [...settings.slice(settings.indexOf('MIDDLEWARE = ['), settings.indexOf(']', settings.indexOf('MIDDLEWARE = ['))).matchAll(/"([\w.]+)"/g)].map((m) => m[1]);
+    const mw = (phase: string) => flow.steps.filter((st) => st.kind === 'middleware' && st.phase === phase && declared.includes(st.label)).map((st) => st.label);
+    expect(mw('request')).toEqual(declared);
+    expect(mw('response')).toEqual(declared.filter((d) => mw('response').includes(d)).reverse());
+    expect(mw('response').length).toBeGreaterThan(0);
+    // Resolution: the include, then the leaf pattern, each at its line.
+    const resolver = flow.steps.filter((st) => st.kind === 'resolver' && st.location);
+    expect(resolver.map((st) => `${path.relative(DEMO, fileOf(st.location!.uri))}:${st.location!.line}`)).toEqual(expect.arrayContaining([
+      `mysite/urls.py:${lineOf(read(SITE_URLS), 'include("blog.urls")')}`, `blog/urls.py:${lineOf(read(BLOG_URLS), 'name="post-detail"')}`,
+    ]));
+    const tpl = flow.steps.find((st) => st.kind === 'template' && st.label === 'blog/post_detail.html');
+    expect(fileOf(tpl!.location!.uri)).toBe(POST_DETAIL_HTML);
+  });
+
+  test('F2. djangoAtlas/flow: a 404 says where matching stopped, the patterns tried there and the nearest routes', async () => {
+    const flow = await c.request<FlowResult>('djangoAtlas/flow', { path: '/blog/2024/', method: 'GET' });
+    expect(flow.match).toBeNull();
+    expect(flow.notFound!.stoppedAt).toBe('blog/');
+    const tried = flow.notFound!.tried;
+    expect(tried.map((t) => t.route)).toEqual(expect.arrayContaining(['blog/posts/', 'blog/<int:year>/<slug:slug>/']));
+    expect(tried.find((t) => t.route === 'blog/<int:year>/<slug:slug>/')!.location!.line).toBe(lineOf(read(BLOG_URLS), 'name="post-detail"'));
+    expect(flow.notFound!.nearest.length).toBeGreaterThan(0);
+    for (const n of flow.notFound!.nearest) expect(n.example.startsWith('/')).toBe(true);
+    expect(flow.steps.some((st) => st.kind === 'response')).toBe(true);
+    // A missing slash: APPEND_SLASH's redirect.
+    const slash = await c.request<FlowResult>('djangoAtlas/flow', { path: '/blog/posts', method: 'GET' });
+    expect(slash.redirect).toBe('/blog/posts/');
+  });
+
+  test('F2b. djangoAtlas/flow: a method the view does not answer is a 405 naming the methods it does', async () => {
+    const flow = await c.request<FlowResult>('djangoAtlas/flow', { path: '/about/', method: 'POST' });
+    expect(flow.match?.name).toBe('about');
+    expect(flow.methodNotAllowed?.allowed).toEqual(expect.arrayContaining(['GET']));
+    expect(flow.methodNotAllowed?.allowed).not.toContain('POST');
+    expect(flow.steps.some((st) => st.kind === 'response' && st.label.includes('405'))).toBe(true);
+  });
+
+  test('F3. djangoAtlas/flowRoutes: every route with an example path that resolves to it', async () => {
+    type Route = { example: string; route: string; name: string | null; view: string | null; location?: { uri: string; line: number } };
+    const routes = await c.request<Route[]>('djangoAtlas/flowRoutes', {});
+    const detail = routes.find((r) => r.name === 'blog:post-detail')!;
+    expect(detail).toMatchObject({ route: DETAIL_ROUTE, view: 'blog.views.PostDetailView' });
+    expect(detail.location).toMatchObject({ uri: uriOf(BLOG_URLS), line: lineOf(read(BLOG_URLS), 'name="post-detail"') });
+    for (const r of routes.filter((x) => x.name?.startsWith('blog:') || x.name?.startsWith('shop:'))) {
+      const flow = await c.request<FlowResult>('djangoAtlas/flow', { path: r.example, method: 'GET' });
+      expect(flow.match?.name, r.example).toBe(r.name);
+    }
+    // An unknown project root falls back to the first project.
+    expect((await c.request<Route[]>('djangoAtlas/flowRoutes', { root: '/nowhere' })).length).toBe(routes.length);
   });
 
   test('10. diagnostics follow an unsaved buffer: a misspelt name warns, fixing it clears the warning', async () => {
@@ -627,6 +713,15 @@ describe('broken project', () => {
     expect(where(inc, BROKEN)).toEqual(['loop_a/urls.py:0']);
   });
 
+  test('13e. flow requests on a broken project answer (a 404 through the readable parts, or a problem step), never fail', async () => {
+    for (const p of ['/', '/loop/', '/nothing/here/', 'not a path', '']) {
+      const flow = await c.request<FlowResult>('djangoAtlas/flow', { path: p, method: 'GET' });
+      expect(flow.root).toBe(BROKEN);
+      expect(flow.steps.length, p).toBeGreaterThan(0);
+    }
+    expect(Array.isArray(await c.request('djangoAtlas/flowRoutes', {}))).toBe(true);
+  });
+
   test('13c. still alive after all that', async () => {
     const s = await c.request<StatusParams>('djangoAtlas/status', null);
     expect(s.state).toBe('ready');
@@ -655,6 +750,15 @@ describe('monorepo', () => {
       ['services/api', 'api_site.settings', 1],
       ['services/web', 'web_site.settings', 2],
     ]);
+  });
+
+  test('14d. djangoAtlas/flow traces in the project named by root, else the first', async () => {
+    const status = await c.request<StatusParams>('djangoAtlas/status', null);
+    for (const p of status.projects) {
+      const flow = await c.request<FlowResult>('djangoAtlas/flow', { path: '/', method: 'GET', root: p.root });
+      expect(flow.root).toBe(p.root);
+    }
+    expect((await c.request<FlowResult>('djangoAtlas/flow', { path: '/', method: 'GET' })).root).toBe(status.projects[0].root);
   });
 
   test('14b. each file is answered by its own project (same module names in both)', async () => {

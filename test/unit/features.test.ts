@@ -105,11 +105,42 @@ describe('hover, CodeLens, completion', () => {
   });
 
   test('a CodeLens above each routed view', () => {
-    const lenses = codeLenses(s, doc('blog/views.py')).filter((l) => !l.title.startsWith('template'));
+    const lenses = codeLenses(s, doc('blog/views.py')).filter((l) => !l.title.startsWith('template') && !l.action);
     const detail = lenses.find((l) => l.loc.line === lineOf('blog/views.py', 'class PostDetailView'))!;
     expect(detail.title).toBe('/blog/<int:year>/<slug:slug>/ · blog:post-detail');
     expect(detail.targets.map(show)).toEqual([`blog/urls.py:${lineOf('blog/urls.py', 'post-detail')}`]);
     expect(lenses.length).toBe(6);
+  });
+
+  test('a "▶ Trace" CodeLens next to each routed view, tracing an example path of its route', () => {
+    const all = codeLenses(s, doc('blog/views.py'));
+    const traces = all.filter((l) => l.action?.kind === 'trace');
+    const routed = all.filter((l) => !l.title.startsWith('template') && !l.action);
+    // One per routed view, on the same line as its route lens.
+    expect(traces.map((l) => l.loc.line).sort((a, b) => a - b)).toEqual(routed.map((l) => l.loc.line).sort((a, b) => a - b));
+    const detail = traces.find((l) => l.loc.line === lineOf('blog/views.py', 'class PostDetailView'))!;
+    expect(detail.title).toBe('▶ Trace');
+    expect(detail.targets).toEqual([]);
+    expect(detail.action!.path).toMatch(/^\/blog\/\d+\/[\w-]+\/$/);
+    expect(traces.find((l) => l.loc.line === lineOf('blog/views.py', 'def publish'))!.action!.path).toMatch(/^\/blog\/posts\/\d+\/publish\/$/);
+  });
+
+  test('a "▶ Trace <example>" CodeLens above each path() of a URLconf, at the call', () => {
+    const lenses = codeLenses(s, doc('blog/urls.py'));
+    const traces = lenses.filter((l) => l.action?.kind === 'trace');
+    const text = fs.readFileSync(path.join(ROOT, 'blog/urls.py'), 'utf8').split('\n');
+    const calls = text.map((l, i) => (/^\s+path\(/.test(l) ? i : -1)).filter((i) => i >= 0);
+    expect(traces.map((l) => l.loc.line)).toEqual(calls);
+    const detail = traces.find((l) => l.loc.line === lineOf('blog/urls.py', 'post-detail'))!;
+    expect(detail.title).toBe(`▶ Trace ${detail.action!.path}`);
+    expect(detail.loc.character).toBe(text[detail.loc.line].indexOf('path('));
+    expect(detail.loc.endLine).toBe(detail.loc.line);
+    expect(traces.find((l) => l.loc.line === lineOf('blog/urls.py', 'name="index"'))!.action!.path).toBe('/blog/');
+    // The root URLconf: its own patterns (the includes are the included files' business).
+    const root = codeLenses(s, doc('mysite/urls.py')).filter((l) => l.action);
+    expect(root.map((l) => l.action!.path)).toEqual(expect.arrayContaining(['/about/', '/']));
+    // A module nothing includes gets none.
+    expect(codeLenses(s, doc('blog/models.py')).filter((l) => l.action)).toEqual([]);
   });
 
   test('completion inside reverse(" of a half-typed line', () => {

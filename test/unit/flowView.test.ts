@@ -4,8 +4,8 @@
  */
 import { describe, test, expect } from 'vitest';
 import type { FlowResult, FlowStep } from '../../server/src/protocol';
-import { flowNodes, headline, normalizeInput, outcomeOf, stepIcon, type FlowNode } from '../../client/src/flowModel';
-import { layoutFlow, flowDiagramHtml, shortLabel, laneOf, escapeHtml } from '../../client/src/flowDiagramHtml';
+import { flowNodes, headline, normalizeInput, outcomeOf, stepIcon, shortName, type FlowNode } from '../../client/src/flowModel';
+import { layoutFlow, flowDiagramHtml, laneOf, escapeHtml } from '../../client/src/flowDiagramHtml';
 
 const loc = (line: number) => ({ uri: 'file:///p/mysite/x.py', line, character: 0 });
 const MW = ['django.middleware.security.SecurityMiddleware', 'django.middleware.csrf.CsrfViewMiddleware'];
@@ -54,10 +54,11 @@ describe('the Request Flow tree', () => {
     expect(root.description).toBe('blog:post-detail · blog.views');
     expect(root.expanded).toBe(true);
     expect(root.location).toEqual(loc(40));
-    expect(labels(root.children!)).toEqual(MATCH.steps.map((s) => s.label));
-    const csrf = root.children!.find((n) => n.label === MW[1] && n.icon === 'arrow-down')!;
+    expect(labels(root.children!)).toEqual(MATCH.steps.map((s) => shortName(s.label)));
+    const csrf = root.children!.find((n) => n.label === 'CsrfViewMiddleware' && n.icon === 'arrow-down')!;
+    expect(csrf.tooltip).toContain(MW[1]);
     expect(csrf.description).toContain('rejects POST');
-    expect(root.children!.filter((n) => n.icon === 'arrow-up').map((n) => n.label)).toEqual([...MW].reverse());
+    expect(root.children!.filter((n) => n.icon === 'arrow-up').map((n) => n.label)).toEqual(['CsrfViewMiddleware', 'SecurityMiddleware']);
     // Request and response phases of one middleware are different nodes.
     expect(new Set(root.children!.map((n) => n.id)).size).toBe(root.children!.length);
     const tpl = root.children!.find((n) => n.label === 'blog/post_detail.html')!;
@@ -76,6 +77,8 @@ describe('the Request Flow tree', () => {
     expect(tried.children![0].location).toEqual(loc(3));
     const nearest = root.children!.find((n) => n.id === 'nearest')!;
     expect(nearest.children![0].trace).toEqual({ path: '/blog/posts/', method: 'GET' });
+    // The route is not repeated when the example path shows it.
+    expect(nearest.children![0].description).toBe('blog:post-list');
     // The 404 answer's own children (the same lists) are not repeated.
     expect(root.children!.find((n) => n.label === '404 Not Found')!.children).toBeUndefined();
   });
@@ -137,15 +140,20 @@ describe('the Request Flow diagram', () => {
     expect(html.match(/<script /g)).toHaveLength(1);
     expect(html).toContain('<script nonce="N0NCE" src="vscode-resource:/s.js"></script>');
     expect(html).not.toMatch(/https?:\/\//);
+    // The CSP admits no style attribute: positions come in the nonce'd stylesheet.
+    expect(html).not.toMatch(/\sstyle="/);
+    expect(html).toMatch(/<style nonce="N0NCE">[^<]*#b0\{left:\d+px;top:\d+px;width:\d+px;height:\d+px\}/);
     expect(html).toContain(`data-trace="${escapeHtml(JSON.stringify({ path: '/blog/posts/', method: 'GET' }))}"`);
     const page = flowDiagramHtml(MATCH, { nonce: 'n', cspSource: 'c', styleUri: 's', scriptUri: 'j' });
     expect(page).toContain(`data-open="${escapeHtml(JSON.stringify(loc(41)))}"`);
     expect(page).toContain('SecurityMiddleware</div>');
   });
 
-  test('long dotted names show their last part', () => {
-    expect(shortLabel('django.contrib.sessions.middleware.SessionMiddleware')).toBe('SessionMiddleware');
-    expect(shortLabel('blog/post_detail.html')).toBe('blog/post_detail.html');
-    expect(shortLabel("blog/ → include('blog.urls', namespace='blog')")).toBe("blog/ → include('blog.urls', namespace='blog')");
+  test('long dotted names: a class by its name, a function with its module', () => {
+    expect(shortName('django.contrib.sessions.middleware.SessionMiddleware')).toBe('SessionMiddleware');
+    expect(shortName('django.template.context_processors.debug')).toBe('context_processors.debug');
+    expect(shortName('mysite.wsgi.application')).toBe('mysite.wsgi.application');
+    expect(shortName('blog/templates/blog/post_detail_with_a_long_name.html')).toBe('blog/templates/blog/post_detail_with_a_long_name.html');
+    expect(shortName("blog/ → include('blog.urls', namespace='blog')")).toBe("blog/ → include('blog.urls', namespace='blog')");
   });
 });

@@ -13,6 +13,7 @@ import { lexTemplate, splitTagContent } from '../core/templates/lexer';
 import { patternsForDef } from './navigation';
 import { templateHover, templateLenses, impliedLenses, templateCompletions, pythonTemplateCompletions } from './templates';
 import { modelHover, lookupCompletions } from './models';
+import { routeExamples } from '../core/flow/flow';
 
 export function displayRoute(route: string): string {
   return '/' + route;
@@ -93,20 +94,63 @@ export function hover(s: ProjectSession, doc: Doc, offset: number): HoverResult 
 export interface Lens {
   loc: Loc;
   title: string;
+  /** Where a click goes (one place is opened, several peeked); empty when `action` is set. */
   targets: Loc[];
+  /** What a click does instead of going to `targets` (lsp/convert.ts names the client command). */
+  action?: LensAction;
 }
 
+/** Trace a request to `path` (the client's Request Flow view). */
+export interface LensAction {
+  kind: 'trace';
+  path: string;
+  method?: string;
+}
+
+export const TRACE_TITLE = '▶ Trace';
+
 /**
- * In Python: above each routed view its routes and names (clicking goes to the pattern), above
- * each generic view the template it implies. In a template: its users, and per block what it
- * overrides and who overrides it.
+ * In Python: above each routed view its routes and names (clicking goes to the pattern) and a
+ * "▶ Trace" of its first route; above each URL pattern of a URLconf a "▶ Trace" of its example
+ * path; above each generic view the template it implies. In a template: its users, and per block
+ * what it overrides and who overrides it.
  */
 export function codeLenses(s: ProjectSession, doc: Doc): Lens[] {
   if (doc.kind === 'template') return templateLenses(s, doc);
-  return [...viewLenses(s, doc.file), ...impliedLenses(s, doc.file)];
+  let examples: Map<UrlLeaf, string> | undefined;
+  // Only a file with patterns or routed views asks for the example paths.
+  const example = (l: UrlLeaf) => {
+    if (!examples) {
+      examples = new Map();
+      for (const r of routeExamples(s.project)) examples.set(r.leaf, r.example);
+    }
+    return examples.get(l);
+  };
+  return [...viewLenses(s, doc.file, example), ...patternLenses(s, doc.file, example), ...impliedLenses(s, doc.file)];
 }
 
-function viewLenses(s: ProjectSession, file: string): Lens[] {
+type ExampleOf = (l: UrlLeaf) => string | undefined;
+
+function traceLens(loc: Loc, path: string, withPath: boolean): Lens {
+  return { loc, title: withPath ? `${TRACE_TITLE} ${path}` : TRACE_TITLE, targets: [], action: { kind: 'trace', path } };
+}
+
+/** Above each `path(…)` of this file that ROOT_URLCONF reaches: trace its example path (the first, when included twice). */
+function patternLenses(s: ProjectSession, file: string, exampleOf: ExampleOf): Lens[] {
+  const byCall = new Map<string, Lens>();
+  for (const l of s.project.urlTree().leaves) {
+    const loc = l.pattern.loc;
+    if (loc.file !== file) continue;
+    const key = `${loc.line}:${loc.character}`;
+    if (byCall.has(key)) continue;
+    const example = exampleOf(l);
+    if (example === undefined) continue;
+    byCall.set(key, traceLens(startOf(loc), example, true));
+  }
+  return [...byCall.values()];
+}
+
+function viewLenses(s: ProjectSession, file: string, exampleOf: ExampleOf): Lens[] {
   const byDef = new Map<string, { loc: Loc; leaves: UrlLeaf[] }>();
   for (const l of s.project.urlTree().leaves) {
     const v = l.pattern.view?.loc;
@@ -123,6 +167,8 @@ function viewLenses(s: ProjectSession, file: string): Lens[] {
       ? `${displayRoute(first.route)}${first.name ? ` · ${first.name}` : ''}`
       : `${leaves.length} routes: ${leaves.slice(0, 3).map((l) => displayRoute(l.route)).join(', ')}${leaves.length > 3 ? ', …' : ''}`;
     out.push({ loc, title, targets: leaves.map((l) => startOf(l.pattern.loc)) });
+    const example = leaves.map(exampleOf).find((e) => e !== undefined);
+    if (example !== undefined) out.push(traceLens(loc, example, false));
   }
   return out;
 }

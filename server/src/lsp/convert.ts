@@ -13,7 +13,8 @@ import type { Lens, Completion, HoverResult } from '../features/presentation';
 import type { TemplateSymbol } from '../features/templates';
 import type { AtlasNode } from '../features/map';
 import type { AtlasSymbol } from '../features/symbols';
-import type { MapNode } from '../protocol';
+import type { Flow, Step, RouteExample } from '../core/flow/types';
+import type { MapNode, MapLocation, FlowResult, FlowStep, RouteSuggestion } from '../protocol';
 
 export function uriToPath(uri: string): string | undefined {
   const u = URI.parse(uri);
@@ -64,9 +65,18 @@ export function toHover(h: HoverResult): Hover {
   return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: toRange(h.loc) };
 }
 
-/** A lens runs the client's `djangoAtlas.showLocations` (opens one target, peeks several). */
+/**
+ * A lens runs the client's `djangoAtlas.showLocations` (opens one target, peeks several), or for a
+ * trace `djangoAtlas.traceUrl(path[, method])`.
+ */
 export function toCodeLens(l: Lens): CodeLens {
   const start = { line: l.loc.line, character: l.loc.character };
+  if (l.action?.kind === 'trace') {
+    return {
+      range: toRange(l.loc),
+      command: { title: l.title, command: 'djangoAtlas.traceUrl', arguments: l.action.method ? [l.action.path, l.action.method] : [l.action.path] },
+    };
+  }
   return {
     range: toRange(l.loc),
     command: {
@@ -107,13 +117,18 @@ export function toDocumentSymbol(sym: TemplateSymbol): DocumentSymbol {
   };
 }
 
+/** Where a map node, a flow step or a route is: its file as a URI and its start. */
+export function toMapLocation(loc: Loc): MapLocation {
+  return { uri: pathToUri(loc.file), line: loc.line, character: loc.character };
+}
+
 export function toMapNode(n: AtlasNode): MapNode {
   return {
     label: n.label, kind: n.kind,
     ...(n.description ? { description: n.description } : {}),
     ...(n.tooltip ? { tooltip: n.tooltip } : {}),
     ...(n.route ? { route: n.route } : {}),
-    ...(n.loc ? { location: { uri: pathToUri(n.loc.file), line: n.loc.line, character: n.loc.character } } : {}),
+    ...(n.loc ? { location: toMapLocation(n.loc) } : {}),
     ...(n.children ? { children: n.children.map(toMapNode) } : {}),
     ...(n.lazy ? { lazy: true } : {}),
   };
@@ -125,4 +140,49 @@ const SYMBOL_KINDS: Record<AtlasSymbol['kind'], SymbolKind> = {
 
 export function toSymbolInformation(sym: AtlasSymbol): SymbolInformation {
   return { name: sym.name, kind: SYMBOL_KINDS[sym.kind], containerName: sym.container, location: toLocation(sym.loc) };
+}
+
+function toFlowStep(st: Step): FlowStep {
+  return {
+    kind: st.kind, label: st.label,
+    ...(st.phase ? { phase: st.phase } : {}),
+    ...(st.detail ? { detail: st.detail } : {}),
+    ...(st.tooltip ? { tooltip: st.tooltip } : {}),
+    ...(st.loc ? { location: toMapLocation(st.loc) } : {}),
+    ...(st.children?.length ? { children: st.children.map(toFlowStep) } : {}),
+    ...(st.canAnswer ? { canAnswer: st.canAnswer } : {}),
+  };
+}
+
+/** The core's flow as the protocol's FlowResult (`root`: the project traced). */
+export function toFlowResult(f: Flow, root: string): FlowResult {
+  const view = f.match?.leaf.pattern.view;
+  return {
+    path: f.path, method: f.method, root,
+    match: f.match ? {
+      route: f.match.route, name: f.match.leaf.name, kwargs: f.match.kwargs,
+      view: view ? { module: view.module, qualname: view.qualname, ...(view.loc ? { location: toMapLocation(view.loc) } : {}) } : null,
+    } : null,
+    redirect: f.redirect,
+    ...(f.methodNotAllowed ? { methodNotAllowed: f.methodNotAllowed } : {}),
+    ...(f.notFound ? {
+      notFound: {
+        reason: f.notFound.reason, stoppedAt: f.notFound.stoppedAt,
+        tried: f.notFound.tried.map((t) => ({ route: t.route, name: t.name, ...(t.loc ? { location: toMapLocation(t.loc) } : {}) })),
+        nearest: f.notFound.nearest.map((n) => ({ route: n.route, name: n.name, example: n.example, ...(n.loc ? { location: toMapLocation(n.loc) } : {}) })),
+      },
+    } : {}),
+    steps: f.steps.map(toFlowStep),
+  };
+}
+
+/** A route of the Trace URL picker: its example path, route as shown (`/…`), name, view and pattern. */
+export function toRouteSuggestion(r: RouteExample): RouteSuggestion {
+  const v = r.leaf.pattern.view;
+  return {
+    example: r.example, route: '/' + r.leaf.route, name: r.leaf.name,
+    view: v ? `${v.module}.${v.qualname}` : null,
+    location: toMapLocation(r.leaf.pattern.loc),
+    ...(r.leaf.pattern.origin === 'admin' || v?.external ? { library: true } : {}),
+  };
 }

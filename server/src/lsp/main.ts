@@ -24,10 +24,17 @@ import { templateSymbols } from '../features/templates';
 import { templateFoldingRanges } from './html';
 import { projectMap, filterMap } from '../features/map';
 import { workspaceSymbols } from '../features/symbols';
-import { StatusRequest, ProjectMapRequest, IndexChangedNotification, type StatusResult, type DjangoAtlasSettings } from '../protocol';
+import { traceFlow, routeExamples } from '../core/flow/flow';
+import {
+  StatusRequest, ProjectMapRequest, IndexChangedNotification, FlowRequest, FlowRoutesRequest,
+  type StatusResult, type DjangoAtlasSettings, type FlowResult,
+} from '../protocol';
 import { createWorkerScanner } from './workerScanner';
 import { defaultCacheFile, loadCache, saveCache } from '../core/cache';
-import { uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion, toQuickFixes, toDocumentSymbol, toMapNode, toSymbolInformation } from './convert';
+import {
+  uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion, toQuickFixes, toDocumentSymbol, toMapNode,
+  toSymbolInformation, toFlowResult, toRouteSuggestion,
+} from './convert';
 
 /** What the client sent; every field may be missing (other editors send nothing). */
 type Settings = Partial<Omit<DjangoAtlasSettings, 'codeLens' | 'diagnostics'>> & {
@@ -475,6 +482,41 @@ export function startServer(connection: Connection): void {
       }
     }
     return { projects };
+  });
+  /** The session of the project whose root is `root`, else the first one. */
+  const sessionOfRoot = (root: string | undefined): ProjectSession | undefined => {
+    const all = [...sessions.values()];
+    return (root ? all.find((s) => path.resolve(s.project.root) === path.resolve(root)) : undefined) ?? all[0];
+  };
+  connection.onRequest(FlowRequest, async (params): Promise<FlowResult> => {
+    await ready;
+    // Signal receivers come from the background scan: wait for it rather than scan here.
+    await usesReady;
+    const s = sessionOfRoot(params.root);
+    const failed = (label: string, detail?: string): FlowResult => ({
+      path: params.path, method: params.method, root: s?.project.root ?? null, match: null, redirect: null,
+      steps: [{ kind: 'problem', label, ...(detail ? { detail } : {}) }],
+    });
+    if (!s) return failed('No Django project is open (a folder with manage.py, or a settings module).');
+    try {
+      return toFlowResult(traceFlow(s.project, params.path, params.method || 'GET', { receivers: () => s.usages.signals() }), s.project.root);
+    } catch (e) {
+      log(`flow failed for ${params.method} ${params.path}: ${(e as Error).stack ?? e}`);
+      return failed(`Could not trace ${params.path}`, (e as Error).message);
+    }
+  });
+  connection.onRequest(FlowRoutesRequest, async (params) => {
+    await ready;
+    const s = sessionOfRoot(params?.root);
+    if (!s) return [];
+    try {
+      const routes = routeExamples(s.project).map(toRouteSuggestion);
+      // The project's own routes first (a stable sort keeps the URLconf's order within each).
+      return routes.sort((a, b) => Number(!!a.library) - Number(!!b.library));
+    } catch (e) {
+      log(`route examples failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
+      return [];
+    }
   });
   connection.onWorkspaceSymbol(async (p) => {
     await ready;
