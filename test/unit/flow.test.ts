@@ -62,6 +62,16 @@ describe('request flow', () => {
     expect(labels(get.steps, 'signal')).toEqual([]);
   });
 
+  test('a diamond of mixins: dispatch in C3 order, the project hook, the form, http_method_names', async () => {
+    const project = await openFixture('models_site');
+    const flow = traceFlow(project, '/post/hello/edit/', 'POST');
+    expect(labels(flow.steps, 'mixin').filter((l) => l.endsWith('.dispatch'))).toEqual(['AuditMixin.dispatch', 'LoginRequiredMixin.dispatch', 'UserPassesTestMixin.dispatch']);
+    expect(flow.steps.find((s) => s.kind === 'view')?.children?.slice(0, 7).map((c) => c.label)).toEqual(['PostEditView', 'OwnerMixin', 'StaffOnlyMixin', 'AuditMixin', 'LoginRequiredMixin', 'UserPassesTestMixin', 'AccessMixin']);
+    expect(labels(flow.steps, 'mixin')).toContain('StaffOnlyMixin.test_func');
+    expect(labels(flow.steps, 'form')).toEqual(['PostForm']);
+    expect(traceFlow(project, '/post/hello/edit/', 'HEAD').methodNotAllowed?.why).toMatch(/http_method_names = \['get', 'post'\]/);
+  });
+
   test('function views: decorators as written, require_POST answers 405 to GET', async () => {
     const project = await openFixture('demo');
     const publish = traceFlow(project, '/blog/posts/7/publish/', 'POST');
