@@ -16,10 +16,15 @@
  *       definition on ORM lookups in views.py files, the project map (the sidebar's request, and
  *       its JSON), workspace symbols
  *
+ *   (h) request flow (on the bench's project, after the server's warm-up): the route examples,
+ *       the first traceFlow, traces of example paths of random routes with a mix of methods, and
+ *       traces of paths that match nothing (404: patterns tried and the nearest routes)
+ *
  * Flags: --files N --apps N --patterns N --out DIR --seed N --defs N --edits N --open-docs N
  *        --templates N (templates of the template part, 0 for none)
  *        --lookups N (completion and definition requests of the model part)
- *        --results FILE --skip scan,defs,edits,templates,models (to profile one phase)
+ *        --flows N (traces of matching paths of the flow part; a fifth as many 404s)
+ *        --results FILE --skip scan,defs,edits,templates,models,flow (to profile one phase)
  *        --verify (after the edits, compare the updated tree and names with a fresh index)
  *        --scan-inproc (scan URL-name uses on the main thread instead of the server's worker)
  *        --dump FILE (write the cold index's leaves and problems, one a line, to diff two builds)
@@ -49,8 +54,10 @@ import type { DjangoProject } from '../server/src/core/project';
 import { completions } from '../server/src/features/presentation';
 import { projectMap, type AtlasNode } from '../server/src/features/map';
 import { workspaceSymbols } from '../server/src/features/symbols';
-import { toMapNode } from '../server/src/lsp/convert';
+import { toMapNode, toFlowResult } from '../server/src/lsp/convert';
 import { LOOKUPS, DATE_TRANSFORMS } from '../server/src/core/models/lookups';
+import { traceFlow, routeExamples, resolverFor } from '../server/src/core/flow/flow';
+import type { Flow } from '../server/src/core/flow/types';
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -63,6 +70,7 @@ const TARGETS = {
   templateReparseP99Ms: 5,
   lookupCompletionP99Ms: 10,
   projectMapMs: 200,
+  flowP99Ms: 20,
 };
 
 interface Args extends GenParams {
@@ -73,6 +81,8 @@ interface Args extends GenParams {
   openDocs: number;
   /** Completion and definition requests on ORM lookups each (the model part). */
   lookups: number;
+  /** Traces of matching paths in the flow part (and a fifth as many of paths matching nothing). */
+  flows: number;
   results: string;
   skip: Set<string>;
   verify: boolean;
@@ -84,7 +94,7 @@ function parseArgs(argv: string[]): Args {
   const a: Args = {
     files: 10000, apps: 1000, patterns: 20000, seed: 1, templates: 20000,
     out: path.join(REPO, '.bench', 'synthetic'),
-    defs: 1000, edits: 20, openDocs: 50, lookups: 1000,
+    defs: 1000, edits: 20, openDocs: 50, lookups: 1000, flows: 500,
     results: path.join(REPO, 'bench', 'results.json'),
     skip: new Set(),
     verify: false,
@@ -108,6 +118,7 @@ function parseArgs(argv: string[]): Args {
       case '--edits': a.edits = num(); break;
       case '--open-docs': a.openDocs = num(); break;
       case '--lookups': a.lookups = num(); break;
+      case '--flows': a.flows = num(); break;
       case '--templates': a.templates = val === '0' ? (i++, 0) : num(); break;
       case '--skip': a.skip = new Set(val.split(',')); i++; break;
       case '--verify': a.verify = true; break;
@@ -116,7 +127,7 @@ function parseArgs(argv: string[]): Args {
       case '--out': a.out = path.resolve(val); i++; break;
       case '--results': a.results = path.resolve(val); i++; break;
       case '-h': case '--help':
-        console.log('usage: node dist/bench.js [--files N] [--apps N] [--patterns N] [--out DIR] [--seed N] [--defs N] [--edits N] [--open-docs N] [--templates N] [--lookups N] [--results FILE] [--skip scan,defs,edits,templates,models] [--verify] [--scan-inproc] [--dump FILE]');
+        console.log('usage: node dist/bench.js [--files N] [--apps N] [--patterns N] [--out DIR] [--seed N] [--defs N] [--edits N] [--open-docs N] [--templates N] [--lookups N] [--flows N] [--results FILE] [--skip scan,defs,edits,templates,models,flow] [--verify] [--scan-inproc] [--dump FILE]');
         process.exit(0);
         break;
       default: throw new Error(`unknown flag ${flag}`);
@@ -775,6 +786,183 @@ async function modelBench(args: Args, project: DjangoProject, session: ProjectSe
   return { index, completion, definition: definitionStats, warmUp, map, symbols };
 }
 
+// ---- the request flow part -----------------------------------------------------------------
+
+type FlowStats = { traces: number; p50Ms: number; p90Ms: number; p99Ms: number; maxMs: number };
+type FlowSample = { ms: number; serverMs: number; method: string; path: string; kind: string };
+
+interface FlowBench {
+  /** The model index was built before the first trace (by the model part); else the first trace builds it. */
+  modelIndexBuiltBefore: boolean;
+  /** The server's warm-up done here (views, templates) when the model part was skipped. */
+  warmUpMs?: number;
+  /** Signal receivers from the usage scan (false when the scan was skipped: no receivers). */
+  receivers: boolean;
+  /** routeExamples(): every leaf with an example path (the Trace URL picker, CodeLenses); builds the resolver. */
+  routeExamplesMs: number;
+  examples: number;
+  leaves: number;
+  /** The first traceFlow (patterns compiled as they are tried, the view's analysis read the first time). */
+  first: { ms: number; method: string; path: string; ownLeaf: boolean };
+  /** Example paths of random routes, GET mostly. */
+  matches: FlowStats & {
+    ownLeaf: number; otherLeaf: number; noMatch: number; methodNotAllowed: number;
+    byMethod: Record<string, FlowStats>;
+    /** toFlowResult + JSON.stringify on top (what the server does with the flow), p99. */
+    serverP99Ms: number;
+    otherLeafExamples: string[];
+    slowest: { ms: number; method: string; path: string }[];
+  };
+  /** Paths that match nothing: patterns tried and the nearest routes over every leaf. */
+  notFound: FlowStats & {
+    redirects: number; withNearest: number;
+    byKind: Record<string, FlowStats>;
+    serverP99Ms: number;
+    slowest: { ms: number; method: string; path: string; kind: string }[];
+  };
+  /** Calls of the receivers callback (views that save or delete a model). */
+  receiverCalls: number;
+  /** Modules evaluated before the first trace and after the last (the views' MRO, forms, serializers read on demand). */
+  modulesEvaluated: { before: number; after: number };
+}
+
+function flowStats(xs: number[]): FlowStats {
+  const s = [...xs].sort((x, y) => x - y);
+  return { traces: s.length, p50Ms: percentile(s, 50), p90Ms: percentile(s, 90), p99Ms: percentile(s, 99), maxMs: s.length ? s[s.length - 1] : NaN };
+}
+
+/**
+ * (h) the request flow on the bench's project (URL tree built, usages scanned, the server's
+ * warm-up done): routeExamples, the first traceFlow, traces of example paths of random routes
+ * (GET mostly, some POST/DELETE), then paths that match nothing (404s).
+ */
+async function flowBench(args: Args, project: DjangoProject, session: ProjectSession, scanned: boolean, log: (m: string) => void): Promise<FlowBench> {
+  const modelIndexBuiltBefore = !!(project.models() as unknown as { memo?: unknown }).memo;
+  const modulesBefore = project.evaluatedModules().length;
+  // Without the model part, the server's warm-up (where every view is, every template) as it would
+  // have happened before a user's first trace.
+  let warmUpMs: number | undefined;
+  if (!modelIndexBuiltBefore) {
+    const s = performance.now();
+    for (const l of project.urlTree().leaves) void l.pattern.view;
+    await project.templates().warmUp(() => false);
+    warmUpMs = performance.now() - s;
+  }
+  // As the server does: receivers from the background scan, asked for only when a view saves or deletes.
+  let receiverCalls = 0;
+  const receivers = scanned ? () => (receiverCalls++, session.usages.signals()) : undefined;
+  const trace = (p: string, method: string): { flow: Flow; ms: number; serverMs: number } => {
+    const s = performance.now();
+    const flow = traceFlow(project, p, method, { receivers });
+    const ms = performance.now() - s;
+    JSON.stringify(toFlowResult(flow, project.root));
+    return { flow, ms, serverMs: performance.now() - s };
+  };
+
+  let s = performance.now();
+  const examples = routeExamples(project);
+  const routeExamplesMs = performance.now() - s;
+  const leaves = project.urlTree().leaves.length;
+  if (!examples.length) throw new Error('flow: no route examples');
+
+  const r = rng(args.seed + 4000);
+  const method = () => {
+    const x = r();
+    return x < 0.7 ? 'GET' : x < 0.9 ? 'POST' : 'DELETE';
+  };
+  const firstEx = pickOne(r, examples);
+  const f0 = trace(firstEx.example, 'GET');
+  const first = { ms: f0.ms, method: 'GET', path: firstEx.example, ownLeaf: f0.flow.match?.leaf === firstEx.leaf };
+  log(`flow: routeExamples ${round(routeExamplesMs, 0)} ms (${examples.length} of ${leaves} leaves have an example); first trace ${round(first.ms, 1)} ms (GET ${first.path}${first.ownLeaf ? '' : ', NOT its own leaf'})` +
+    `${modelIndexBuiltBefore ? '' : `; model part skipped: warm-up ${round(warmUpMs!, 0)} ms, and the first trace builds the model index`}${scanned ? '' : '; scan skipped: no signal receivers'}`);
+
+  // Example paths of random routes.
+  const mSamples: FlowSample[] = [];
+  let ownLeaf = 0;
+  let otherLeaf = 0;
+  let noMatch = 0;
+  let methodNotAllowed = 0;
+  const otherLeafExamples: string[] = [];
+  for (let n = 0; n < args.flows; n++) {
+    const ex = pickOne(r, examples);
+    const m = method();
+    const t = trace(ex.example, m);
+    mSamples.push({ ms: t.ms, serverMs: t.serverMs, method: m, path: ex.example, kind: 'match' });
+    if (t.flow.match?.leaf === ex.leaf) ownLeaf++;
+    else if (t.flow.match) {
+      otherLeaf++;
+      if (otherLeafExamples.length < 5) otherLeafExamples.push(`${ex.example}: /${ex.leaf.route} → /${t.flow.match.leaf.route}`);
+    } else noMatch++;
+    if (t.flow.methodNotAllowed) methodNotAllowed++;
+  }
+  const byMethod: Record<string, FlowStats> = {};
+  for (const m of ['GET', 'POST', 'DELETE']) byMethod[m] = flowStats(mSamples.filter((x) => x.method === m).map((x) => x.ms));
+  const slow = <T extends FlowSample>(xs: T[]) => [...xs].sort((a, b) => b.ms - a.ms).slice(0, 5);
+  const matches = {
+    ...flowStats(mSamples.map((x) => x.ms)), ownLeaf, otherLeaf, noMatch, methodNotAllowed, byMethod,
+    serverP99Ms: flowStats(mSamples.map((x) => x.serverMs)).p99Ms, otherLeafExamples,
+    slowest: slow(mSamples).map(({ ms, method, path }) => ({ ms, method, path })),
+  };
+  log(`flow: ${matches.traces} traces of route examples p50 ${round(matches.p50Ms, 3)} ms, p99 ${round(matches.p99Ms, 2)} ms, max ${round(matches.maxMs, 2)} ms ` +
+    `(${Object.entries(byMethod).map(([m, x]) => `${m} ${x.traces}: p99 ${round(x.p99Ms, 2)}`).join(', ')}; with toFlowResult + JSON p99 ${round(matches.serverP99Ms, 2)} ms) — ` +
+    `${ownLeaf}/${matches.traces} matched their own leaf, ${otherLeaf} another, ${noMatch} nothing; ${methodNotAllowed} answered 405; receivers asked ${receiverCalls} times; ` +
+    `slowest ${matches.slowest.slice(0, 3).map((x) => `${round(x.ms, 1)} ms ${x.method} ${x.path}`).join(', ')}`);
+  for (const o of otherLeafExamples) log(`  matched another leaf: ${o}`);
+
+  // Paths that match nothing: near misses of route examples (a typo in a segment, an extra
+  // segment, no trailing slash: APPEND_SLASH) and paths no include takes (stops at the root).
+  const resolver = resolverFor(project);
+  const kinds = ['typo', 'extra segment', 'no slash', 'unknown prefix'] as const;
+  const missing = Math.max(20, Math.round(args.flows / 5));
+  const misses: { path: string; kind: string }[] = [];
+  for (let tries = 0; misses.length < missing && tries < missing * 20; tries++) {
+    const kind = kinds[misses.length % kinds.length];
+    const ex = pickOne(r, examples).example;
+    let p: string;
+    if (kind === 'typo') {
+      // Swap two neighbouring letters of the last segment (`section-3/` → `sectoin-3/`).
+      const segs = ex.split('/');
+      const k = segs.length - (ex.endsWith('/') ? 2 : 1);
+      const seg = segs[k] ?? '';
+      const at = seg.length > 2 ? 1 + Math.floor(r() * (seg.length - 2)) : 0;
+      segs[k] = seg.slice(0, at) + (seg[at + 1] ?? '') + (seg[at] ?? '') + seg.slice(at + 2);
+      p = segs.join('/');
+    } else if (kind === 'extra segment') p = `${ex.endsWith('/') ? ex : `${ex}/`}extra-${Math.floor(r() * 100)}/`;
+    else if (kind === 'no slash') p = ex.replace(/\/$/, '');
+    else p = `/nowhere-${Math.floor(r() * 1000)}${ex}`;
+    if (p === ex || resolver.resolve(p).match) continue;
+    misses.push({ path: p, kind });
+  }
+  const nSamples: FlowSample[] = [];
+  let redirects = 0;
+  let withNearest = 0;
+  for (const { path: p, kind } of misses) {
+    const m = method();
+    const t = trace(p, m);
+    if (t.flow.match) throw new Error(`flow: ${p} was to match nothing but matched /${t.flow.match.leaf.route}`);
+    nSamples.push({ ms: t.ms, serverMs: t.serverMs, method: m, path: p, kind });
+    if (t.flow.redirect) redirects++;
+    if (t.flow.notFound?.nearest.length) withNearest++;
+  }
+  const byKind: Record<string, FlowStats> = {};
+  for (const k of kinds) byKind[k] = flowStats(nSamples.filter((x) => x.kind === k).map((x) => x.ms));
+  const notFound = {
+    ...flowStats(nSamples.map((x) => x.ms)), redirects, withNearest, byKind,
+    serverP99Ms: flowStats(nSamples.map((x) => x.serverMs)).p99Ms,
+    slowest: slow(nSamples).map(({ ms, method, path, kind }) => ({ ms, method, path, kind })),
+  };
+  log(`flow: ${notFound.traces} traces of paths matching nothing p50 ${round(notFound.p50Ms, 2)} ms, p99 ${round(notFound.p99Ms, 2)} ms, max ${round(notFound.maxMs, 2)} ms ` +
+    `(${Object.entries(byKind).map(([k, x]) => `${k} ${x.traces}: p50 ${round(x.p50Ms, 1)}, p99 ${round(x.p99Ms, 1)}`).join('; ')}; with toFlowResult + JSON p99 ${round(notFound.serverP99Ms, 2)} ms) — ` +
+    `${redirects} APPEND_SLASH redirects, ${withNearest}/${notFound.traces} with nearest routes`);
+  const modulesEvaluated = { before: modulesBefore, after: project.evaluatedModules().length };
+  log(`flow: ${modulesEvaluated.after - modulesEvaluated.before} more modules evaluated by the traces (${modulesEvaluated.before} before)`);
+
+  return {
+    modelIndexBuiltBefore, ...(warmUpMs !== undefined ? { warmUpMs } : {}), receivers: scanned,
+    routeExamplesMs, examples: examples.length, leaves, first, matches, notFound, receiverCalls, modulesEvaluated,
+  };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const benchStart = performance.now();
@@ -971,6 +1159,15 @@ async function main(): Promise<void> {
   }
   const peakRssWithModelsMb = rssMb();
 
+  // (h) the request flow (on the bench's project, after the server's warm-up)
+  let flow: FlowBench | undefined;
+  if (!args.skip.has('flow')) {
+    const s = performance.now();
+    flow = await flowBench(args, project, session, !!scan, log);
+    log(`flow: phase took ${round((performance.now() - s) / 1000, 1)} s`);
+    mem.push(memPoint('after flow'));
+  }
+
   // Optional: the incrementally updated tree and names must equal a fresh index of the same files.
   let verified: { ok: boolean; leaves: number; mismatches: string[] } | undefined;
   if (args.verify) {
@@ -1097,6 +1294,19 @@ async function main(): Promise<void> {
       ['peak RSS incl. model phase', `${round(peakRssWithModelsMb, 0)} MB`, '', undefined],
     );
   }
+  if (flow) {
+    const f = flow;
+    rows.push(
+      [`route examples (${f.examples} routes)`, `${round(f.routeExamplesMs, 0)} ms`, '', undefined],
+      ['first flow trace', `${round(f.first.ms, 1)} ms`, '', undefined],
+      [`flow trace p99 (${f.matches.traces} route examples)`, `${round(f.matches.p99Ms, 2)} ms`, `≤ ${TARGETS.flowP99Ms} ms`, f.matches.p99Ms <= TARGETS.flowP99Ms],
+      ['  p50 / max', `${round(f.matches.p50Ms, 2)} / ${round(f.matches.maxMs, 1)} ms`, '', undefined],
+      ['  matched their own route', `${f.matches.ownLeaf}/${f.matches.traces}`, '', undefined],
+      [`flow trace p99 (${f.notFound.traces} paths matching nothing)`, `${round(f.notFound.p99Ms, 2)} ms`, `≤ ${TARGETS.flowP99Ms} ms`, f.notFound.p99Ms <= TARGETS.flowP99Ms],
+      ['  p50 / max', `${round(f.notFound.p50Ms, 2)} / ${round(f.notFound.maxMs, 1)} ms`, '', undefined],
+      ['  with toFlowResult + JSON, p99 (match / 404)', `${round(f.matches.serverP99Ms, 2)} / ${round(f.notFound.serverP99Ms, 2)} ms`, '', undefined],
+    );
+  }
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
   const w2 = Math.max(...rows.map((x) => x[2].length));
@@ -1117,7 +1327,7 @@ async function main(): Promise<void> {
     node: process.version,
     cpus: os.cpus().length,
     loadavg: os.loadavg(),
-    params: { files: args.files, apps: args.apps, patterns: args.patterns, seed: args.seed, templates: args.templates, defs: args.defs, edits: args.edits, openDocs: args.openDocs, lookups: args.lookups, skip: [...args.skip] },
+    params: { files: args.files, apps: args.apps, patterns: args.patterns, seed: args.seed, templates: args.templates, defs: args.defs, edits: args.edits, openDocs: args.openDocs, lookups: args.lookups, flows: args.flows, skip: [...args.skip] },
     project: {
       dir: gen.dir, reused: gen.reused, pythonFiles: gen.pythonFiles, templates: gen.templates, bytes: gen.bytes, appPatterns: gen.appPatterns, templatePart: gen.templatePart, models: gen.models,
       leaves: tree.leaves.length, names: names.names.length, modulesEvaluated: project.evaluatedModules().length, modulesByKind, problems: tree.problems.length,
@@ -1128,6 +1338,7 @@ async function main(): Promise<void> {
     update,
     templates,
     models,
+    flow,
     verified,
     peakRssMb,
     peakRssWithTemplatesMb,
@@ -1143,6 +1354,8 @@ async function main(): Promise<void> {
       templateReparseP99: templates ? templates.reparse.p99Ms <= TARGETS.templateReparseP99Ms : null,
       lookupCompletionP99: models ? models.completion.p99Ms <= TARGETS.lookupCompletionP99Ms : null,
       projectMap: models ? models.map.headersMs <= TARGETS.projectMapMs : null,
+      flowP99: flow ? flow.matches.p99Ms <= TARGETS.flowP99Ms : null,
+      flowNotFoundP99: flow ? flow.notFound.p99Ms <= TARGETS.flowP99Ms : null,
     },
   };
   fs.mkdirSync(path.dirname(args.results), { recursive: true });
