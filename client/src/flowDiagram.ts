@@ -7,9 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { FlowResult, MapLocation } from '../../server/src/protocol';
-import { flowDiagramHtml } from './flowDiagramHtml';
+import { flowDiagramHtml, emptyDiagramHtml, type PageOptions } from './flowDiagramHtml';
 import { headline } from './flowModel';
 import type { RequestFlowView } from './requestFlow';
+
+const VIEW_TYPE = 'djangoAtlas.flowDiagram';
 
 /** The commands the page may run. */
 const PAGE_COMMANDS = new Set(['djangoAtlas.flow.rerun', 'djangoAtlas.traceUrl']);
@@ -24,43 +26,59 @@ export class FlowDiagram implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly flow: RequestFlowView) {
-    this.subs.push(flow.onDidChangeResult((r) => this.panel && this.render(r)));
+    this.subs.push(
+      flow.onDidChangeResult((r) => this.panel && this.render(r)),
+      // A diagram left open is drawn again after a reload (the last trace is traced again).
+      vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => {
+          this.adopt(panel);
+          const result = await this.flow.restore();
+          if (result) this.render(result);
+          else panel.webview.html = emptyDiagramHtml(this.pageOptions(panel));
+        },
+      }),
+    );
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel?.dispose();
+    this.panel = panel;
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'atlas.svg');
+    panel.onDidDispose(() => {
+      if (this.panel === panel) this.panel = undefined;
+    }, null, this.subs);
+    panel.webview.onDidReceiveMessage((m: PageMessage) => void this.onMessage(m), null, this.subs);
+  }
+
+  private pageOptions(panel: vscode.WebviewPanel): PageOptions {
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    return {
+      nonce: randomBytes(16).toString('base64'),
+      cspSource: panel.webview.cspSource,
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'flowDiagram.css')).toString(),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'flowDiagram.js')).toString(),
+    };
   }
 
   /** Shows the diagram of the current flow (asking for a URL first when nothing was traced). */
   async show(): Promise<void> {
-    let result = this.flow.current ?? (this.flow.last ? await this.flow.rerun() : undefined);
+    let result = await this.flow.restore();
     if (!result) {
       await vscode.commands.executeCommand('djangoAtlas.traceUrl');
       result = this.flow.current;
       if (!result) return;
     }
-    if (this.panel) {
-      this.panel.reveal(undefined, false);
-    } else {
-      const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-      this.panel = vscode.window.createWebviewPanel('djangoAtlas.flowDiagram', 'Request Flow', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-        enableScripts: true,
-        localResourceRoots: [media],
-      });
-      this.panel.iconPath = vscode.Uri.joinPath(media, 'atlas.svg');
-      this.panel.onDidDispose(() => (this.panel = undefined), null, this.subs);
-      this.panel.webview.onDidReceiveMessage((m: PageMessage) => void this.onMessage(m), null, this.subs);
-    }
+    if (this.panel) this.panel.reveal(undefined, false);
+    else this.adopt(vscode.window.createWebviewPanel(VIEW_TYPE, 'Request Flow', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }));
     this.render(result);
   }
 
   private render(r: FlowResult): void {
     const panel = this.panel;
     if (!panel) return;
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     panel.title = `Flow: ${headline(r)}`;
-    panel.webview.html = flowDiagramHtml(r, {
-      nonce: randomBytes(16).toString('base64'),
-      cspSource: panel.webview.cspSource,
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'flowDiagram.css')).toString(),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'flowDiagram.js')).toString(),
-    });
+    panel.webview.html = flowDiagramHtml(r, this.pageOptions(panel));
   }
 
   private async onMessage(m: PageMessage): Promise<void> {

@@ -237,17 +237,39 @@ export interface PageOptions {
   scriptUri: string;
 }
 
+function csp(o: PageOptions): string {
+  return `default-src 'none'; style-src ${o.cspSource} 'nonce-${o.nonce}'; script-src 'nonce-${o.nonce}'; img-src ${o.cspSource};`;
+}
+
+/** The page before anything was traced (a diagram restored after a reload in a workspace that traced nothing). */
+export function emptyDiagramHtml(o: PageOptions): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp(o)}">
+<link rel="stylesheet" nonce="${o.nonce}" href="${escapeHtml(o.styleUri)}">
+<title>Request Flow</title>
+</head>
+<body>
+<header><h1>Request Flow</h1><span class="muted">Nothing traced yet.</span>
+  <nav><button data-command="djangoAtlas.traceUrl" title="Trace a URL">Trace URL…</button></nav>
+</header>
+<script nonce="${o.nonce}" src="${escapeHtml(o.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
 /** The whole page for one flow. */
 export function flowDiagramHtml(r: FlowResult, o: PageOptions): string {
   const layout = layoutFlow(r);
   const outcome = outcomeOf(r);
   const detail = headlineDetail(r);
-  const csp = `default-src 'none'; style-src ${o.cspSource} 'nonce-${o.nonce}'; script-src 'nonce-${o.nonce}'; img-src ${o.cspSource};`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta http-equiv="Content-Security-Policy" content="${csp(o)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" nonce="${o.nonce}" href="${escapeHtml(o.styleUri)}">
 <style nonce="${o.nonce}">

@@ -22,7 +22,7 @@ export class RequestFlowView implements vscode.TreeDataProvider<FlowNode>, vscod
   /** Fires with every new flow shown (the diagram follows it). */
   readonly onDidChangeResult = this.resultChanged.event;
   readonly view: vscode.TreeView<FlowNode>;
-  private restored = false;
+  private restoring: Promise<FlowResult | undefined> | undefined;
 
   constructor(
     private readonly state: vscode.Memento,
@@ -84,18 +84,22 @@ export class RequestFlowView implements vscode.TreeDataProvider<FlowNode>, vscod
     this.resultChanged.fire(result);
   }
 
+  /** The flow shown; after a reload, the workspace's last request traced again (once). */
+  restore(): Promise<FlowResult | undefined> {
+    if (this.result) return Promise.resolve(this.result);
+    this.restoring ??= (async () => {
+      const last = this.last;
+      const result = last ? await this.fetch(last) : undefined;
+      // Unless a trace the user asked for came first.
+      if (result && !this.result) this.show(result);
+      return this.result;
+    })();
+    return this.restoring;
+  }
+
   async getChildren(node?: FlowNode): Promise<FlowNode[]> {
     if (node) return node.children ?? [];
-    if (!this.result && !this.restored) {
-      // First shown after a reload: trace the workspace's last request again.
-      this.restored = true;
-      const last = this.last;
-      if (last) {
-        const result = await this.fetch(last);
-        // Unless a trace the user asked for came first.
-        if (result && !this.result) this.show(result);
-      }
-    }
+    await this.restore();
     return this.roots;
   }
 

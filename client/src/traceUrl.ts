@@ -62,18 +62,20 @@ function pickPath(ctx: Ctx, root: string | undefined): Promise<string | undefine
   const lastItem: PathItem[] = last
     ? [{ label: `$(history) ${last.path}`, description: `last traced (${last.method})`, path: last.path }]
     : [];
-  const render = () => {
+  /** `typing`: the value changed (the typed path then takes the selection when it looks like a path). */
+  const render = (typing = false) => {
     const value = qp.value.trim();
     const typed = value ? normalizeInput(value) : '';
     const known = [...routes, ...libraryRoutes].some((r) => r.path === typed) || last?.path === typed;
+    // Labelled with the bare path, so VS Code's sort puts it before the longer routes it prefixes.
     const typedItem: PathItem[] = typed && !known
-      ? [{ label: `$(arrow-right) ${typed}`, description: 'trace this path', alwaysShow: true, path: typed, typed: true }]
+      ? [{ label: typed, description: '$(arrow-right) trace this path', alwaysShow: true, path: typed, typed: true }]
       : [];
-    const active = qp.activeItems[0];
     const separator = (label: string, list: PathItem[]): PathItem[] => (list.length ? [{ label, kind: vscode.QuickPickItemKind.Separator }] : []);
     qp.items = [...typedItem, ...lastItem, ...separator('project routes', routes), ...routes, ...separator('library routes', libraryRoutes), ...libraryRoutes];
-    // Keep the typed path selected while typing (VS Code would move to the first fuzzy match otherwise).
-    if (typedItem.length && (!active || active.typed)) qp.activeItems = [qp.items[0]];
+    // A path or URL being typed is what Enter traces; a plain word only filters the routes.
+    const pathLike = /^(\/|[a-z][a-z0-9+.-]*:\/\/)/i.test(value);
+    if (typing && typedItem.length && pathLike) qp.activeItems = [typedItem[0]];
   };
   void ctx.flowRoutes(root).then((list) => {
     const items = (list ?? []).map((r): PathItem => ({
@@ -98,11 +100,11 @@ function pickPath(ctx: Ctx, root: string | undefined): Promise<string | undefine
       resolve(v);
       qp.hide();
     };
-    qp.onDidChangeValue(render);
+    qp.onDidChangeValue(() => render(true));
     qp.onDidAccept(() => {
-      const picked = qp.selectedItems[0] ?? qp.activeItems[0];
+      // Nothing selected (Enter while the list was being replaced): what was typed, else the first item.
       const value = qp.value.trim();
-      finish(picked?.path ?? (value ? normalizeInput(value) : undefined));
+      finish(qp.selectedItems[0]?.path ?? (value ? normalizeInput(value) : qp.activeItems[0]?.path));
     });
     qp.onDidTriggerItemButton(async (e) => {
       const loc = e.item.route?.location;

@@ -5,7 +5,7 @@
 import { describe, test, expect } from 'vitest';
 import type { FlowResult, FlowStep } from '../../server/src/protocol';
 import { flowNodes, headline, normalizeInput, outcomeOf, stepIcon, shortName, type FlowNode } from '../../client/src/flowModel';
-import { layoutFlow, flowDiagramHtml, laneOf, escapeHtml } from '../../client/src/flowDiagramHtml';
+import { layoutFlow, flowDiagramHtml, emptyDiagramHtml, laneOf, escapeHtml } from '../../client/src/flowDiagramHtml';
 
 const loc = (line: number) => ({ uri: 'file:///p/mysite/x.py', line, character: 0 });
 const MW = ['django.middleware.security.SecurityMiddleware', 'django.middleware.csrf.CsrfViewMiddleware'];
@@ -144,6 +144,9 @@ describe('the Request Flow diagram', () => {
     expect(html).not.toMatch(/\sstyle="/);
     expect(html).toMatch(/<style nonce="N0NCE">[^<]*#b0\{left:\d+px;top:\d+px;width:\d+px;height:\d+px\}/);
     expect(html).toContain(`data-trace="${escapeHtml(JSON.stringify({ path: '/blog/posts/', method: 'GET' }))}"`);
+    const empty = emptyDiagramHtml({ nonce: 'N0NCE', cspSource: 'vscode-resource:', styleUri: 's', scriptUri: 'j' });
+    expect(empty).toContain("script-src 'nonce-N0NCE'");
+    expect(empty).toContain('data-command="djangoAtlas.traceUrl"');
     const page = flowDiagramHtml(MATCH, { nonce: 'n', cspSource: 'c', styleUri: 's', scriptUri: 'j' });
     expect(page).toContain(`data-open="${escapeHtml(JSON.stringify(loc(41)))}"`);
     expect(page).toContain('SecurityMiddleware</div>');
