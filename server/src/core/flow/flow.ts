@@ -14,7 +14,6 @@ import { distance } from 'fastest-levenshtein';
 import type { DjangoProject } from '../project';
 import type { Loc } from '../python/values';
 import { asString } from '../python/values';
-import type { UrlLeaf } from '../urls/tree';
 import { Resolver, type ResolveMatch, type ResolveStop } from '../urls/resolve';
 import { leafExample } from '../urls/example';
 import type { SignalReceiver } from '../signals';
@@ -84,7 +83,7 @@ export function routeExamples(project: DjangoProject): RouteExample[] {
   const out: RouteExample[] = [];
   for (const leaf of project.urlTree().leaves) {
     const example = leafExample(leaf, (t) => resolver.converterRegex(t));
-    if (example !== undefined) out.push({ example, leaf });
+    if (example !== undefined) out.push({ example, leaf, routeText: leaf.route.replace(/^\^/, '').replace(/\$$/, '') });
   }
   examplesMemo.set(resolver, out);
   return out;
@@ -265,7 +264,7 @@ function notFound(project: DjangoProject, path: string, stop: ResolveStop, redir
     name: e.kind === 'pattern' ? e.name : e.namespace ? `${e.namespace}:…` : null,
     loc: e.loc,
   }));
-  const nearest = nearestRoutes(project, path, 5);
+  const nearest = nearestRoutes(project, path, stop, 5);
   const stoppedAt = stop.chain.length ? stop.prefix : '';
   let reason: string;
   if (redirect) reason = `No pattern matches '${path}', but '${redirect}' does: CommonMiddleware redirects there (APPEND_SLASH)`;
@@ -279,23 +278,47 @@ function notFound(project: DjangoProject, path: string, stop: ResolveStop, redir
   return { reason, stoppedAt, tried, nearest };
 }
 
-function nearestRoutes(project: DjangoProject, path: string, n: number): NonNullable<Flow['notFound']>['nearest'] {
-  const scored: { leaf: UrlLeaf; example: string; d: number }[] = [];
-  for (const { leaf, example } of routeExamples(project)) {
-    // The example path and the route as written both count.
-    const d = Math.min(distance(path, example), distance(path.slice(1), leaf.route.replace(/^\^/, '').replace(/\$$/, '')));
-    scored.push({ leaf, example, d });
+/**
+ * The routes nearest to a path that matched nothing: edit distance to their example path and to
+ * the route as written, among the routes under the level where matching stopped when it matched
+ * some include (else all). Keeps the best `n` as it goes and skips a route whose length alone
+ * rules it out, so a project of tens of thousands of routes answers quickly.
+ */
+function nearestRoutes(project: DjangoProject, path: string, stop: ResolveStop, n: number): NonNullable<Flow['notFound']>['nearest'] {
+  const all = routeExamples(project);
+  let pool = all;
+  if (stop.chain.length) {
+    const under = all.filter((r) => stop.chain.every((c, i) => r.leaf.chain[i] === c));
+    if (under.length) pool = under;
+  } else {
+    // Nothing matched at the root: the includes whose prefix is nearest the path's start, and the root's own patterns.
+    const roots = project.urlTree().entries.filter((e) => e.kind === 'resolver' && !e.i18n && e.route);
+    if (roots.length > 8) {
+      const head = path.slice(1);
+      const near = new Set(roots
+        .map((e) => ({ e, d: distance(head.slice(0, e.route.length), e.route.replace(/^\^/, '')) }))
+        .sort((a, b) => a.d - b.d).slice(0, 3).map((x) => x.e));
+      pool = all.filter((r) => !r.leaf.chain.length || near.has(r.leaf.chain[0]) || !!r.leaf.chain[0].i18n || !r.leaf.chain[0].route);
+    }
   }
-  scored.sort((a, b) => a.d - b.d);
+  const bare = path.slice(1);
+  const best: { r: RouteExample; d: number }[] = [];
   const seen = new Set<string>();
-  const out: NonNullable<Flow['notFound']>['nearest'] = [];
-  for (const s of scored) {
-    if (seen.has(s.leaf.route)) continue;
-    seen.add(s.leaf.route);
-    out.push({ route: s.leaf.route, name: s.leaf.name, example: s.example, loc: s.leaf.pattern.loc });
-    if (out.length >= n) break;
+  const worst = () => (best.length < n ? Infinity : best[best.length - 1].d);
+  for (const r of pool) {
+    if (seen.has(r.leaf.route)) continue;
+    const text = r.routeText;
+    const limit = worst();
+    if (Math.abs(r.example.length - path.length) >= limit && Math.abs(text.length - bare.length) >= limit) continue;
+    const d = Math.min(distance(path, r.example), distance(bare, text));
+    if (d >= limit) continue;
+    seen.add(r.leaf.route);
+    let i = best.length;
+    while (i > 0 && best[i - 1].d > d) i--;
+    best.splice(i, 0, { r, d });
+    if (best.length > n) best.pop();
   }
-  return out;
+  return best.map(({ r }) => ({ route: r.leaf.route, name: r.leaf.name, example: r.example, loc: r.leaf.pattern.loc }));
 }
 
 function notFoundChildren(nf: NonNullable<Flow['notFound']>, redirect: string | null): Step[] {

@@ -48,4 +48,6 @@ export interface Flow {
 export interface RouteExample {
   example: string;
   leaf: UrlLeaf;
+  /** The leaf's route without a regex's `^`/`$` (what a typed path is compared with). */
+  routeText: string;
 }

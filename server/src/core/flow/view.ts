@@ -111,22 +111,13 @@ export function analyzeView(project: DjangoProject, leaf: UrlLeaf, method: strin
     out.steps.push({ kind: 'view', label: ref ? `${ref.module}.${ref.qualname}` : 'unknown view', detail: ref ? 'library view (source not available)' : 'the view cannot be read statically', loc: ref?.loc });
     return out;
   }
-  const file = def.loc.file;
-  const text = project.host.readFile(file);
-  const tree = text !== undefined ? parsePython(text) : undefined;
-  try {
-    const touched = new Touched();
-    if (def.kind === 'function') functionView(project, def, tree, method, out, allowedBy, touched);
-    else classView(project, def, method, out, actions, initkwargs, touched);
-    if (!out.methodNotAllowed) {
-      const spans = def.kind === 'function'
-        ? [{ def, tree }]
-        : project.mro(def).filter((e) => e.def && !isExternal(e.def.loc.file)).map((e) => ({ def: e.def!, tree: e.def!.loc.file === file ? tree : undefined }));
-      for (const s of spans) scanBody(project, s.def, s.tree, touched);
-      touchedSteps(project, touched, receivers, out);
-    }
-  } finally {
-    tree?.delete();
+  const touched = new Touched();
+  if (def.kind === 'function') functionView(project, def, method, out, allowedBy);
+  else classView(project, def, method, out, actions, initkwargs, touched);
+  if (!out.methodNotAllowed) {
+    const defs = def.kind === 'function' ? [def] : project.mro(def).flatMap((e) => (e.def && !isExternal(e.def.loc.file) ? [e.def] : []));
+    for (const d of defs) useFacts(project, d, touched);
+    touchedSteps(project, touched, receivers, out);
   }
   return out;
 }
@@ -196,43 +187,133 @@ function defNode(tree: Tree | undefined, def: DefV): Node | undefined {
 }
 
 /** Decorators written above a def, outermost first, described through the module's names. */
-function writtenDecorators(project: DjangoProject, def: DefV, tree: Tree | undefined): { d: Described; loc: Loc }[] {
-  const node = defNode(tree, def);
-  const parent = node?.parent;
-  if (!node || parent?.type !== 'decorated_definition') return [];
+function writtenDecorators(project: DjangoProject, def: DefV): { d: Described; loc: Loc }[] {
   const env = project.getModule(def.module);
   const out: { d: Described; loc: Loc }[] = [];
-  for (const dec of parent.namedChildren) {
-    if (dec?.type !== 'decorator') continue;
-    const expr = dec.namedChildren[0];
-    if (!expr) continue;
-    const head = expr.type === 'call' ? expr.childForFieldName('function') : expr;
-    const parts = head?.text.split('.') ?? [];
+  for (const dec of factsOf(project, def)?.decorators ?? []) {
+    const parts = dec.head.split('.');
     let v: Value | undefined = env?.scope.get(parts[0]);
     for (const p of parts.slice(1)) {
       const f = v ? project.interp(env).force(v) : undefined;
       v = f?.k === 'module' ? project.getModule(f.name)?.scope.get(p) : f?.k === 'def' && f.cls ? project.interp().classAttr(f, p) : undefined;
     }
-    const loc: Loc = { file: def.loc.file, line: dec.startPosition.row, character: dec.startPosition.column, endLine: dec.endPosition.row, endCharacter: dec.endPosition.column };
-    let d: Described = v ? describeCallable(project, v) : { label: head?.text ?? dec.text.slice(1) };
-    if (!v && head) d = { ...d, ...(DECORATORS[Object.keys(DECORATORS).find((k) => k.endsWith(`.${parts[parts.length - 1]}`)) ?? ''] ?? {}), label: head.text };
+    let d: Described = v ? describeCallable(project, v) : { label: dec.head };
+    if (!v) d = { ...d, ...(DECORATORS[Object.keys(DECORATORS).find((k) => k.endsWith(`.${parts[parts.length - 1]}`)) ?? ''] ?? {}), label: dec.head };
     // The arguments as written decide require_http_methods / api_view.
-    if (expr.type === 'call' && (d.fq?.endsWith('require_http_methods') || d.fq?.endsWith('api_view') || /require_http_methods|api_view/.test(head?.text ?? ''))) {
-      const first = expr.childForFieldName('arguments')?.namedChildren.find((c) => c?.type === 'list' || c?.type === 'tuple');
-      const names = first ? [...first.namedChildren].flatMap((c) => (c?.type === 'string' ? [c.text.replace(/^[rbuRBU]*['"]|['"]$/g, '').toUpperCase()] : [])) : undefined;
-      const api = d.fq?.endsWith('api_view') || (head?.text ?? '').endsWith('api_view');
-      const methods = names ?? (api ? ['GET'] : undefined);
+    const api = d.fq?.endsWith('api_view') || dec.head.endsWith('api_view');
+    if (dec.call && (api || d.fq?.endsWith('require_http_methods') || dec.head.endsWith('require_http_methods'))) {
+      const methods = dec.methods ?? (api ? ['GET'] : undefined);
       d = { ...d, methods: methods && api ? [...methods, 'OPTIONS'] : methods };
     }
-    out.push({ d: { ...d, label: d.label }, loc: d.loc ?? loc });
+    out.push({ d, loc: d.loc ?? dec.loc });
   }
   return out;
 }
 
+// ---- what the source says (cached per def) ------------------------------------------------
+
+interface DecoratorText {
+  /** The decorator's callee as written (`login_required`, `transaction.atomic`). */
+  head: string;
+  call: boolean;
+  /** The strings of its first list/tuple argument, upper-cased (`require_http_methods(["GET"])`). */
+  methods?: string[];
+  loc: Loc;
+}
+
+interface Facts {
+  decorators: DecoratorText[];
+  /** Identifiers used in the body (looked up in the module's names when traced). */
+  names: string[];
+  saves: boolean;
+  deletes: boolean;
+  json: boolean;
+  redirect: boolean;
+  templates: { name: string; via: string; loc: Loc }[];
+}
+
+const SAVING = new Set(['save', 'create', 'get_or_create', 'update_or_create', 'bulk_create']);
+
+/** A def's decorators and body facts, read once from its source (a new DefV comes with every re-evaluation). */
+const factsMemo = new WeakMap<DefV, Facts | null>();
+
+function factsOf(project: DjangoProject, def: DefV): Facts | undefined {
+  const hit = factsMemo.get(def);
+  if (hit !== undefined) return hit ?? undefined;
+  let facts: Facts | null = null;
+  const text = project.host.readFile(def.loc.file);
+  const tree = text !== undefined ? parsePython(text) : undefined;
+  try {
+    const node = defNode(tree, def);
+    if (tree && node) facts = readFacts(tree, node, def.loc.file);
+  } catch (e) {
+    project.log(`request flow: could not read ${def.qualname} in ${def.loc.file}: ${(e as Error).message}`);
+  } finally {
+    tree?.delete();
+  }
+  factsMemo.set(def, facts);
+  return facts ?? undefined;
+}
+
+function readFacts(tree: Tree, node: Node, file: string): Facts {
+  const facts: Facts = { decorators: [], names: [], saves: false, deletes: false, json: false, redirect: false, templates: [] };
+  const parent = node.parent;
+  if (parent?.type === 'decorated_definition') {
+    for (const dec of parent.namedChildren) {
+      if (dec?.type !== 'decorator') continue;
+      const expr = dec.namedChildren[0];
+      if (!expr) continue;
+      const head = expr.type === 'call' ? expr.childForFieldName('function') : expr;
+      const first = expr.type === 'call' ? expr.childForFieldName('arguments')?.namedChildren.find((c) => c?.type === 'list' || c?.type === 'tuple') : undefined;
+      facts.decorators.push({
+        head: head?.text ?? dec.text.slice(1), call: expr.type === 'call',
+        methods: first ? [...first.namedChildren].flatMap((c) => (c?.type === 'string' ? [c.text.replace(/^[rbuRBU]*['"]|['"]$/g, '').toUpperCase()] : [])) : undefined,
+        loc: { file, line: dec.startPosition.row, character: dec.startPosition.column, endLine: dec.endPosition.row, endCharacter: dec.endPosition.column },
+      });
+    }
+  }
+  const names = new Set<string>();
+  const visit = (n: Node): void => {
+    if (n.type === 'identifier') names.add(n.text);
+    else if (n.type === 'attribute') {
+      const attr = n.childForFieldName('attribute')?.text ?? '';
+      if (SAVING.has(attr)) facts.saves = true;
+      if (attr === 'delete') facts.deletes = true;
+    } else if (n.type === 'call') {
+      const fn = n.childForFieldName('function')?.text ?? '';
+      if (/(^|\.)JsonResponse$/.test(fn)) facts.json = true;
+      if (/(^|\.)(redirect|HttpResponseRedirect)$/.test(fn)) facts.redirect = true;
+    }
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(node);
+  facts.names = [...names];
+  for (const u of pythonTemplateUses(tree, file)) {
+    if (u.loc.line >= node.startPosition.row && u.loc.line <= node.endPosition.row) facts.templates.push({ name: u.name, via: u.via, loc: u.loc });
+  }
+  return facts;
+}
+
+/** What a def's source adds to what the view touches: the module's classes it names, templates, saves. */
+function useFacts(project: DjangoProject, def: DefV, t: Touched): void {
+  const facts = factsOf(project, def);
+  if (!facts) return;
+  const env = project.getModule(def.module);
+  for (const n of facts.names) {
+    const v = env?.scope.get(n);
+    if (v) t.addValue(project, v, 'used in the code');
+  }
+  t.saves ||= facts.saves;
+  t.deletes ||= facts.deletes;
+  t.json ||= facts.json;
+  t.redirect ||= facts.redirect;
+  for (const u of facts.templates) if (!t.templates.has(u.name)) t.templates.set(u.name, { via: u.via, loc: u.loc });
+}
+
 // ---- function views -----------------------------------------------------------------------
 
-function functionView(project: DjangoProject, def: DefV, tree: Tree | undefined, method: string, out: ViewAnalysis, allowedBy: { methods: string[]; why: string }[], _t: Touched): void {
-  const decorators = writtenDecorators(project, def, tree);
+function functionView(project: DjangoProject, def: DefV, method: string, out: ViewAnalysis, allowedBy: { methods: string[]; why: string }[]): void {
+  const decorators = writtenDecorators(project, def);
   for (const { d, loc } of decorators) {
     out.steps.push({ ...decoratorStep(d, `on ${def.qualname}`), loc });
     if (d.methods) allowedBy.push({ methods: d.methods, why: `@${d.label} on ${def.qualname}` });
@@ -411,44 +492,6 @@ function classKind(project: DjangoProject, def: DefV): Kind | undefined {
     if (e.qualname === 'BaseSerializer' && (e.module.startsWith('rest_framework') || e.fq)) return 'serializer';
   }
   return undefined;
-}
-
-/** Names, template strings and saving calls in a def's source. */
-function scanBody(project: DjangoProject, def: DefV, tree: Tree | undefined, t: Touched): void {
-  let own = tree;
-  if (!own) {
-    const text = project.host.readFile(def.loc.file);
-    if (text === undefined) return;
-    own = parsePython(text);
-  }
-  try {
-    const node = defNode(own, def);
-    if (!node) return;
-    const env = project.getModule(def.module);
-    const seen = new Set<string>();
-    const visit = (n: Node): void => {
-      if (n.type === 'identifier' && !seen.has(n.text)) {
-        seen.add(n.text);
-        const v = env?.scope.get(n.text);
-        if (v) t.addValue(project, v, 'used in the code');
-      } else if (n.type === 'attribute') {
-        const attr = n.childForFieldName('attribute')?.text;
-        if (attr === 'save' || attr === 'create' || attr === 'get_or_create' || attr === 'update_or_create' || attr === 'bulk_create') t.saves = true;
-        if (attr === 'delete') t.deletes = true;
-      } else if (n.type === 'call') {
-        const fn = n.childForFieldName('function')?.text ?? '';
-        if (/(^|\.)JsonResponse$/.test(fn)) t.json = true;
-        if (/(^|\.)(redirect|HttpResponseRedirect)$/.test(fn)) t.redirect = true;
-      }
-      for (const c of n.namedChildren) if (c) visit(c);
-    };
-    visit(node);
-    for (const u of pythonTemplateUses(own, def.loc.file)) {
-      if (u.loc.line >= node.startPosition.row && u.loc.line <= node.endPosition.row && !t.templates.has(u.name)) t.templates.set(u.name, { via: u.via, loc: u.loc });
-    }
-  } finally {
-    if (own !== tree) own.delete();
-  }
 }
 
 function touchedSteps(project: DjangoProject, t: Touched, receivers: () => SignalReceiver[], out: ViewAnalysis): void {

@@ -61,6 +61,8 @@ export function scanFileText(file: string, text: string): Found {
 export class UsageIndex {
   private readonly byFile = new Map<string, { hash: string } & Found>();
   private scanned = false;
+  /** `signals()` over every file, until a file changes. */
+  private signalsMemo: SignalReceiver[] | undefined;
 
   constructor(private readonly project: DjangoProject) {}
 
@@ -93,6 +95,7 @@ export class UsageIndex {
           // An open buffer may have been scanned by update() meanwhile: it wins.
           if (r.hash === undefined || this.byFile.has(r.file)) continue;
           this.byFile.set(r.file, { hash: r.hash, uses: r.uses, templates: r.templates ?? [], ...(r.signals ? { signals: r.signals } : {}) });
+          this.signalsMemo = undefined;
         }
       } else {
         for (let j = 0; j < chunk.length; j++) {
@@ -106,6 +109,7 @@ export class UsageIndex {
 
   /** Re-reads one file (after an edit, creation or deletion); `tree` must be the parse of its current text. */
   update(file: string, tree?: Tree): void {
+    this.signalsMemo = undefined;
     const text = this.project.host.readFile(file);
     if (text === undefined) {
       this.byFile.delete(file);
@@ -124,6 +128,7 @@ export class UsageIndex {
   }
 
   remove(file: string): void {
+    this.signalsMemo = undefined;
     this.byFile.delete(file);
   }
 
@@ -135,7 +140,8 @@ export class UsageIndex {
   /** Signal receivers written in Python files. */
   signals(): SignalReceiver[] {
     this.ensure();
-    return [...this.byFile.values()].flatMap((f) => f.signals ?? []);
+    this.signalsMemo ??= [...this.byFile.values()].flatMap((f) => f.signals ?? []);
+    return this.signalsMemo;
   }
 
   /** Template names written in Python files. */
