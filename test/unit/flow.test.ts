@@ -128,6 +128,29 @@ describe('request flow', () => {
     expect(slash.notFound?.reason).toMatch(/APPEND_SLASH/);
   });
 
+  test('what we cannot know stays unknown: unreadable includes stop resolution, unknown extra kwargs keep their key', async () => {
+    const broken = await openFixture('broken');
+    const dyn = traceFlow(broken, '/dynamic/x/', 'GET');
+    expect(dyn.match).toBeNull();
+    expect(dyn.notFound?.reason).toMatch(/cannot be read statically: Django may resolve/);
+    expect(dyn.steps.find((s) => s.kind === 'response')?.label).toMatch(/^Unknown/);
+    // The include that matched before matching stopped is shown.
+    expect(labels(dyn.steps, 'resolver')).toContain("dynamic/ → include('app.dynamic_urls')");
+  });
+
+  test('404 under an include at the empty prefix explains at the root level; hooks only for their methods', async () => {
+    const project = await openFixture('models_site');
+    const nf = traceFlow(project, '/nope/', 'GET');
+    expect(nf.notFound?.stoppedAt).toBe('');
+    expect(nf.notFound?.reason).toMatch(/patterns of ROOT_URLCONF/);
+    const drf = await openFixture('drf_i18n');
+    const get = traceFlow(drf, '/api/articles/', 'GET');
+    expect(get.steps.find((s) => s.kind === 'view')?.label).toBe('ArticleViewSet.list');
+    // Django's own middleware is marked only where it can answer early.
+    const early = get.steps.filter((s) => s.kind === 'middleware' && s.canAnswer).map((s) => s.label);
+    expect(early).toEqual(['django.middleware.security.SecurityMiddleware', 'django.middleware.common.CommonMiddleware', 'CsrfViewMiddleware.process_view']);
+  });
+
   test('the CLI form follows the contract', async () => {
     const project = await openFixture('demo');
     const j = flowJson(project, traceFlow(project, '/blog/2024/hello-world/', 'GET'));
@@ -152,7 +175,7 @@ describe('request flow', () => {
       expect(wrong, fixture).toEqual([]);
     }
     expect(regexExample('^(?P<year>[0-9]{4})/(?P<slug>[-\\w]+)/$')).toBe('1111/a/');
-    expect(regexExample('^users/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$')).toBe('users/a.a');
+    expect(regexExample('^users/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$')).toBe('users/a.json');
     expect(regexExample('^(?:en|de)/about/$')).toBe('en/about/');
     expect(regexExample('^a(?=b)')).toBe('a');
     expect(regexExample('^(unclosed')).toBeUndefined();

@@ -15,6 +15,7 @@ import type { DjangoProject } from '../project';
 import type { Loc } from '../python/values';
 import { asString } from '../python/values';
 import { Resolver, type ResolveMatch, type ResolveStop } from '../urls/resolve';
+import type { UrlResolverEntry } from '../urls/tree';
 import { leafExample } from '../urls/example';
 import type { SignalReceiver } from '../signals';
 import type { Flow, Step, RouteExample, FlowTried } from './types';
@@ -49,9 +50,12 @@ export function traceFlow(project: DjangoProject, input: string, method = 'GET',
   const flow: Flow = { path: res.path, method: m, match: null, redirect: res.redirect, steps };
   if (!res.match) {
     steps.push(...resolverSteps(project, null));
+    for (const e of res.stop?.chain ?? []) {
+      steps.push({ kind: 'resolver', label: `${e.i18n ? 'language prefix' : e.route || "''"} → ${includeText(e)}`, loc: e.loc, detail: e.opaque ? 'its patterns cannot be read statically' : undefined });
+    }
     flow.notFound = notFound(project, res.path, res.stop!, res.redirect);
     const answer: Step = {
-      kind: 'response', label: res.redirect ? `301 → ${res.redirect} (APPEND_SLASH)` : '404 Not Found',
+      kind: 'response', label: res.redirect ? `301 → ${res.redirect} (APPEND_SLASH)` : res.stop?.opaque ? 'Unknown: Django may answer in patterns we cannot read' : '404 Not Found',
       detail: flow.notFound.reason, children: notFoundChildren(flow.notFound, res.redirect),
     };
     steps.push(answer);
@@ -103,10 +107,15 @@ function entrySteps(project: DjangoProject): Step[] {
   }
   if (!out.length) {
     // No setting: runserver and the servers use <project>/wsgi.py's `application` by convention.
-    const settings = project.settingsModule;
-    const pkg = settings?.includes('.') ? settings.slice(0, settings.lastIndexOf('.')) : undefined;
-    const env = pkg ? project.getModule(`${pkg}.wsgi`) : undefined;
-    if (env?.file) out.push({ kind: 'entry', label: `${pkg}.wsgi.application`, detail: 'WSGI application (by convention)', loc: bindingLoc(project, env.file, 'application') });
+    // (`mysite.settings` → `mysite.wsgi`; `proj.settings.prod` → `proj.settings.wsgi`, then `proj.wsgi`).
+    const parts = (project.settingsModule ?? '').split('.');
+    for (let n = parts.length - 1; n > 0; n--) {
+      const pkg = parts.slice(0, n).join('.');
+      const env = project.getModule(`${pkg}.wsgi`);
+      if (!env?.file) continue;
+      out.push({ kind: 'entry', label: `${pkg}.wsgi.application`, detail: 'WSGI application (by convention)', loc: bindingLoc(project, env.file, 'application') });
+      break;
+    }
   }
   const settingsEnv = project.settingsEnv();
   out.push({
@@ -147,12 +156,12 @@ interface MiddlewareSteps {
 
 const HOOKS = ['__call__', 'process_request', 'process_view', 'process_template_response', 'process_exception', 'process_response'];
 
-/** What Django's own middleware can answer with, by class. */
-const EARLY: Record<string, { request?: string; view?: string; response?: string }> = {
-  'django.middleware.security.SecurityMiddleware': { request: 'redirects to HTTPS when SECURE_SSL_REDIRECT is on', response: 'adds HSTS, nosniff, Referrer-Policy, COOP headers' },
-  'django.middleware.common.CommonMiddleware': { request: 'answers 403 for DISALLOWED_USER_AGENTS; redirects for PREPEND_WWW', response: 'on a 404, redirects to the path with a slash (APPEND_SLASH); sets Content-Length' },
-  'django.middleware.csrf.CsrfViewMiddleware': { view: 'rejects POST/PUT/PATCH/DELETE without a valid CSRF token (403), unless the view is csrf_exempt', response: 'sets the CSRF cookie when used' },
-  'django.contrib.auth.middleware.LoginRequiredMiddleware': { view: 'redirects anonymous users to LOGIN_URL unless the view is login_not_required' },
+/** What Django's own middleware does in each phase; `answers` marks what can end the request early. */
+const KNOWN_MIDDLEWARE: Record<string, { request?: string; view?: string; response?: string; answers?: { request?: string; view?: string } }> = {
+  'django.middleware.security.SecurityMiddleware': { request: 'redirects to HTTPS when SECURE_SSL_REDIRECT is on', response: 'adds HSTS, nosniff, Referrer-Policy, COOP headers', answers: { request: 'redirects to HTTPS when SECURE_SSL_REDIRECT is on' } },
+  'django.middleware.common.CommonMiddleware': { request: 'answers 403 for DISALLOWED_USER_AGENTS; redirects for PREPEND_WWW', response: 'on a 404, redirects to the path with a slash (APPEND_SLASH); sets Content-Length', answers: { request: 'answers 403 for DISALLOWED_USER_AGENTS; redirects for PREPEND_WWW' } },
+  'django.middleware.csrf.CsrfViewMiddleware': { view: 'rejects POST/PUT/PATCH/DELETE without a valid CSRF token (403), unless the view is csrf_exempt', response: 'sets the CSRF cookie when used', answers: { view: 'answers 403 to an unsafe method without a valid CSRF token' } },
+  'django.contrib.auth.middleware.LoginRequiredMiddleware': { view: 'redirects anonymous users to LOGIN_URL unless the view is login_not_required', answers: { view: 'redirects anonymous users to LOGIN_URL' } },
   'django.middleware.locale.LocaleMiddleware': { request: 'activates the language of the path prefix, cookie or Accept-Language', response: 'on a 404, redirects to the language-prefixed path when it exists' },
   'django.middleware.clickjacking.XFrameOptionsMiddleware': { response: 'sets X-Frame-Options' },
   'django.contrib.sessions.middleware.SessionMiddleware': { request: 'loads request.session', response: 'saves the session and sets its cookie' },
@@ -161,7 +170,7 @@ const EARLY: Record<string, { request?: string; view?: string; response?: string
   'django.middleware.gzip.GZipMiddleware': { response: 'compresses the response' },
   'django.middleware.http.ConditionalGetMiddleware': { response: 'answers 304 Not Modified when ETag/Last-Modified match' },
   'django.middleware.cache.UpdateCacheMiddleware': { response: 'stores the response in the cache' },
-  'django.middleware.cache.FetchFromCacheMiddleware': { request: 'answers from the cache for GET/HEAD' },
+  'django.middleware.cache.FetchFromCacheMiddleware': { request: 'answers from the cache for GET/HEAD', answers: { request: 'answers from the cache for GET/HEAD' } },
   'django.contrib.flatpages.middleware.FlatpageFallbackMiddleware': { response: 'on a 404, answers with a flat page of that URL' },
   'django.contrib.redirects.middleware.RedirectFallbackMiddleware': { response: 'on a 404, redirects when a Redirect exists for the path' },
 };
@@ -185,22 +194,23 @@ function middlewareSteps(project: DjangoProject): MiddlewareSteps[] {
     }
     const loc = def?.k === 'def' ? def.loc : settingLoc;
     const isFunction = def?.k === 'def' && def.kind === 'function';
-    const known = EARLY[dotted] ?? EARLY[def?.k === 'def' ? `${def.module}.${def.qualname}` : ''];
-    const own = def?.k === 'def' && !/[\\/](site|dist)-packages[\\/]/.test(def.loc.file);
+    const known = KNOWN_MIDDLEWARE[dotted] ?? KNOWN_MIDDLEWARE[def?.k === 'def' ? `${def.module}.${def.qualname}` : ''];
     const requestHooks = ['process_request', '__call__'].filter((h) => hooks.has(h));
-    const mayAnswer = known?.request ?? (own && hooks.has('process_request') ? 'process_request may return a response' : undefined);
+    // A project's (or a library's) middleware we do not know may return a response from its hooks.
+    const mayAnswer = known ? known.answers?.request : hooks.has('process_request') ? 'process_request may return a response' : hooks.has('__call__') && !isFunction ? '__call__ may return a response without calling the view' : undefined;
+    const conditional = !!item.cond;
     const short = dotted.split('.').pop()!;
     const steps: MiddlewareSteps = {
       request: {
         kind: 'middleware', phase: 'request', label: dotted,
-        detail: isFunction ? 'function middleware' : requestHooks.length ? requestHooks.join(', ') : def ? 'no request hook' : 'cannot be read',
+        detail: (isFunction ? 'function middleware' : requestHooks.length ? requestHooks.join(', ') : def ? 'no request hook' : 'cannot be read') + (conditional ? ' (only under some settings)' : ''),
         tooltip: known?.request, loc: requestHooks.length ? hooks.get(requestHooks[0]) : loc, canAnswer: mayAnswer,
       },
     };
     if (hooks.has('process_view')) {
       steps.processView = {
         kind: 'middleware', phase: 'request', label: `${short}.process_view`, detail: dotted,
-        tooltip: known?.view, loc: hooks.get('process_view'), canAnswer: known?.view ?? (own ? 'process_view may return a response' : undefined),
+        tooltip: known?.view, loc: hooks.get('process_view'), canAnswer: known ? known.answers?.view : 'process_view may return a response',
       };
     }
     if (hooks.has('process_template_response')) {
@@ -230,11 +240,8 @@ function resolverSteps(project: DjangoProject, match: ResolveMatch | null): Step
   if (!match) return out;
   for (const level of match.levels) {
     const e = level.entry;
-    const target = e.i18n ? `i18n_patterns(prefix_default_language=${e.i18n.prefixDefaultLanguage ? 'True' : 'False'})` : e.module
-      ? `include('${e.module}'${e.namespace ? `, namespace='${e.namespace}'` : ''})`
-      : `include(…${e.namespace ? `, namespace='${e.namespace}'` : ''})`;
     out.push({
-      kind: 'resolver', label: `${level.consumed || "''"} → ${target}`, detail: kwargsText(level.captured, e.route),
+      kind: 'resolver', label: `${level.consumed || "''"} → ${includeText(e)}`, detail: kwargsText(level.captured, e.route),
       loc: e.loc, tooltip: `matched '${e.route}' against '${level.consumed}'`,
     });
   }
@@ -245,6 +252,12 @@ function resolverSteps(project: DjangoProject, match: ResolveMatch | null): Step
     tooltip: `full route: ${match.route}`,
   });
   return out;
+}
+
+function includeText(e: UrlResolverEntry): string {
+  if (e.i18n) return `i18n_patterns(prefix_default_language=${e.i18n.prefixDefaultLanguage ? 'True' : 'False'})`;
+  const ns = e.namespace ? `, namespace='${e.namespace}'` : '';
+  return e.module ? `include('${e.module}'${ns})` : `include(…${ns})`;
 }
 
 /** `year=2024 (int), slug='hello' (slug)`: kwargs with the converter each came through. */
@@ -267,7 +280,8 @@ function notFound(project: DjangoProject, path: string, stop: ResolveStop, redir
   const nearest = nearestRoutes(project, path, stop, 5);
   const stoppedAt = stop.chain.length ? stop.prefix : '';
   let reason: string;
-  if (redirect) reason = `No pattern matches '${path}', but '${redirect}' does: CommonMiddleware redirects there (APPEND_SLASH)`;
+  if (stop.opaque) reason = `'${stop.prefix}' matched an include whose patterns cannot be read statically: Django may resolve '${path}' there (not known)`;
+  else if (redirect) reason = `No pattern matches '${path}', but '${redirect}' does: CommonMiddleware redirects there (APPEND_SLASH)`;
   else if (!path.startsWith('/')) reason = 'A path must start with /';
   else if (!project.urlTree().entries.length) reason = 'The URLconf has no patterns (or could not be read)';
   else reason = stop.chain.length

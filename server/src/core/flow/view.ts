@@ -65,6 +65,12 @@ const DISPATCH_EFFECTS: Record<string, string> = {
   AccessMixin: 'redirects or answers 403',
 };
 
+/** Hooks that run only for some methods (a GET never reaches perform_create). */
+const HOOK_METHODS: Record<string, string[]> = {
+  form_valid: ['POST', 'PUT'], form_invalid: ['POST', 'PUT'], get_success_url: ['POST', 'PUT', 'DELETE'],
+  perform_create: ['POST'], perform_update: ['PUT', 'PATCH'], perform_destroy: ['DELETE'],
+};
+
 /** Methods of a class-based view that shape what the handler does (shown where the project overrides them). */
 const HOOKS = [
   'setup', 'get_queryset', 'get_object', 'get_context_data', 'get_template_names', 'get_form_class', 'get_form',
@@ -398,7 +404,7 @@ function classView(
     if (!e.def || isExternal(e.def.loc.file)) continue;
     for (const h of HOOKS) {
       const m = e.def.cls?.methods.get(h);
-      if (!m || defining(h) !== e) continue;
+      if (!m || defining(h) !== e || (HOOK_METHODS[h] && !HOOK_METHODS[h].includes(method))) continue;
       out.steps.push({ kind: 'mixin', label: `${e.qualname}.${h}`, detail: e.def === def ? 'overridden here' : `from ${e.qualname}`, loc: m.loc });
     }
   }
@@ -428,7 +434,13 @@ function classView(
 }
 
 function mroSteps(mro: MroEntry[]): Step[] {
-  return mro.map((e) => ({ kind: 'mixin' as const, label: e.qualname, detail: e.fq ?? e.module, loc: e.def?.loc }));
+  // Two classes of one name (a project's PermissionRequiredMixin over Django's) are told apart by module.
+  const count = new Map<string, number>();
+  for (const e of mro) count.set(e.qualname, (count.get(e.qualname) ?? 0) + 1);
+  return mro.map((e) => ({
+    kind: 'mixin' as const, label: (count.get(e.qualname) ?? 0) > 1 ? `${e.module}.${e.qualname}` : e.qualname,
+    detail: e.fq ?? e.module, loc: e.def?.loc,
+  }));
 }
 
 /** DRF's `initial()`: authentication, permissions, throttles (class attributes, else REST_FRAMEWORK defaults). */
@@ -457,7 +469,9 @@ function drfPolicySteps(project: DjangoProject, def: DefV): Step[] {
     const first = items.find((i) => i.k === 'def') as DefV | undefined;
     out.push({
       kind: 'mixin', label: `${attr}: ${names.length ? names.join(', ') : defaults || '(none)'}`,
-      detail: names.length ? `from ${from}` : 'DRF defaults', tooltip: effect, loc: first?.loc ?? valueLoc(project.interp().classAttr(def, attr)),
+      detail: names.length ? `from ${from}` : 'DRF defaults', tooltip: effect,
+      // Where the project sets it (the view's attribute or the setting), else the first class.
+      loc: (own ? valueLoc(project.interp().classAttr(def, attr)) : project.settingLoc('REST_FRAMEWORK')) ?? first?.loc,
       canAnswer: attr === 'authentication_classes' ? undefined : effect,
     });
   }

@@ -79,8 +79,14 @@ class RegexExample {
         let capture = true;
         if (this.s[this.pos] === '?') {
           const rest = this.s.slice(this.pos);
-          const named = /^\?P<\w+>/.exec(rest);
-          if (named) this.pos += named[0].length;
+          const named = /^\?P<(\w+)>/.exec(rest);
+          if (named) {
+            this.pos += named[0].length;
+            const out = this.alternation();
+            this.expect(')');
+            // DRF's format suffix reads better as a real format.
+            return named[1] === 'format' && out === 'a' ? 'json' : out;
+          }
           else if (rest.startsWith('?:')) this.pos += 2;
           else if (/^\?[=!]|^\?<[=!]/.test(rest)) {
             // A lookaround: generate nothing for it.

@@ -32,6 +32,8 @@ export interface ResolveStop {
   prefix: string;
   rest: string;
   tried: UrlEntry[];
+  /** Matching reached an include whose patterns cannot be read: Django may well answer there. */
+  opaque?: boolean;
 }
 
 export interface ResolveResult {
@@ -235,10 +237,20 @@ export class Resolver {
     return { rest: path.slice(m.index + m[0].length), kwargs };
   }
 
+  /** An entry's extra kwargs; a value we cannot know keeps its key (as `…`) rather than losing it. */
   private extra(e: UrlEntry): Kwargs {
     if (!e.kwargs) return {};
-    const j = asJson(e.kwargs, (v) => this.project.interp().force(v));
-    return j && typeof j === 'object' && !Array.isArray(j) ? (j as Kwargs) : {};
+    const force = (v: Value) => this.project.interp().force(v);
+    const d = force(e.kwargs);
+    if (d.k !== 'dict') return {};
+    const out: Kwargs = {};
+    for (const [k, v] of d.entries) {
+      const key = asString(force(k));
+      if (key === undefined) continue;
+      const j = asJson(v, force);
+      out[key] = j === undefined ? '…' : j;
+    }
+    return out;
   }
 
   /** The language LocaleMiddleware activates for a path (its prefix when supported), else LANGUAGE_CODE. */
@@ -259,7 +271,7 @@ export class Resolver {
 
   private walk(
     entries: UrlEntry[], rest: string, chain: UrlResolverEntry[], prefix: string, lang: string,
-    levels: ResolveMatch['levels'], stop: { s?: ResolveStop },
+    levels: ResolveMatch['levels'], stop: { s?: ResolveStop; halt?: boolean },
   ): ResolveMatch | null {
     for (const e of entries) {
       if (e.kind === 'pattern') {
@@ -272,6 +284,12 @@ export class Resolver {
       const m = this.matchLevel(e, rest, false, lang);
       if (!m) continue;
       const route = e.i18n ? this.languagePrefix(e, lang) : e.route;
+      if (e.opaque) {
+        // Django would try patterns we cannot see: a later match here would be a guess.
+        stop.s = { chain: [...chain, e], prefix: prefix + route, rest: m.rest, tried: [], opaque: true };
+        stop.halt = true;
+        return null;
+      }
       const level = { entry: e, consumed: rest.slice(0, rest.length - m.rest.length), captured: m.kwargs };
       const sub = this.walk(e.children, m.rest, [...chain, e], prefix + route, lang, [...levels, level], stop);
       if (sub) {
@@ -279,14 +297,18 @@ export class Resolver {
         sub.kwargs = { ...m.kwargs, ...this.extra(e), ...sub.kwargs };
         return sub;
       }
-      if (!stop.s || chain.length + 1 > stop.s.chain.length) {
+      if (stop.halt) return null;
+      // The deepest include that consumed part of the path explains the 404 best; one that
+      // consumed nothing (an include at '') does not hide the other patterns of its level.
+      const consumed = prefix.length + route.length;
+      if (consumed > 0 && (!stop.s || consumed > stop.s.prefix.length || (consumed === stop.s.prefix.length && chain.length + 1 > stop.s.chain.length))) {
         stop.s = { chain: [...chain, e], prefix: prefix + route, rest: m.rest, tried: e.children };
       }
     }
     return null;
   }
 
-  private tryResolve(path: string, stop: { s?: ResolveStop }): ResolveMatch | null {
+  private tryResolve(path: string, stop: { s?: ResolveStop; halt?: boolean }): ResolveMatch | null {
     if (!path.startsWith('/')) return null;
     const tree = this.project.urlTree();
     return this.walk(tree.entries, path.slice(1), [], '', this.languageOf(path), [], stop);
@@ -294,7 +316,7 @@ export class Resolver {
 
   resolve(input: string): ResolveResult {
     const path = normalizePath(input);
-    const stop: { s?: ResolveStop } = {};
+    const stop: { s?: ResolveStop; halt?: boolean } = {};
     const match = this.tryResolve(path, stop);
     let redirect: string | null = null;
     if (!match && this.appendSlash && !path.endsWith('/') && this.tryResolve(`${path}/`, {})) redirect = `${path}/`;

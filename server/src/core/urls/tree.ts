@@ -47,6 +47,8 @@ export interface UrlResolverEntry {
   i18n?: { prefixDefaultLanguage: boolean };
   /** Extra keyword arguments for every view below, a dict value. */
   kwargs?: Value;
+  /** Its patterns cannot be read (a computed include, a missing module): what is below is unknown. */
+  opaque?: boolean;
 }
 
 export type UrlEntry = UrlPatternEntry | UrlResolverEntry;
@@ -175,6 +177,9 @@ function flattenOne(
 const resolverMemo = new WeakMap<ResolverV, Map<string, Memo<{ entry: UrlResolverEntry; problems: UrlProblem[] }>>>();
 
 class TreeBuilder {
+  /** Entries of the list being read that could not be read (an include of such a list is opaque). */
+  private unknownEntries = 0;
+
   constructor(
     readonly project: DjangoProject,
     readonly problems: UrlProblem[],
@@ -199,8 +204,9 @@ class TreeBuilder {
       for (const item of v.items) out.push(...this.entry(item, stack, cond || !!v.cond));
     } else if (v.k === 'routerUrls' || v.k === 'adminUrls' || v.k === 'pattern' || v.k === 'resolver') {
       out.push(...this.entry(v, stack, cond));
-    } else if (v.k !== 'unknown') {
+    } else if (v.k === 'unknown') {
       // e.g. urlpatterns built by a function we cannot run
+      this.unknownEntries++;
     }
     return out;
   }
@@ -217,6 +223,7 @@ class TreeBuilder {
       case 'unknown':
         // Part of urlpatterns we cannot read: names defined there are unknown to us, so the
         // unknown-name check must keep quiet (see checks.ts).
+        this.unknownEntries++;
         this.problems.push({ message: 'an entry of urlpatterns cannot be read statically', code: 'opaque-include' });
         return [];
       default: return [];
@@ -272,6 +279,7 @@ class TreeBuilder {
     let module: string | null = null;
     let moduleFile: string | undefined;
     let children: UrlEntry[] = [];
+    let opaque = false;
     let appName = inc.appName;
     if (target.k === 'str') module = target.v;
     else if (target.k === 'module') module = target.name;
@@ -282,6 +290,7 @@ class TreeBuilder {
         // cannot see it, which is not the same as Django failing to import it.
         const top = this.project.resolver.resolve(module.split('.')[0]);
         const certain = (top && !top.external) || this.project.info.hasVirtualenv;
+        opaque = true;
         this.problems.push(certain
           ? { message: `included URLconf '${module}' cannot be found`, loc: inc.targetLoc ?? inc.loc, code: 'unresolved-include' }
           : { message: `included URLconf '${module}' is not in the project, and no virtualenv was found to look in (see djangoAtlas.pythonPaths)`, loc: inc.targetLoc ?? inc.loc, code: 'unresolved-library-include' });
@@ -291,11 +300,17 @@ class TreeBuilder {
       } else {
         moduleFile = env.file;
         appName ??= asString(this.project.interp(env).force(env.scope.get('app_name') ?? { k: 'none' })) ?? null;
+        const outer = this.unknownEntries;
+        this.unknownEntries = 0;
         children = this.moduleEntries(module, [...stack, module]);
+        // Part of its urlpatterns could not be read: Django may match there what we cannot see.
+        if (this.unknownEntries > 0 || !env.scope.has('urlpatterns')) opaque = true;
+        this.unknownEntries = outer;
       }
     } else if (target.k === 'adminUrls') {
       children = adminPatterns(this.project, r.loc, false);
     } else if (target.k === 'unknown' && !target.origin) {
+      opaque = true;
       this.problems.push({ message: 'the patterns included here cannot be read statically', loc: inc.targetLoc ?? inc.loc, code: 'opaque-include' });
     } else {
       if (target.k === 'unknown' && target.origin) target = target.origin as DefV;
@@ -309,7 +324,7 @@ class TreeBuilder {
     }
     return {
       kind: 'resolver', route, regex: r.regex, namespace, appName, module, moduleFile, children,
-      loc: r.loc, targetLoc: inc.targetLoc, conditional: cond, i18n: r.i18n, kwargs: r.kwargs,
+      loc: r.loc, targetLoc: inc.targetLoc, conditional: cond, i18n: r.i18n, kwargs: r.kwargs, ...(opaque ? { opaque } : {}),
     };
   }
 }
