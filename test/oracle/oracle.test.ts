@@ -9,28 +9,16 @@ import { describe, test, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openFixture, FIXTURES, pythonHas, DEBIAN_PYTHON } from '../helpers';
+import { openFixture, FIXTURES, DEBIAN_PYTHON } from '../helpers';
+import { cases, live, type Case } from './cases';
 import { urlTable } from '../../server/src/core/urls/table';
 import { diffTables, type Row } from './compare';
 
 const EXPECTED = path.join(__dirname, 'expected');
 const PY = DEBIAN_PYTHON;
 
-const live = pythonHas('django', 'rest_framework');
-
-const cases: { name: string; dir: string; settings?: string }[] = [
-  { name: 'demo', dir: 'demo' },
-  { name: 'split_src', dir: 'split_src' },
-  { name: 'split_src.prod', dir: 'split_src', settings: 'config.settings.prod' },
-  { name: 'drf_i18n', dir: 'drf_i18n' },
-  { name: 'monorepo.api', dir: 'monorepo/services/api' },
-  { name: 'monorepo.web', dir: 'monorepo/services/web' },
-  { name: 'templates_site', dir: 'templates_site' },
-  { name: 'models_site', dir: 'models_site' },
-];
-
 /** Django's table: live from Django when it is installed, else the committed expectation. */
-function djangoTable(c: (typeof cases)[number]): Row[] {
+function djangoTable(c: Case): Row[] {
   if (live) {
     const args = [path.join(__dirname, 'django_urls.py'), path.join(FIXTURES, c.dir), ...(c.settings ? ['--settings', c.settings] : [])];
     return JSON.parse(execFileSync(PY, args, { encoding: 'utf8', timeout: 60000 })).urls;

@@ -10,33 +10,14 @@ import { describe, test, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openFixture, FIXTURES, pythonHas, DEBIAN_PYTHON } from '../helpers';
+import { openFixture, FIXTURES, DEBIAN_PYTHON } from '../helpers';
+import { cases, live, type Case } from './cases';
 import { Resolver } from '../../server/src/core/urls/resolve';
 import { viewJson } from '../../server/src/core/urls/table';
 import type { DjangoProject } from '../../server/src/core/project';
 
 const EXPECTED = path.join(__dirname, 'expected');
 const PATHS = path.join(__dirname, 'paths');
-/** ORACLE_RECORDED=1 uses the recorded expectations even where Django is installed. */
-const live = !process.env.ORACLE_RECORDED && pythonHas('django', 'rest_framework');
-
-interface Case {
-  name: string;
-  dir: string;
-  settings?: string;
-}
-
-/** The URL oracle's cases (oracle.test.ts). */
-const cases: Case[] = [
-  { name: 'demo', dir: 'demo' },
-  { name: 'split_src', dir: 'split_src' },
-  { name: 'split_src.prod', dir: 'split_src', settings: 'config.settings.prod' },
-  { name: 'drf_i18n', dir: 'drf_i18n' },
-  { name: 'monorepo.api', dir: 'monorepo/services/api' },
-  { name: 'monorepo.web', dir: 'monorepo/services/web' },
-  { name: 'templates_site', dir: 'templates_site' },
-  { name: 'models_site', dir: 'models_site' },
-];
 
 /**
  * Paths where our resolver is known to disagree with Django, as `<case> <path>` → why. Each is an
