@@ -83,7 +83,7 @@ PY
     "$DEBIAN_PY" "$HERE/compare_flow.py" examples "$OUT/$n.examples.json" "$OUT/$n.flow.json" \
         "$OUT/$n.django-resolve.json" --paths "$OUT/$n.paths.txt" --root "$root" "${truth[@]}" --show "$SHOW"
     # The fixed steps (middleware, hooks, response phase, DEBUG, entry, context processors).
-    django "$n" "$py" "$HERE/django_flow_settings.py" "${sargs[@]}" > "$OUT/$n.settings.json" 2> "$OUT/$n.settings.stderr" ||
+    django "$n" "$py" "$HERE/../oracle/django_flow_settings.py" "${sargs[@]}" > "$OUT/$n.settings.json" 2> "$OUT/$n.settings.stderr" ||
         { echo "$n: django_flow_settings.py failed (see $OUT/$n.settings.stderr)"; return 1; }
     printf '   '
     "$DEBIAN_PY" "$HERE/compare_flow.py" settings "$OUT/$n.flow.json" "$OUT/$n.settings.json"

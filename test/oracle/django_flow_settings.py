@@ -4,7 +4,7 @@ force (DEBUG, APPEND_SLASH, WSGI_APPLICATION, ROOT_URLCONF), MIDDLEWARE in order
 each class has, and the context processors of the DjangoTemplates engines.
 
 Usage (in the project's .venv and interpreter, as the oracles run):
-    python3 test/real/django_flow_settings.py PROJECT_ROOT [--settings MODULE]
+    python3 test/oracle/django_flow_settings.py PROJECT_ROOT [--settings MODULE]
 
 Prints JSON: {"settings", "DEBUG", "APPEND_SLASH", "WSGI_APPLICATION", "ROOT_URLCONF",
 "middleware": [{"path", "hooks": [...]}], "context_processors": [...]}. A middleware's hooks are
@@ -17,7 +17,7 @@ import os
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracle"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from oracle_common import emit, open_project, run  # noqa: E402
 
 TIMEOUT_SECONDS = 120
