@@ -43,6 +43,10 @@ export const commands: Record<string, (ctx: Ctx) => Handler> = {
     else await vscode.commands.executeCommand('djangoAtlas.traceUrl');
   },
   'djangoAtlas.showFlowDiagram': (ctx) => () => ctx.diagram.show(),
+  /** Args: (node: MapNode) from the map's context menu: traces the URL node's example path. */
+  'djangoAtlas.map.trace': (ctx) => async (node?: { example?: string }) => {
+    if (node?.example) await traceUrl(ctx, node.example, 'GET');
+  },
   /** Args: (node: MapNode) from the map's context menu. */
   'djangoAtlas.map.copyRoute': () => async (node?: { route?: string }) => {
     if (!node?.route) return;

@@ -115,7 +115,8 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
     item.description = n.description;
     item.tooltip = n.tooltip ?? (n.description ? `${n.label} — ${n.description}` : n.label);
     item.iconPath = new vscode.ThemeIcon(ICONS[n.kind] ?? 'circle-outline');
-    item.contextValue = n.route ? `${n.kind}-route` : n.kind;
+    // `url-route-trace`: a URL with an example path (Trace); `*-route`: anything with a route to copy.
+    item.contextValue = n.route ? `${n.kind}-route${n.example ? '-trace' : ''}` : n.kind;
     if (n.location) {
       const pos = new vscode.Position(n.location.line, n.location.character);
       item.command = { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.parse(n.location.uri), { selection: new vscode.Range(pos, pos), preview: true }] };

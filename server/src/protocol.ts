@@ -69,6 +69,8 @@ export interface MapNode {
   location?: MapLocation;
   /** For URL nodes: the full route, for "copy route". */
   route?: string;
+  /** For URL nodes: an example path that resolves to it, for "Trace". */
+  example?: string;
   children?: MapNode[];
   /** A group whose children come with a request for it (`ProjectMapParams.group`). */
   lazy?: boolean;

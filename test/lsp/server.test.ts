@@ -641,6 +641,11 @@ describe('models and the project map (models_site)', () => {
     expect(models.children!.map((a) => a.label)).toEqual(expect.arrayContaining(['blog', 'accounts', 'core', 'store']));
     const signals = await group('Signals');
     expect(signals.children![0].location?.uri).toBe(uriOf(path.join(ROOT, 'blog/signals.py')));
+    // URL nodes carry an example path for the map's "Trace" action.
+    const urls = await group('URLs');
+    const blog = urls.children!.find((n) => n.label === '/')!;
+    const edit = (blog.children as (Node & { example?: string })[]).find((n) => n.label === '/post/<slug:slug>/edit/');
+    expect(edit?.example).toBe('/post/example-slug/edit/');
     const filtered = await c.request<{ projects: Node[] }>('djangoAtlas/projectMap', { filter: 'index_post' });
     expect(filtered.projects[0].children!.map((g) => g.label)).toEqual(['Signals']);
   });

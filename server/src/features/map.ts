@@ -8,7 +8,9 @@
 import path from 'node:path';
 import type { Loc } from '../core/python/values';
 import type { MapNodeKind } from '../protocol';
-import type { UrlEntry } from '../core/urls/tree';
+import type { UrlEntry, UrlPatternEntry } from '../core/urls/tree';
+import { routeExamples } from '../core/flow/flow';
+import type { RouteExample } from '../core/flow/types';
 import type { ProjectSession } from './session';
 import { resolveDotted } from './navigation';
 import { displayRoute } from './presentation';
@@ -21,6 +23,8 @@ export interface AtlasNode {
   kind: MapNodeKind;
   loc?: Loc;
   route?: string;
+  /** For URL nodes: a path that resolves to it (the map's "Trace" action). */
+  example?: string;
   children?: AtlasNode[];
   /** A group not built yet: its children come with a request for it. */
   lazy?: boolean;
@@ -55,22 +59,35 @@ function buildGroup(s: ProjectSession, label: string, build: () => AtlasNode[], 
   }
 }
 
-function urlNodes(entries: UrlEntry[], prefix: string, depth: number): AtlasNode[] {
+function urlNodes(entries: UrlEntry[], prefix: string, depth: number, examples: Map<UrlPatternEntry, RouteExample[]>): AtlasNode[] {
   if (depth > 12) return [];
   return entries.map((e) => {
     if (e.kind === 'pattern') {
       const full = prefix + e.route;
+      const example = examples.get(e)?.find((x) => x.leaf.route === full)?.example;
       return {
         label: displayRoute(full), description: [e.name, e.view ? `${e.view.qualname}` : undefined].filter(Boolean).join(' · '),
         kind: 'url', loc: e.loc, route: displayRoute(full), tooltip: e.view ? `${e.view.module}.${e.view.qualname}` : undefined,
+        ...(example ? { example } : {}),
       } satisfies AtlasNode;
     }
     const full = prefix + e.route;
     return {
       label: displayRoute(full), description: [e.module, e.namespace ? `namespace ${e.namespace}` : undefined].filter(Boolean).join(' · '),
-      kind: 'include', loc: e.loc, route: displayRoute(full), children: urlNodes(e.children, full, depth + 1),
+      kind: 'include', loc: e.loc, route: displayRoute(full), children: urlNodes(e.children, full, depth + 1, examples),
     } satisfies AtlasNode;
   });
+}
+
+/** Each pattern's example paths (one per place it is included), for the map's "Trace" action. */
+function examplesByPattern(s: ProjectSession): Map<UrlPatternEntry, RouteExample[]> {
+  const out = new Map<UrlPatternEntry, RouteExample[]>();
+  for (const r of routeExamples(s.project)) {
+    const list = out.get(r.leaf.pattern);
+    if (list) list.push(r);
+    else out.set(r.leaf.pattern, [r]);
+  }
+  return out;
 }
 
 /**
@@ -87,7 +104,7 @@ export function projectMap(s: ProjectSession, want: (group: number) => boolean =
     const init = a.dir ? [path.join(a.dir, 'apps.py'), path.join(a.dir, '__init__.py')].find((f) => p.host.stat(f)?.isFile) : undefined;
     return { label: a.label, description: a.name + (a.conditional ? ' (conditional)' : ''), kind: 'app' as const, loc: a.config?.loc ?? (init ? fileStart(init) : undefined) };
   })));
-  children.push(safely(s, 'URLs', () => urlNodes(tree.entries, '', 0)));
+  children.push(safely(s, 'URLs', () => urlNodes(tree.entries, '', 0, examplesByPattern(s))));
   children.push(safely(s, 'Views', () => {
     const byView = new Map<string, AtlasNode>();
     for (const l of tree.leaves) {

@@ -128,6 +128,7 @@ export function toMapNode(n: AtlasNode): MapNode {
     ...(n.description ? { description: n.description } : {}),
     ...(n.tooltip ? { tooltip: n.tooltip } : {}),
     ...(n.route ? { route: n.route } : {}),
+    ...(n.example ? { example: n.example } : {}),
     ...(n.loc ? { location: toMapLocation(n.loc) } : {}),
     ...(n.children ? { children: n.children.map(toMapNode) } : {}),
     ...(n.lazy ? { lazy: true } : {}),
