@@ -76,3 +76,31 @@ test("Wagtail's API router: an include per endpoint with listing, detail and fin
     'api/v2/^persons/find/ wagtailapi:persons:find PersonViewSet',
   ]);
 });
+
+test("strtobool in settings (distutils' or the project's own copy): DEBUG from the environment's default", async () => {
+  const dir = project({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_.settings")\n',
+    'site_/__init__.py': '',
+    'site_/settings.py': [
+      'import os',
+      'from distutils.util import strtobool as dist_strtobool',
+      'def strtobool(val):',
+      '    val = val.lower()',
+      '    if val in ("y", "yes", "t", "true", "on", "1"):',
+      '        return 1',
+      '    elif val in ("n", "no", "f", "false", "off", "0"):',
+      '        return 0',
+      '    raise ValueError(val)',
+      'DEBUG = bool(strtobool(os.environ.get("DEBUG") or "True"))',
+      'SECURE = bool(dist_strtobool(os.environ.get("SECURE", "off")))',
+      'ODD = strtobool("maybe")',
+      'ROOT_URLCONF = "site_.urls"',
+      '',
+    ].join('\n'),
+    'site_/urls.py': 'urlpatterns = []\n',
+  });
+  const p = (await Workspace.open(new DiskHost(), dir)).projects[0];
+  expect(p.settingsValue('DEBUG')).toMatchObject({ k: 'bool', v: true });
+  expect(p.settingsValue('SECURE')).toMatchObject({ k: 'bool', v: false });
+  expect(p.settingsValue('ODD').k).toBe('unknown');
+});

@@ -20,6 +20,7 @@ const KNOWN = new Set<string>([
   'sys', 'sys.path', 'sys.argv', 'sys.version_info',
   'pathlib', 'pathlib.Path', 'pathlib.PurePath', 'pathlib.PosixPath',
   'str', 'int', 'bool', 'list', 'tuple', 'dict', 'set', 'len', 'getattr', 'isinstance', 'print', 'True', 'False', 'None',
+  'distutils.util.strtobool',
   'django.urls.path', 'django.urls.re_path', 'django.urls.include', 'django.urls.conf.path', 'django.urls.conf.re_path',
   'django.urls.conf.include', 'django.conf.urls.url', 'django.conf.urls.include', 'django.conf.urls.re_path',
   'django.urls.register_converter', 'django.urls.converters.register_converter',
@@ -174,6 +175,7 @@ const handlers: Record<string, Handler> = {
     // `getattr(settings, "X", default)`: the default when the settings do not say.
     return v.k === 'unknown' && a.args[2] ? a.args[2] : v;
   },
+  'distutils.util.strtobool': (it, _c, a) => strtobool(it.force(arg(a, 0, 'val') ?? UNKNOWN)),
   bool: (it, _c, a) => {
     const t = truthy(it.force(arg(a, 0) ?? UNKNOWN));
     return t === undefined ? UNKNOWN : { k: 'bool', v: t };
@@ -445,6 +447,18 @@ function makeRouter(it: Interpreter, kind: 'simple' | 'default', a: CallArgs, no
   const ts = a.kwargs.get('trailing_slash');
   const t = ts ? truthy(it.force(ts)) : true;
   return { k: 'router', id: it.ctx.nextId(), kind, trailingSlash: t !== false, registry: [], loc: locOf(it.file, node) };
+}
+
+/**
+ * `strtobool(val)` (distutils', or the copy settings modules keep since Python 3.12 removed it):
+ * `DEBUG = bool(strtobool(os.environ.get("DEBUG") or "False"))` is a common settings idiom.
+ */
+export function strtobool(v: Value): Value {
+  if (v.k !== 'str') return UNKNOWN;
+  const s = v.v.toLowerCase();
+  if (['y', 'yes', 't', 'true', 'on', '1'].includes(s)) return { k: 'num', v: 1 };
+  if (['n', 'no', 'f', 'false', 'off', '0'].includes(s)) return { k: 'num', v: 0 };
+  return UNKNOWN;
 }
 
 export function callBuiltin(it: Interpreter, callee: BuiltinV, a: CallArgs, node: Node, cond: boolean): Value | undefined {

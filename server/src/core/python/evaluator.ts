@@ -13,7 +13,7 @@ import {
   type Value, type Loc, type DefV, type ClassInfo, type ListV, type DictV, type StrV,
   UNKNOWN, NONE, str, truthy, equals, withCond,
 } from './values';
-import { callBuiltin, getBuiltinAttr, isKnownName } from './builtins';
+import { callBuiltin, getBuiltinAttr, isKnownName, strtobool } from './builtins';
 import { resolveRelative } from './modules';
 
 export interface ModuleEnv {
@@ -925,6 +925,11 @@ export class Interpreter {
       const r = callBuiltin(this, callee, a, node, cond);
       if (r) return r;
       return { k: 'call', name: callee.name, args: a.args, kwargs: a.kwargs };
+    }
+    // A project's own copy of distutils' strtobool (its body has branches we do not run).
+    if (callee.k === 'def' && callee.kind === 'function' && callee.qualname === 'strtobool' && a.args.length === 1) {
+      const r = strtobool(this.force(a.args[0]));
+      if (r.k !== 'unknown') return r;
     }
     // A model field is handed functions too (`on_delete=models.CASCADE`, `default=timezone.now`):
     // it is an instance of its class, not a wrapped view.
