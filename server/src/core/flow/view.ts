@@ -429,8 +429,27 @@ function classView(
   }
   if (mro.some((e) => e.qualname === 'RedirectView')) out.response = '302/301 redirect (RedirectView)';
   if (drf) out.response = 'Response (DRF, rendered by content negotiation)';
-  if (viewset || drf) out.responseDetail = 'renderer_classes decide the format';
+  if (viewset || drf) {
+    const renderers = drfRenderers(project, def, owner ? methodsOf(owner)?.get(handler)?.decorators : undefined);
+    out.responseDetail = renderers ? `rendered by ${renderers}` : 'rendered by content negotiation (DEFAULT_RENDERER_CLASSES)';
+    if (renderers) out.response = 'Response (DRF)';
+  }
   if (mro.some((e) => e.qualname === 'ProcessFormView') && method === 'POST') out.responseDetail = 'a redirect to get_success_url() when the form is valid, else the form again';
+}
+
+/** The renderer classes an `@action(renderer_classes=[...])` or the project's view class sets, as names. */
+function drfRenderers(project: DjangoProject, def: DefV, decorators: Value[] | undefined): string | undefined {
+  const names = (v: Value | undefined) => {
+    const items = forcedItems(project, v ? project.interp().force(v) : undefined);
+    const out = items.map((i) => (i.k === 'def' ? i.qualname : i.k === 'unknown' && i.fq ? i.fq.split('.').pop()! : undefined));
+    return out.length && out.every(Boolean) ? out.join(', ') : undefined;
+  };
+  for (const d of decorators ?? []) {
+    const f = project.interp().force(d);
+    if (f.k === 'call' && f.name.endsWith('action') && f.kwargs.has('renderer_classes')) return names(f.kwargs.get('renderer_classes'));
+  }
+  const own = project.mro(def).find((e) => e.def?.cls?.attrs.has('renderer_classes'));
+  return own?.def && !isExternal(own.def.loc.file) ? names(project.interp().classAttr(def, 'renderer_classes')) : undefined;
 }
 
 function mroSteps(mro: MroEntry[]): Step[] {
@@ -471,7 +490,7 @@ function drfPolicySteps(project: DjangoProject, def: DefV): Step[] {
       kind: 'mixin', label: `${attr}: ${names.length ? names.join(', ') : defaults || '(none)'}`,
       detail: names.length ? `from ${from}` : 'DRF defaults', tooltip: effect,
       // Where the project sets it (the view's attribute or the setting), else the first class.
-      loc: (own ? valueLoc(project.interp().classAttr(def, attr)) : project.settingLoc('REST_FRAMEWORK')) ?? first?.loc,
+      loc: (own ? valueLoc(project.interp().classAttr(def, attr)) : names.length ? project.settingLoc('REST_FRAMEWORK') : undefined) ?? first?.loc,
       canAnswer: attr === 'authentication_classes' ? undefined : effect,
     });
   }
