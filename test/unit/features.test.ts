@@ -143,6 +143,17 @@ describe('hover, CodeLens, completion', () => {
     expect(codeLenses(s, doc('blog/models.py')).filter((l) => l.action)).toEqual([]);
   });
 
+  test('a view that does not answer GET is traced with the method it answers (require_POST → POST)', () => {
+    const shop = codeLenses(s, doc('shop/urls.py')).filter((l) => l.action);
+    const add = shop.find((l) => l.loc.line === lineOf('shop/urls.py', 'add-to-cart'))!;
+    expect(add.action).toEqual({ kind: 'trace', path: '/shop/example-slug/add/', method: 'POST' });
+    expect(add.title).toBe('▶ Trace POST /shop/example-slug/add/');
+    const view = codeLenses(s, doc('shop/views.py')).find((l) => l.action && l.loc.line === lineOf('shop/views.py', 'def add_to_cart'))!;
+    expect(view.title).toBe('▶ Trace POST');
+    // Views that answer GET keep the plain lens.
+    expect(shop.find((l) => l.loc.line === lineOf('shop/urls.py', 'name="product"'))!.action!.method).toBeUndefined();
+  });
+
   test('completion inside reverse(" of a half-typed line', () => {
     const text = fs.readFileSync(path.join(ROOT, 'blog/views.py'), 'utf8') + '\n\ndef x(request):\n    return reverse("blog:po';
     const d = doc('blog/views.py', text);

@@ -13,7 +13,7 @@ import { lexTemplate, splitTagContent } from '../core/templates/lexer';
 import { patternsForDef } from './navigation';
 import { templateHover, templateLenses, impliedLenses, templateCompletions, pythonTemplateCompletions } from './templates';
 import { modelHover, lookupCompletions } from './models';
-import { routeExamples } from '../core/flow/flow';
+import { routeExamples, preferredMethod } from '../core/flow/flow';
 
 export function displayRoute(route: string): string {
   return '/' + route;
@@ -131,8 +131,11 @@ export function codeLenses(s: ProjectSession, doc: Doc): Lens[] {
 
 type ExampleOf = (l: UrlLeaf) => string | undefined;
 
-function traceLens(loc: Loc, path: string, withPath: boolean): Lens {
-  return { loc, title: withPath ? `${TRACE_TITLE} ${path}` : TRACE_TITLE, targets: [], action: { kind: 'trace', path } };
+/** A "▶ Trace" lens; a view that does not answer GET is traced with the method it does answer. */
+function traceLens(s: ProjectSession, leaf: UrlLeaf, loc: Loc, path: string, withPath: boolean): Lens {
+  const method = preferredMethod(s.project, leaf);
+  const shown = method === 'GET' ? path : `${method} ${path}`;
+  return { loc, title: withPath ? `${TRACE_TITLE} ${shown}` : method === 'GET' ? TRACE_TITLE : `${TRACE_TITLE} ${method}`, targets: [], action: { kind: 'trace', path, ...(method === 'GET' ? {} : { method }) } };
 }
 
 /** Above each `path(…)` of this file that ROOT_URLCONF reaches: trace its example path (the first, when included twice). */
@@ -145,7 +148,7 @@ function patternLenses(s: ProjectSession, file: string, exampleOf: ExampleOf): L
     if (byCall.has(key)) continue;
     const example = exampleOf(l);
     if (example === undefined) continue;
-    byCall.set(key, traceLens(startOf(loc), example, true));
+    byCall.set(key, traceLens(s, l, startOf(loc), example, true));
   }
   return [...byCall.values()];
 }
@@ -167,8 +170,8 @@ function viewLenses(s: ProjectSession, file: string, exampleOf: ExampleOf): Lens
       ? `${displayRoute(first.route)}${first.name ? ` · ${first.name}` : ''}`
       : `${leaves.length} routes: ${leaves.slice(0, 3).map((l) => displayRoute(l.route)).join(', ')}${leaves.length > 3 ? ', …' : ''}`;
     out.push({ loc, title, targets: leaves.map((l) => startOf(l.pattern.loc)) });
-    const example = leaves.map(exampleOf).find((e) => e !== undefined);
-    if (example !== undefined) out.push(traceLens(loc, example, false));
+    const traced = leaves.find((l) => exampleOf(l) !== undefined);
+    if (traced) out.push(traceLens(s, traced, loc, exampleOf(traced)!, false));
   }
   return out;
 }

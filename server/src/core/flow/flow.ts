@@ -15,7 +15,7 @@ import type { DjangoProject } from '../project';
 import type { Loc } from '../python/values';
 import { asString } from '../python/values';
 import { Resolver, type ResolveMatch, type ResolveStop } from '../urls/resolve';
-import type { UrlResolverEntry } from '../urls/tree';
+import type { UrlLeaf, UrlResolverEntry } from '../urls/tree';
 import { leafExample } from '../urls/example';
 import type { SignalReceiver } from '../signals';
 import type { Flow, Step, RouteExample, FlowTried } from './types';
@@ -91,6 +91,26 @@ export function routeExamples(project: DjangoProject): RouteExample[] {
   }
   examplesMemo.set(resolver, out);
   return out;
+}
+
+const methodMemo = new WeakMap<UrlLeaf, { generation: number; method: string }>();
+
+/**
+ * The method a "Trace" of this route should use: GET when the view answers it, else the first
+ * method it allows (a `require_POST` view is traced with POST).
+ */
+export function preferredMethod(project: DjangoProject, leaf: UrlLeaf): string {
+  const hit = methodMemo.get(leaf);
+  if (hit && hit.generation === project.generation) return hit.method;
+  let method = 'GET';
+  try {
+    const allowed = analyzeView(project, leaf, 'GET', () => []).methodNotAllowed?.allowed;
+    if (allowed?.length) method = allowed.find((m) => m === 'POST') ?? allowed[0];
+  } catch (e) {
+    project.log(`request flow: could not tell the methods of ${leaf.route}: ${(e as Error).message}`);
+  }
+  methodMemo.set(leaf, { generation: project.generation, method });
+  return method;
 }
 
 // ---- entry --------------------------------------------------------------------------------
