@@ -10,21 +10,28 @@ path routeExamples() gives it), OURS_FLOW.json the `django-atlas flow --json` an
 DJANGO.json the `test/oracle/django_urls.py --resolve-file PATHS.txt` answers, both for the
 unique paths of PATHS.txt in order. An example agrees when both sides give the same view
 (module + qualname) and the same kwargs, or both no match with the same APPEND_SLASH redirect;
-"route" also asks for the same route and namespaced name. "own leaf" says whether the example
-comes back to the leaf it was made for (in our resolver, in Django's). With --truth (Django's URL
-table, run.sh), Django's leaves that none of the examples reached in Django are counted
-("not reached": routes missing from our tree, or whose example is unfillable or shadowed).
+"route" also asks for the same route and namespaced name. Our side may also say it does not know,
+which is counted apart ("not known", neither agreement nor disagreement): no match because
+matching reached an include whose patterns cannot be read (`flow`: match null and a not_found
+reason saying "cannot be read statically"; examples.js resolve: not_known), or the same view with
+an extra-kwarg value we cannot evaluate written '…' (the key is there, the value is not known),
+all other kwargs equal. "own leaf" says whether the example comes back to the leaf it was made
+for (in our resolver, in Django's). With --truth (Django's URL table, run.sh), Django's leaves
+that none of the examples reached in Django are counted ("not reached": routes missing from our
+tree, or whose example is unfillable or shadowed).
 
 `paths`: any list of paths (gen_paths.py's valid and invalid variants); both answer lists in
-the django_urls.py --resolve shape; the same agreement, with each disagreement classified (with
---examples, a path Django resolves to a leaf our URL tree lacks is "route missing", the known gap
-of `urls` recall, and the agreement is also given without those) and grouped.
+the django_urls.py --resolve shape; the same agreement and "not known", with each disagreement
+classified (with --examples, a path Django resolves to a leaf our URL tree lacks is "route
+missing", the known gap of `urls` recall, and the agreement is also given without those and the
+not-known answers) and grouped.
 
 `settings`: the steps of one flow (the first match that renders a template) against
 django_flow_settings.py: MIDDLEWARE order in the request phase, each one's request hooks
 (process_request, __call__), the process_view hooks, the response phase bottom to top (the
 middleware with process_response or __call__), DEBUG, the WSGI entry point and the context
-processors.
+processors. A middleware our flow marks "(only under some settings)" that Django's MIDDLEWARE
+lacks (the condition is off here), and DEBUG we show as unknown, are "not known", not differences.
 
 kwargs: strings that are ROOT or inside it are written `<root>/...` on both sides (as
 django_urls.py does), after os.path.realpath.
@@ -71,9 +78,12 @@ class Norm:
         """(kind, view, kwargs, route, name, redirect) of one answer."""
         m = a.get("match")
         if not m:
-            return {"view": None, "kwargs": None, "route": None, "name": None, "redirect": a.get("redirect")}
+            reason = (a.get("not_found") or {}).get("reason") or ""
+            return {"view": None, "kwargs": None, "route": None, "name": None, "redirect": a.get("redirect"),
+                    "not_known": bool(a.get("not_known")) or "cannot be read statically" in reason,
+                    "stopped_at": a.get("stopped_at", (a.get("not_found") or {}).get("stopped_at"))}
         v = m.get("view") or {}
-        return {
+        return {"not_known": False,
             "view": "%s.%s" % (v.get("module"), v.get("qualname")) if v else None,
             "kwargs": {k: self.value(x) for k, x in (m.get("kwargs") or {}).items()},
             "route": m.get("route"),
@@ -83,6 +93,8 @@ class Norm:
 
 
 def agree(o, d):
+    if o.get("not_known"):
+        return False  # "not known" is no answer, even where Django says 404 too
     if o["view"] is None or d["view"] is None:
         return o["view"] is None and d["view"] is None and o["redirect"] == d["redirect"]
     return o["view"] == d["view"] and o["kwargs"] == d["kwargs"]
@@ -92,8 +104,31 @@ def same_route(o, d):
     return agree(o, d) and o["route"] == d["route"] and o["name"] == d["name"]
 
 
+UNKNOWN_VALUE = "\u2026"   # '…': an extra kwarg whose value we cannot evaluate (urls/resolve.ts extra())
+NOT_KNOWN_INCLUDE = "not known: an include whose patterns cannot be read"
+NOT_KNOWN_VALUE = "not known: kwarg value '\u2026'"
+
+
+def not_known(o, d):
+    """Why our answer is "not known" rather than right or wrong (None when it is one of those):
+    no match at an include we cannot read, or the same view with some extra-kwarg values '…'
+    and every other kwarg equal (the keys must be the same)."""
+    if agree(o, d):
+        return None
+    if o["view"] is None and o.get("not_known"):
+        return NOT_KNOWN_INCLUDE
+    if o["view"] is not None and o["view"] == d["view"]:
+        ok, dk = o["kwargs"] or {}, d["kwargs"] or {}
+        if set(ok) == set(dk) and any(v == UNKNOWN_VALUE for v in ok.values()) and all(
+                ok[k] == dk[k] or ok[k] == UNKNOWN_VALUE for k in ok):
+            return NOT_KNOWN_VALUE
+    return None
+
+
 def show(a):
     if a["view"] is None:
+        if a.get("not_known"):
+            return "not known (the include at '%s' cannot be read)" % (a.get("stopped_at") or "")
         return "redirect %s" % a["redirect"] if a["redirect"] else "404"
     kw = json.dumps(a["kwargs"], ensure_ascii=False, sort_keys=True) if a["kwargs"] else ""
     return "%s  [%s]%s %s" % (a["view"], a["route"], " (%s)" % a["name"] if a["name"] else "", kw)
@@ -125,7 +160,7 @@ def examples_mode(args):
         o, d = norm.answer(ours[p]), norm.answer(django[p])
         leaf_view = "%s.%s" % (e["view"]["module"], e["view"]["qualname"]) if e.get("view") else None
         rows.append({
-            "e": e, "o": o, "d": d, "agree": agree(o, d), "route": same_route(o, d),
+            "e": e, "o": o, "d": d, "agree": agree(o, d), "route": same_route(o, d), "not_known": not_known(o, d),
             "ours_own": (o["route"], o["name"], o["view"]) == (e["route"], e["name"], leaf_view),
             "django_own": (d["route"], d["name"], d["view"]) == (e["route"], e["name"], leaf_view),
         })
@@ -138,6 +173,8 @@ def examples_mode(args):
         "not_passable": len(rows) - n,
         "compared": n,
         "agree": sum(r["agree"] for r in done),
+        "not_known": sum(bool(r["not_known"]) for r in done),
+        "disagree": sum(not r["agree"] and not r["not_known"] for r in done),
         "agree_route": sum(r["route"] for r in done),
         "ours_own_leaf": sum(r["ours_own"] for r in done),
         "django_own_leaf": sum(r["django_own"] for r in done),
@@ -161,9 +198,10 @@ def examples_mode(args):
         print(json.dumps(summary))
         return
     s = summary
-    line = ("leaves %d  examples %d  unfillable %d  compared %d  agree %d (%s)  +route/name %d (%s)  "
-            "own leaf: ours %d, django %d  django 404 %d" % (
+    line = ("leaves %d  examples %d  unfillable %d  compared %d  agree %d (%s)  not known %d  disagree %d  "
+            "+route/name %d (%s)  own leaf: ours %d, django %d  django 404 %d" % (
                 s["leaves"], s["examples"], s["unfillable"], s["compared"], s["agree"], pct(s["agree"], s["compared"]),
+                s["not_known"], s["disagree"],
                 s["agree_route"], pct(s["agree_route"], s["compared"]), s["ours_own_leaf"], s["django_own_leaf"],
                 s["django_404"]))
     if args.truth:
@@ -173,7 +211,9 @@ def examples_mode(args):
     bad = [r for r in done if not r["route"]]
     for r in bad[:show_n]:
         e = r["e"]
-        print("  DIFF %s   (leaf %s%s)" % (e["example"], e["route"], " = %s.%s" % (e["view"]["module"], e["view"]["qualname"]) if e.get("view") else ""))
+        print("  %s %s   (leaf %s%s)" % (
+            "NOT KNOWN (%s)" % r["not_known"][len("not known: "):] if r["not_known"] else "DIFF",
+            e["example"], e["route"], " = %s.%s" % (e["view"]["module"], e["view"]["qualname"]) if e.get("view") else ""))
         print("      ours:   %s" % show(r["o"]))
         print("      django: %s" % show(r["d"]))
     if len(bad) > show_n:
@@ -245,7 +285,7 @@ def paths_mode(args):
         rpaths = read_paths(args.redirects[0])
         redirected = {p: norm.answer(a) for p, a in zip(rpaths, load(args.redirects[1]))}
     n = len(paths)
-    ok = ok_route = 0
+    ok = ok_route = unknown = 0
     groups = collections.defaultdict(list)
     kinds = collections.Counter()
     for p, oa, da in zip(paths, ours, django):
@@ -253,27 +293,42 @@ def paths_mode(args):
         ok += agree(o, d)
         ok_route += same_route(o, d)
         if not same_route(o, d):
-            kind = classify(o, d, our_leaves, redirected)
+            nk = not_known(o, d)
+            unknown += bool(nk)
+            kind = nk or classify(o, d, our_leaves, redirected)
+            if nk and our_leaves is not None and classify(o, d, our_leaves, redirected).startswith(MISSING):
+                kind += " (Django: a route our tree lacks)"
             kinds[kind] += 1
-            groups[(kind, show({**d, "kwargs": None}), show({**o, "kwargs": None}))].append((p, o, d))
+            # One group per kind for the int precision loss (the view does not matter there), and
+            # per include for "not known" at an include we cannot read.
+            key = (kind, None, None) if kind.startswith("int kwarg") else (
+                (kind, None, show(o)) if kind == NOT_KNOWN_INCLUDE or kind.startswith(NOT_KNOWN_INCLUDE + " ") else (
+                    kind, show({**d, "kwargs": None}), show({**o, "kwargs": None})))
+            groups[key].append((p, o, d))
     matched = sum(1 for da in django if da.get("match"))
     missing = sum(c for k, c in kinds.items() if k.startswith(MISSING))
-    summary = {"paths": n, "django_matched": matched, "agree": ok, "agree_route": ok_route,
-               "missing_route": missing, "kinds": dict(kinds)}
+    disagree = n - ok - unknown
+    summary = {"paths": n, "django_matched": matched, "agree": ok, "agree_route": ok_route, "not_known": unknown,
+               "disagree": disagree, "missing_route": missing, "kinds": dict(kinds)}
     if args.json:
         print(json.dumps(summary))
         return
-    print("paths %d (django matches %d)  agree %d (%s)  +route/name %d (%s)  without Django's routes we lack: %d / %d (%s)" % (
-        n, matched, ok, pct(ok, n), ok_route, pct(ok_route, n), ok_route, n - missing, pct(ok_route, n - missing)))
+    known = n - unknown
+    print("paths %d (django matches %d)  agree %d (%s)  not known %d  disagree %d  +route/name %d (%s)  "
+          "without not known and Django's routes we lack: %d / %d (%s)" % (
+              n, matched, ok, pct(ok, n), unknown, disagree, ok_route, pct(ok_route, n),
+              ok_route, known - missing, pct(ok_route, known - missing)))
     for kind, c in kinds.most_common():
         print("    %5d  %s" % (c, kind))
     shown = 0
-    for (kind, dk, ok_), items in sorted(groups.items(), key=lambda kv: (kv[0][0].startswith(MISSING), -len(kv[1]))):
+    order = lambda kv: (kv[0][0].startswith(MISSING), kv[0][0].startswith("not known"), -len(kv[1]))
+    for (kind, dk, ok_), items in sorted(groups.items(), key=order):
         if shown >= args.show:
             print("  ... %d more groups" % (len(groups) - shown))
             break
         shown += 1
-        print("  %4d x %s\n         django %s\n         ours   %s" % (len(items), kind, dk, ok_))
+        print("  %4d x %s" % (len(items), kind) + ("\n         django %s" % dk if dk else "")
+              + ("\n         ours   %s" % ok_ if ok_ else ""))
         for p, o, d in items[:2]:
             print("         e.g. %r\n              ours   %s\n              django %s" % (p, show(o), show(d)))
 
@@ -296,16 +351,27 @@ def settings_mode(args):
     paths = [m["path"] for m in mw]
     hooks = {m["path"]: set(m["hooks"]) for m in mw}
     problems = []
+    unknown = []
 
     def check(what, ours, theirs):
         if ours != theirs:
             problems.append("%s:\n      ours   %s\n      django %s" % (what, ours, theirs))
 
+    # Middleware shown "(only under some settings)" that Django's settings leave out: not known.
+    cond_mark = " (only under some settings)"
+    conditional = {st["label"] for st in req if (st.get("detail") or "").endswith(cond_mark)}
+    off = conditional - set(paths)
+    for label in sorted(off):
+        unknown.append("%s shown as conditional; Django's MIDDLEWARE leaves it out here" % label)
+    req = [st for st in req if st["label"] not in off]
+    resp = [st for st in resp if st["label"] not in off]
     check("MIDDLEWARE (request phase, in order)", [st["label"] for st in req], paths)
     for st in req:
         if st["label"] not in hooks:
             continue
-        ours_h = set() if st.get("detail") == "no request hook" else set((st.get("detail") or "").split(", "))
+        detail = st.get("detail") or ""
+        detail = detail[:-len(cond_mark)] if detail.endswith(cond_mark) else detail
+        ours_h = set() if detail == "no request hook" else set(detail.split(", "))
         theirs_h = hooks.get(st["label"], set()) & {"process_request", "__call__"}
         check("request hooks of %s" % st["label"], sorted(ours_h), sorted(theirs_h))
     check("process_view hooks (in order)", [st.get("detail") for st in pview],
@@ -314,7 +380,10 @@ def settings_mode(args):
           [m for m in reversed(paths) if hooks[m] & {"process_response", "__call__"}])
     entry = [st for st in steps if st["kind"] == "entry"]
     debug = next((st.get("detail") for st in entry if st["label"].startswith("settings:")), None)
-    check("DEBUG", debug, "DEBUG = %s" % dj["DEBUG"])
+    if debug == "DEBUG unknown":
+        unknown.append("DEBUG shown as unknown (Django: %s)" % dj["DEBUG"])
+    else:
+        check("DEBUG", debug, "DEBUG = %s" % dj["DEBUG"])
     wsgi = [st["label"] for st in entry if not st["label"].startswith("settings:")]
     if dj["WSGI_APPLICATION"]:
         check("entry point (WSGI_APPLICATION)", wsgi[:1], [dj["WSGI_APPLICATION"]])
@@ -325,10 +394,13 @@ def settings_mode(args):
     if cps:
         check("context processors", cps, dj["context_processors"])
     if args.json:
-        print(json.dumps({"flow": f["path"], "problems": problems}))
+        print(json.dumps({"flow": f["path"], "problems": problems, "not_known": unknown}))
         return
-    print("steps of %s %s against Django's settings: %s" % (
-        f["method"], f["path"], "all agree" if not problems else "%d difference(s)" % len(problems)))
+    verdict = "all agree" if not problems else "%d difference(s)" % len(problems)
+    print("steps of %s %s against Django's settings: %s%s" % (
+        f["method"], f["path"], verdict, ", %d not known" % len(unknown) if unknown else ""))
+    for u in unknown:
+        print("    not known: " + u)
     for p_ in problems:
         print("    " + p_)
 

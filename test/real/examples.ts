@@ -12,7 +12,9 @@
  *   resolve ROOT [--settings M] --paths-file F
  *       one answer per path of F (one a line, `#` comments, each once), in the shape of
  *       test/oracle/django_urls.py --resolve: {path, match: {route, name, kwargs, view} | null,
- *       redirect}; the core's Resolver, which `flow` uses for its match.
+ *       redirect, not_known?, stopped_at?}; the core's Resolver, which `flow` uses for its match.
+ *       not_known: no match because matching reached an include whose patterns cannot be read
+ *       (where `flow` says "not known"); stopped_at: that include's route.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -94,6 +96,8 @@ async function main(): Promise<void> {
         ? { route: r.match.route, name: r.match.leaf.name, kwargs: rootRelative(project, r.match.kwargs), view: view(project, r.match.leaf.pattern.view) }
         : null,
       redirect: r.redirect,
+      // Matching reached an include we cannot read: `flow` answers "not known" there.
+      ...(!r.match && r.stop?.opaque ? { not_known: true, stopped_at: r.stop.prefix } : {}),
     };
   });
   process.stdout.write(`[\n${out.map((o) => JSON.stringify(o)).join(',\n')}\n]\n`);

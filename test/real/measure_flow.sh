@@ -3,9 +3,10 @@
 # routeExamples() fills in (what "Trace" and the Trace URL picker use) goes through
 # `django-atlas flow --json` and through Django's resolve() (test/oracle/django_urls.py
 # --resolve-file, in the project's .venv and interpreter, as run_oracle.sh runs the oracles);
-# compare_flow.py says whether both give the same view and kwargs. One line per project:
-#   leaves  examples  unfillable  compared  agree (view + kwargs)  +route/name  own leaf (ours,
-#   django)  django 404  | Django's leaves, and how many no example reached (run.sh's table)
+# compare_flow.py says whether both give the same view and kwargs, or whether ours is "not known"
+# (an include we cannot read, an extra-kwarg value '…': counted apart). One line per project:
+#   leaves  examples  unfillable  compared  agree (view + kwargs)  not known  disagree  +route/name
+#   own leaf (ours, django)  django 404  | Django's leaves, and how many no example reached (run.sh's table)
 # then every difference (SHOW=N per kind, default 20), and a line comparing the fixed steps of a
 # flow (MIDDLEWARE order and hooks, response phase, DEBUG, entry point, context processors) with
 # what Django's settings say (django_flow_settings.py).
