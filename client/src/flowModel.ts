@@ -39,12 +39,13 @@ const KIND_ICONS: Record<FlowStepKind, string> = {
 };
 
 /** The outcome in one word: what Django would answer. */
-export type Outcome = 'match' | 'redirect' | 'not-found' | 'not-allowed' | 'error';
+export type Outcome = 'match' | 'redirect' | 'not-found' | 'not-known' | 'not-allowed' | 'error';
 
 export function outcomeOf(r: FlowResult): Outcome {
   if (r.methodNotAllowed) return 'not-allowed';
   if (r.match) return 'match';
   if (r.redirect) return 'redirect';
+  if (r.notFound?.notKnown) return 'not-known';
   if (r.notFound) return 'not-found';
   return 'error';
 }
@@ -62,6 +63,7 @@ export function headline(r: FlowResult): string {
     case 'not-allowed': return `405 ${req} → ${viewName(r)}`;
     case 'redirect': return `301 ${req} → ${r.redirect}`;
     case 'not-found': return `404 ${req}`;
+    case 'not-known': return `? ${req}`;
     default: return req;
   }
 }
@@ -73,6 +75,7 @@ export function headlineDetail(r: FlowResult): string | undefined {
     case 'not-allowed': return `allows ${r.methodNotAllowed!.allowed.join(', ') || 'nothing'}`;
     case 'redirect': return 'APPEND_SLASH';
     case 'not-found': return r.notFound!.tried.length ? `no pattern matches (${r.notFound!.tried.length} tried)` : 'no pattern matches';
+    case 'not-known': return 'not known: patterns that cannot be read statically';
     default: return r.steps.find((s) => s.kind === 'problem')?.label;
   }
 }
@@ -81,6 +84,7 @@ const OUTCOME_ICON: Record<Outcome, { icon: string; color?: string }> = {
   'match': { icon: 'pass', color: 'testing.iconPassed' },
   'redirect': { icon: 'arrow-swap', color: 'charts.blue' },
   'not-found': { icon: 'error', color: 'testing.iconFailed' },
+  'not-known': { icon: 'question', color: 'charts.yellow' },
   'not-allowed': { icon: 'circle-slash', color: 'testing.iconFailed' },
   'error': { icon: 'warning', color: 'charts.yellow' },
 };
@@ -138,7 +142,8 @@ function outcomeNodes(r: FlowResult): FlowNode[] {
   }
   const nf = r.notFound;
   if (nf) {
-    out.push({ id: 'reason', icon: 'info', label: nf.reason, tooltip: nf.reason });
+    out.push({ id: 'reason', icon: nf.notKnown ? 'question' : 'info', label: nf.reason, tooltip: nf.reason });
+    if (nf.notKnown) return out;
     const where = nf.stoppedAt ? `/${nf.stoppedAt.replace(/^\//, '')}` : 'ROOT_URLCONF';
     out.push({
       id: 'tried', icon: 'list-ordered', label: `Tried in ${where}`, description: `${nf.tried.length} pattern${nf.tried.length === 1 ? '' : 's'}`,

@@ -140,6 +140,8 @@ export interface FlowNotFound {
   stoppedAt: string;
   tried: { route: string; name: string | null; location?: MapLocation }[];
   nearest: { route: string; name: string | null; example: string; location?: MapLocation }[];
+  /** Matching reached an include whose patterns cannot be read: Django may answer there (not a 404 for sure). */
+  notKnown?: boolean;
 }
 
 export interface FlowResult {

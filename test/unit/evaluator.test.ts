@@ -75,6 +75,8 @@ test("Wagtail's API router: an include per endpoint with listing, detail and fin
     'api/v2/^persons/<int:pk>/ wagtailapi:persons:detail PersonViewSet',
     'api/v2/^persons/find/ wagtailapi:persons:find PersonViewSet',
   ]);
+  // Each endpoint answers GET with its view method (`as_view({"get": "listing_view"})`).
+  expect(p.urlTree().leaves.map((l) => l.pattern.actions)).toEqual([{ get: 'listing_view' }, { get: 'detail_view' }, { get: 'find_view' }]);
 });
 
 test("strtobool in settings (distutils' or the project's own copy): DEBUG from the environment's default", async () => {

@@ -47,6 +47,12 @@ describe('request flow', () => {
     expect(k.indexOf('response')).toBeLessThan(k.indexOf('middleware:response'));
   });
 
+  test("as_view() arguments win over the class's attributes (TemplateView.as_view(template_name=…))", async () => {
+    const project = await openFixture('demo');
+    const about = traceFlow(project, '/about/', 'GET');
+    expect(about.steps.find((s) => s.kind === 'template')).toMatchObject({ label: 'about.html', detail: 'as_view(template_name=…) · templates/about.html' });
+  });
+
   test('mixins that act in dispatch, the signal receivers of a saving view, 405 for a method without handler', async () => {
     const project = await openFixture('demo');
     const session = new ProjectSession(project);
@@ -134,6 +140,8 @@ describe('request flow', () => {
     expect(dyn.match).toBeNull();
     expect(dyn.notFound?.reason).toMatch(/cannot be read statically: Django may resolve/);
     expect(dyn.steps.find((s) => s.kind === 'response')?.label).toMatch(/^Unknown/);
+    expect(dyn.notFound).toMatchObject({ notKnown: true, nearest: [] });
+    expect(flowText(flowJson(broken, dyn))[0]).toBe('GET /dynamic/x/ → not known (patterns that cannot be read)');
     // The include that matched before matching stopped is shown.
     expect(labels(dyn.steps, 'resolver')).toContain("dynamic/ → include('app.dynamic_urls')");
   });

@@ -83,6 +83,15 @@ describe('the Request Flow tree', () => {
     expect(root.children!.find((n) => n.label === '404 Not Found')!.children).toBeUndefined();
   });
 
+  test('not known: matching reached patterns that cannot be read; no lists that would be guesses', () => {
+    const unknown: FlowResult = { ...NOT_FOUND, notFound: { ...NOT_FOUND.notFound!, notKnown: true, tried: [], nearest: [], reason: "'dynamic/' matched an include whose patterns cannot be read statically" } };
+    expect(outcomeOf(unknown)).toBe('not-known');
+    const [root] = flowNodes(unknown);
+    expect(root.label).toBe('? GET /blog/nope/');
+    expect(root.children![0].icon).toBe('question');
+    expect(root.children!.find((n) => n.id === 'tried')).toBeUndefined();
+  });
+
   test('an APPEND_SLASH redirect and a 405 offer the request that works', () => {
     const redirect: FlowResult = { ...NOT_FOUND, path: '/blog/posts', redirect: '/blog/posts/' };
     expect(headline(redirect)).toBe('301 GET /blog/posts → /blog/posts/');

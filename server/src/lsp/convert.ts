@@ -168,7 +168,7 @@ export function toFlowResult(f: Flow, root: string): FlowResult {
     ...(f.methodNotAllowed ? { methodNotAllowed: f.methodNotAllowed } : {}),
     ...(f.notFound ? {
       notFound: {
-        reason: f.notFound.reason, stoppedAt: f.notFound.stoppedAt,
+        reason: f.notFound.reason, stoppedAt: f.notFound.stoppedAt, ...(f.notFound.notKnown ? { notKnown: true } : {}),
         tried: f.notFound.tried.map((t) => ({ route: t.route, name: t.name, ...(t.loc ? { location: toMapLocation(t.loc) } : {}) })),
         nearest: f.notFound.nearest.map((n) => ({ route: n.route, name: n.name, example: n.example, ...(n.loc ? { location: toMapLocation(n.loc) } : {}) })),
       },

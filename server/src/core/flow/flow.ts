@@ -12,7 +12,7 @@
  */
 import { distance } from 'fastest-levenshtein';
 import type { DjangoProject } from '../project';
-import type { Loc } from '../python/values';
+import type { Loc, MethodInfo } from '../python/values';
 import { asString } from '../python/values';
 import { Resolver, type ResolveMatch, type ResolveStop } from '../urls/resolve';
 import type { UrlLeaf, UrlResolverEntry } from '../urls/tree';
@@ -204,11 +204,14 @@ function middlewareSteps(project: DjangoProject): MiddlewareSteps[] {
     if (!dotted) continue;
     const def = project.lookupDotted(dotted);
     const hooks = new Map<string, Loc>();
+    const answers = new Set<string>();
     if (def?.k === 'def' && def.kind === 'class') {
       for (const e of project.mro(def)) {
         for (const h of HOOKS) {
           const m = e.def?.cls?.methods.get(h);
-          if (m && !hooks.has(h) && !(h === '__call__' && e.qualname === 'MiddlewareMixin')) hooks.set(h, m.loc);
+          if (!m || hooks.has(h) || (h === '__call__' && e.qualname === 'MiddlewareMixin')) continue;
+          hooks.set(h, m.loc);
+          if (returnsEarly(project, m, h)) answers.add(h);
         }
       }
     }
@@ -217,7 +220,9 @@ function middlewareSteps(project: DjangoProject): MiddlewareSteps[] {
     const known = KNOWN_MIDDLEWARE[dotted] ?? KNOWN_MIDDLEWARE[def?.k === 'def' ? `${def.module}.${def.qualname}` : ''];
     const requestHooks = ['process_request', '__call__'].filter((h) => hooks.has(h));
     // A project's (or a library's) middleware we do not know may return a response from its hooks.
-    const mayAnswer = known ? known.answers?.request : hooks.has('process_request') ? 'process_request may return a response' : hooks.has('__call__') && !isFunction ? '__call__ may return a response without calling the view' : undefined;
+    const mayAnswer = known ? known.answers?.request
+      : answers.has('process_request') ? 'process_request returns a response in some cases'
+        : answers.has('__call__') ? '__call__ may answer without calling the view' : undefined;
     const conditional = !!item.cond;
     const short = dotted.split('.').pop()!;
     const steps: MiddlewareSteps = {
@@ -230,7 +235,7 @@ function middlewareSteps(project: DjangoProject): MiddlewareSteps[] {
     if (hooks.has('process_view')) {
       steps.processView = {
         kind: 'middleware', phase: 'request', label: `${short}.process_view`, detail: dotted,
-        tooltip: known?.view, loc: hooks.get('process_view'), canAnswer: known ? known.answers?.view : 'process_view may return a response',
+        tooltip: known?.view, loc: hooks.get('process_view'), canAnswer: known ? known.answers?.view : answers.has('process_view') ? 'process_view returns a response in some cases' : undefined,
       };
     }
     if (hooks.has('process_template_response')) {
@@ -247,6 +252,19 @@ function middlewareSteps(project: DjangoProject): MiddlewareSteps[] {
     out.push(steps);
   }
   return out;
+}
+
+/**
+ * Whether a middleware hook can end the request: `process_request`/`process_view` with a
+ * `return <something>` other than None; `__call__` with more than one `return` (one of them is
+ * the normal `return self.get_response(request)` path, read from the source).
+ */
+function returnsEarly(project: DjangoProject, m: MethodInfo, hook: string): boolean {
+  if (!m.span) return false;
+  const lines = project.host.readFile(m.loc.file)?.split('\n').slice(m.span.start, m.span.end + 1) ?? [];
+  const returns = lines.filter((l) => /^\s*return\b/.test(l));
+  if (hook === '__call__') return returns.length > 1;
+  return returns.some((l) => !/^\s*return\s*(None\s*)?(#.*)?$/.test(l));
 }
 
 // ---- resolution ---------------------------------------------------------------------------
@@ -297,7 +315,8 @@ function notFound(project: DjangoProject, path: string, stop: ResolveStop, redir
     name: e.kind === 'pattern' ? e.name : e.namespace ? `${e.namespace}:…` : null,
     loc: e.loc,
   }));
-  const nearest = nearestRoutes(project, path, stop, 5);
+  // Where Django may answer in patterns we cannot see, "nearest" routes would be a guess.
+  const nearest = stop.opaque ? [] : nearestRoutes(project, path, stop, 5);
   const stoppedAt = stop.chain.length ? stop.prefix : '';
   let reason: string;
   if (stop.opaque) reason = `'${stop.prefix}' matched an include whose patterns cannot be read statically: Django may resolve '${path}' there (not known)`;
@@ -309,7 +328,7 @@ function notFound(project: DjangoProject, path: string, stop: ResolveStop, redir
     : `None of the ${stop.tried.length} patterns of ROOT_URLCONF matches '${path.slice(1)}'`;
   const debug = debugOnlyMatch(project, path);
   if (debug) reason += `; ${debug.message}`;
-  return { reason, stoppedAt, tried, nearest };
+  return { reason, stoppedAt, tried, nearest, ...(stop.opaque ? { notKnown: true } : {}) };
 }
 
 /**
@@ -357,6 +376,7 @@ function nearestRoutes(project: DjangoProject, path: string, stop: ResolveStop, 
 
 function notFoundChildren(nf: NonNullable<Flow['notFound']>, redirect: string | null): Step[] {
   const out: Step[] = [];
+  if (nf.notKnown) return out;
   if (redirect) out.push({ kind: 'response', label: `APPEND_SLASH: redirect to ${redirect}`, detail: 'CommonMiddleware.process_response' });
   out.push({
     kind: 'resolver', label: `Patterns tried${nf.stoppedAt ? ` under '${nf.stoppedAt}'` : ''} (${nf.tried.length})`,

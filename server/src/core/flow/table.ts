@@ -28,6 +28,7 @@ export interface FlowJson {
   not_found?: {
     reason: string;
     stopped_at: string;
+    not_known?: boolean;
     tried: { route: string; name: string | null; file?: string; line?: number }[];
     nearest: { route: string; name: string | null; example: string; file?: string; line?: number }[];
   };
@@ -57,7 +58,7 @@ export function flowJson(project: DjangoProject, flow: Flow): FlowJson {
   if (flow.methodNotAllowed) out.method_not_allowed = flow.methodNotAllowed;
   if (flow.notFound) {
     out.not_found = {
-      reason: flow.notFound.reason, stopped_at: flow.notFound.stoppedAt,
+      reason: flow.notFound.reason, stopped_at: flow.notFound.stoppedAt, ...(flow.notFound.notKnown ? { not_known: true } : {}),
       tried: flow.notFound.tried.map((t) => ({ route: t.route, name: t.name, ...where(root, t.loc) })),
       nearest: flow.notFound.nearest.map((t) => ({ route: t.route, name: t.name, example: t.example, ...where(root, t.loc) })),
     };
@@ -72,7 +73,7 @@ export function flowText(j: FlowJson): string[] {
   const lines: string[] = [];
   const head = j.match
     ? `${j.method} ${j.path} → ${j.match.view ? `${j.match.view.module}.${j.match.view.qualname}` : '?'}${j.match.name ? ` (${j.match.name})` : ''}`
-    : `${j.method} ${j.path} → ${j.redirect ? `redirect to ${j.redirect}` : 'no match (404)'}`;
+    : `${j.method} ${j.path} → ${j.redirect ? `redirect to ${j.redirect}` : j.not_found?.not_known ? 'not known (patterns that cannot be read)' : 'no match (404)'}`;
   lines.push(head);
   if (j.match && Object.keys(j.match.kwargs).length) lines.push(`  kwargs: ${JSON.stringify(j.match.kwargs)}`);
   if (j.method_not_allowed) lines.push(`  405 Method Not Allowed: ${j.method_not_allowed.why}`);

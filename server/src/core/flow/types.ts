@@ -41,7 +41,8 @@ export interface Flow {
   } | null;
   redirect: string | null;
   methodNotAllowed?: { allowed: string[]; why: string };
-  notFound?: { reason: string; stoppedAt: string; tried: FlowTried[]; nearest: FlowNearest[] };
+  /** Nothing matched; `notKnown`: matching reached patterns we cannot read, so Django may well answer. */
+  notFound?: { reason: string; stoppedAt: string; tried: FlowTried[]; nearest: FlowNearest[]; notKnown?: boolean };
   steps: Step[];
 }
 

@@ -93,7 +93,8 @@ export function analyzeView(project: DjangoProject, leaf: UrlLeaf, method: strin
   const allowedBy: { methods: string[]; why: string }[] = [];
   for (let depth = 0; raw?.k === 'view' && depth < 20; depth++) {
     if (raw.wrapper) {
-      const d = describeCallable(project, raw.wrapper);
+      let d = describeCallable(project, raw.wrapper);
+      if (!d.fq) d = describeWritten(project, leaf.pattern.viewLoc, depth) ?? d;
       out.steps.push(decoratorStep(d, 'in the URLconf', leaf.pattern.viewLoc ?? leaf.pattern.loc));
       if (d.methods) allowedBy.push({ methods: d.methods, why: `${d.label} in the URLconf` });
     }
@@ -114,7 +115,8 @@ export function analyzeView(project: DjangoProject, leaf: UrlLeaf, method: strin
   const ref = leaf.pattern.view;
   const def = ref?.def;
   if (!ref || !def) {
-    out.steps.push({ kind: 'view', label: ref ? `${ref.module}.${ref.qualname}` : 'unknown view', detail: ref ? 'library view (source not available)' : 'the view cannot be read statically', loc: ref?.loc });
+    const detail = !ref ? 'the view cannot be read statically' : ref.loc ? 'library view (not analysed further)' : 'library view (source not available)';
+    out.steps.push({ kind: 'view', label: ref ? `${ref.module}.${ref.qualname}` : 'unknown view', detail, loc: ref?.loc });
     return out;
   }
   const touched = new Touched();
@@ -166,6 +168,22 @@ function describeCallable(project: DjangoProject, v: Value, args?: Value[]): Des
     if (methods && fq.endsWith('api_view')) methods = [...methods, 'OPTIONS'];
   }
   return { label: fq ? fq.split('.').pop()! : 'decorator', fq, loc, effect: known?.effect, methods };
+}
+
+/**
+ * A wrapper in the URLconf whose value says nothing (`cache_page(60)(view)`: the call's result):
+ * its name as written, the `depth`-th call head of the view argument's text.
+ */
+function describeWritten(project: DjangoProject, loc: Loc | undefined, depth: number): Described | undefined {
+  if (!loc) return undefined;
+  const line = project.host.readFile(loc.file)?.split('\n')[loc.line];
+  const text = line?.slice(loc.character);
+  const heads = text ? [...text.matchAll(/([A-Za-z_][\w.]*)\s*\(/g)].map((m) => m[1]) : [];
+  const head = heads[depth];
+  if (!head || head.endsWith('as_view')) return undefined;
+  const last = head.split('.').pop()!;
+  const key = Object.keys(DECORATORS).find((k) => k.endsWith(`.${last}`));
+  return { label: last, fq: key, effect: key ? DECORATORS[key].effect : undefined, methods: key ? DECORATORS[key].methods : undefined };
 }
 
 function decoratorStep(d: Described, where: string, fallback?: Loc): Step {
@@ -332,7 +350,7 @@ function functionView(project: DjangoProject, def: DefV, method: string, out: Vi
     }
   }
   out.steps.push({ kind: 'view', label: def.qualname, detail: api ? 'DRF function view (api_view)' : 'function view', loc: def.loc, tooltip: `${def.module}.${def.qualname}` });
-  out.response = api ? 'Response (DRF, rendered by content negotiation)' : undefined;
+  out.response = api ? 'Response (DRF)' : undefined;
 }
 
 // ---- class-based views --------------------------------------------------------------------
@@ -342,6 +360,11 @@ function classView(
   initkwargs: Map<string, Value> | undefined, t: Touched,
 ): void {
   const mro = project.mro(def);
+  // `as_view(x=...)` sets an instance attribute: it wins over the class's.
+  const attrOf = (name: string): Value | undefined => {
+    const given = initkwargs?.get(name);
+    return given ? project.interp().force(given) : project.classAttrValue(def, name);
+  };
   const has = (q: string, modulePrefix: string) => mro.some((e) => e.qualname === q && (e.module.startsWith(modulePrefix) || !!e.fq));
   const drf = has('APIView', 'rest_framework');
   const viewset = has('ViewSetMixin', 'rest_framework');
@@ -375,7 +398,7 @@ function classView(
     handler = actions[lower] ?? (lower === 'options' ? 'options' : undefined);
     why = routed ? `the route maps ${Object.entries(routed).map(([m, a]) => `${m.toUpperCase()}→${a}`).join(', ')}` : 'the route maps no methods';
   } else {
-    const namesV = project.classAttrValue(def, 'http_method_names') ?? (initkwargs?.get('http_method_names') ? project.interp().force(initkwargs.get('http_method_names')!) : undefined);
+    const namesV = attrOf('http_method_names');
     const names = namesV?.k === 'list' ? namesV.items.flatMap((i) => { const s = asString(project.interp().force(i)); return s ? [s] : []; }) : DEFAULT_METHODS;
     const handles = (m: string) => !!defining(m) || (m === 'head' && !!defining('get')) || (m === 'options' && (drf || mro.some((e) => e.qualname === 'View')));
     allowed = names.filter(handles).map((m) => m.toUpperCase());
@@ -410,13 +433,13 @@ function classView(
   }
   // Class attributes that name what the view works with.
   for (const attr of ['model', 'queryset', 'form_class', 'serializer_class']) {
-    const v = project.interp().classAttr(def, attr) ?? initkwargs?.get(attr);
+    const v = initkwargs?.get(attr) ?? project.interp().classAttr(def, attr);
     if (v) t.addValue(project, v, attr);
   }
-  const tn = project.classAttrValue(def, 'template_name') ?? (initkwargs?.get('template_name') ? project.interp().force(initkwargs.get('template_name')!) : undefined);
+  const tn = attrOf('template_name');
   const tname = asString(tn);
   const generic = mro.some((e) => e.qualname === 'TemplateResponseMixin');
-  if (tname) t.templates.set(tname, { via: 'template_name', loc: valueLoc(project.interp().classAttr(def, 'template_name')) });
+  if (tname) t.templates.set(tname, { via: initkwargs?.has('template_name') ? 'as_view(template_name=…)' : 'template_name', loc: valueLoc(initkwargs?.get('template_name') ?? project.interp().classAttr(def, 'template_name')) });
   else if (generic) {
     const implied = impliedTemplate(project, def);
     if (implied?.name) t.templates.set(implied.name, { via: `implied by ${implied.suffix || 'the view'}` });
@@ -427,11 +450,18 @@ function classView(
     out.templateResponse = true;
     out.response = 'TemplateResponse';
   }
-  if (mro.some((e) => e.qualname === 'RedirectView')) out.response = '302/301 redirect (RedirectView)';
-  if (drf) out.response = 'Response (DRF, rendered by content negotiation)';
+  if (mro.some((e) => e.qualname === 'RedirectView')) {
+    const permanent = attrOf('permanent');
+    out.response = permanent?.k === 'bool' ? `${permanent.v ? '301' : '302'} redirect (RedirectView)` : '302/301 redirect (RedirectView)';
+  }
+  if (drf) out.response = 'Response (DRF)';
   if (viewset || drf) {
     const renderers = drfRenderers(project, def, owner ? methodsOf(owner)?.get(handler)?.decorators : undefined);
-    out.responseDetail = renderers ? `rendered by ${renderers}` : 'rendered by content negotiation (DEFAULT_RENDERER_CLASSES)';
+    const defaults = forcedItems(project, dictGet(project, project.settingsValue('REST_FRAMEWORK'), 'DEFAULT_RENDERER_CLASSES'))
+      .map((i) => (i.k === 'str' ? i.v.split('.').pop()! : i.k === 'def' ? i.qualname : '?'));
+    out.responseDetail = renderers
+      ? `rendered by ${renderers}`
+      : `content negotiation between ${defaults.length ? defaults.join(', ') : 'JSONRenderer, BrowsableAPIRenderer'}`;
     if (renderers) out.response = 'Response (DRF)';
   }
   if (mro.some((e) => e.qualname === 'ProcessFormView') && method === 'POST') out.responseDetail = 'a redirect to get_success_url() when the form is valid, else the form again';

@@ -170,8 +170,9 @@ export function wagtailEndpoints(project: DjangoProject, router: RouterV, cond: 
   return router.registry.map((reg) => {
     const viewset = project.interp().force(reg.viewset);
     const view: ViewRef | null = viewset.k === 'def' ? defToViewRef(viewset) : viewset.k === 'unknown' && viewset.fq ? externalViewRef(viewset.fq) : null;
+    // Each is `cls.as_view({"get": "<name>_view"})`.
     const leaf = (route: string, name: string): UrlPatternEntry => ({
-      kind: 'pattern', route, regex: false, name, view, loc: reg.loc, conditional: cond, origin: 'router',
+      kind: 'pattern', route, regex: false, name, view, loc: reg.loc, conditional: cond, origin: 'router', actions: { get: `${name}_view` },
     });
     return {
       kind: 'resolver', route: `^${reg.prefix}/`, regex: true, namespace: reg.prefix, appName: reg.prefix, module: null,

@@ -204,8 +204,8 @@ class TreeBuilder {
       for (const item of v.items) out.push(...this.entry(item, stack, cond || !!v.cond));
     } else if (v.k === 'routerUrls' || v.k === 'adminUrls' || v.k === 'pattern' || v.k === 'resolver') {
       out.push(...this.entry(v, stack, cond));
-    } else if (v.k === 'unknown') {
-      // e.g. urlpatterns built by a function we cannot run
+    } else {
+      // urlpatterns built by a function we cannot run (`decorate_urlpatterns(...)`, a view list of a library)
       this.unknownEntries++;
     }
     return out;
