@@ -4,7 +4,12 @@
  * explanation (patterns tried, nearest, APPEND_SLASH, DEBUG-only patterns) and example paths.
  */
 import { describe, test, expect } from 'vitest';
-import { openFixture } from '../helpers';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openFixture, FIXTURES } from '../helpers';
+import { DiskHost } from '../../server/src/core/host';
+import { Workspace } from '../../server/src/core/workspace';
 import { traceFlow, routeExamples, resolverFor } from '../../server/src/core/flow/flow';
 import { flowJson, flowText } from '../../server/src/core/flow/table';
 import { regexExample } from '../../server/src/core/urls/example';
@@ -87,6 +92,20 @@ describe('request flow', () => {
     const get = traceFlow(project, '/shop/widget/add/', 'GET');
     expect(get.methodNotAllowed?.allowed).toEqual(['POST']);
     expect(traceFlow(project, '/shop/widget/add/', 'POST').methodNotAllowed).toBeUndefined();
+  });
+
+  test('a method-restricting wrapper around a class-based view in the URLconf answers 405 before the class', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-flow-'));
+    fs.cpSync(path.join(FIXTURES, 'demo'), dir, { recursive: true });
+    const urls = path.join(dir, 'blog/urls.py');
+    fs.writeFileSync(urls, fs.readFileSync(urls, 'utf8')
+      .replace('from django.urls import path', 'from django.urls import path\nfrom django.views.decorators.http import require_POST')
+      .replace('views.PostListView.as_view()', 'require_POST(views.PostListView.as_view())'));
+    const project = (await Workspace.open(new DiskHost(), dir)).projects[0];
+    const get = traceFlow(project, '/blog/posts/', 'GET');
+    expect(get.methodNotAllowed).toMatchObject({ allowed: ['POST'] });
+    expect(labels(get.steps, 'decorator')).toEqual(['@require_POST']);
+    expect(get.steps.find((s) => s.kind === 'view')?.detail).toMatch(/^not reached/);
   });
 
   test('wrappers in the URLconf, extra kwargs, DEBUG-only patterns under production settings', async () => {

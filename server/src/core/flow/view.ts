@@ -121,7 +121,16 @@ export function analyzeView(project: DjangoProject, leaf: UrlLeaf, method: strin
   }
   const touched = new Touched();
   if (def.kind === 'function') functionView(project, def, method, out, allowedBy);
-  else classView(project, def, method, out, actions, initkwargs, touched);
+  else {
+    // A wrapper in the URLconf (`require_POST(View.as_view())`) answers 405 before the class is reached.
+    const refused = allowedBy.find((a) => !a.methods.includes(method));
+    if (refused) {
+      out.methodNotAllowed = { allowed: refused.methods, why: `${refused.why} allows ${refused.methods.join(', ')}` };
+      out.steps.push({ kind: 'view', label: def.qualname, detail: `not reached: ${refused.why} answers 405`, loc: def.loc });
+      return out;
+    }
+    classView(project, def, method, out, actions, initkwargs, touched);
+  }
   if (!out.methodNotAllowed) {
     const defs = def.kind === 'function' ? [def] : project.mro(def).flatMap((e) => (e.def && !isExternal(e.def.loc.file) ? [e.def] : []));
     for (const d of defs) useFacts(project, d, touched);
