@@ -195,7 +195,9 @@ function outcomeHtml(r: FlowResult): string {
       `but <a class="chip"${traceAttr(r.redirect, r.method)}>${escapeHtml(r.redirect)}</a> does: CommonMiddleware redirects there.</p></section>`);
   }
   const nf = r.notFound;
-  if (nf) {
+  if (nf?.notKnown) {
+    parts.push(`<section class="why"><h2>Not known</h2><p>${escapeHtml(nf.reason)}</p></section>`);
+  } else if (nf && !r.redirect) {
     const where = nf.stoppedAt ? `/${nf.stoppedAt.replace(/^\//, '')}` : 'ROOT_URLCONF';
     parts.push(`<section class="why"><h2>404: ${escapeHtml(nf.reason)}</h2>` +
       `<div class="cols"><div><h3>Tried in ${escapeHtml(where)} (${nf.tried.length})</h3><ol>` +

@@ -94,8 +94,8 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
       node.description = got?.description;
       node.lazy = false;
       node.children.forEach((c, i) => this.index(c, node, `${this.ids.get(node)}/${i}:${c.kind}:${c.label}`));
-      // Its description (the count) changed: redraw the header.
-      setTimeout(() => this.changed.fire(node), 0);
+      // No redraw of the header for its new count: refreshing an element while VS Code expands it
+      // loses its children's tree items (folders below would not open). The count shows after the next refresh.
     }
     return node.children ?? [];
   }

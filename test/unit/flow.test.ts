@@ -151,6 +151,11 @@ describe('request flow', () => {
     const slash = traceFlow(project, '/blog/2024/hello-world', 'GET');
     expect(slash.redirect).toBe('/blog/2024/hello-world/');
     expect(slash.notFound?.reason).toMatch(/APPEND_SLASH/);
+    // The redirect is CommonMiddleware's answer in the response phase; no guesses at nearest routes.
+    expect(slash.steps.find((s) => s.phase === 'response' && s.label.endsWith('CommonMiddleware'))?.detail).toBe('process_response: 404 → 301 /blog/2024/hello-world/ (APPEND_SLASH)');
+    expect(slash.notFound?.nearest).toEqual([]);
+    // Names of the patterns tried carry their namespace, as the nearest routes do.
+    expect(flow.notFound?.tried.map((t) => t.name)).toContain('blog:post-detail');
   });
 
   test('what we cannot know stays unknown: unreadable includes stop resolution, unknown extra kwargs keep their key', async () => {
@@ -158,7 +163,7 @@ describe('request flow', () => {
     const dyn = traceFlow(broken, '/dynamic/x/', 'GET');
     expect(dyn.match).toBeNull();
     expect(dyn.notFound?.reason).toMatch(/cannot be read statically: Django may resolve/);
-    expect(dyn.steps.find((s) => s.kind === 'response')?.label).toMatch(/^Unknown/);
+    expect(dyn.steps.find((s) => s.kind === 'response')?.label).toMatch(/^Not known/);
     expect(dyn.notFound).toMatchObject({ notKnown: true, nearest: [] });
     expect(flowText(flowJson(broken, dyn))[0]).toBe('GET /dynamic/x/ → not known (patterns that cannot be read)');
     // The include that matched before matching stopped is shown.

@@ -161,6 +161,17 @@ describe('the Request Flow diagram', () => {
     expect(page).toContain('SecurityMiddleware</div>');
   });
 
+  test('the diagram states the outcome once: a redirect is no 404, not known is no 404', () => {
+    const opts = { nonce: 'n', cspSource: 'c', styleUri: 's', scriptUri: 'j' };
+    const redirect = flowDiagramHtml({ ...NOT_FOUND, path: '/blog/posts', redirect: '/blog/posts/' }, opts);
+    expect(redirect).toContain('301: APPEND_SLASH redirect');
+    expect(redirect).not.toContain('<h2>404');
+    const unknown = flowDiagramHtml({ ...NOT_FOUND, notFound: { ...NOT_FOUND.notFound!, notKnown: true, tried: [], nearest: [] } }, opts);
+    expect(unknown).toContain('<h2>Not known</h2>');
+    expect(unknown).not.toContain('<h2>404');
+    expect(unknown).not.toContain('Tried in');
+  });
+
   test('long dotted names: a class by its name, a function with its module', () => {
     expect(shortName('django.contrib.sessions.middleware.SessionMiddleware')).toBe('SessionMiddleware');
     expect(shortName('django.template.context_processors.debug')).toBe('context_processors.debug');

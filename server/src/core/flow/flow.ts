@@ -55,11 +55,17 @@ export function traceFlow(project: DjangoProject, input: string, method = 'GET',
     }
     flow.notFound = notFound(project, res.path, res.stop!, res.redirect);
     const answer: Step = {
-      kind: 'response', label: res.redirect ? `301 → ${res.redirect} (APPEND_SLASH)` : res.stop?.opaque ? 'Unknown: Django may answer in patterns we cannot read' : '404 Not Found',
-      detail: flow.notFound.reason, children: notFoundChildren(flow.notFound, res.redirect),
+      kind: 'response', label: res.stop?.opaque ? 'Not known: Django may answer in patterns we cannot read' : '404 Not Found',
+      detail: res.redirect ? 'Resolver404; CommonMiddleware turns it into a redirect' : flow.notFound.notKnown ? undefined : flow.notFound.reason,
+      children: notFoundChildren(flow.notFound, res.redirect),
     };
     steps.push(answer);
-    for (const mw of [...middleware].reverse()) if (mw.response) steps.push(mw.response);
+    for (const mw of [...middleware].reverse()) {
+      if (!mw.response) continue;
+      // CommonMiddleware.process_response is where APPEND_SLASH answers: 404 → 301.
+      const redirects = res.redirect && mw.response.label.endsWith('.CommonMiddleware');
+      steps.push(redirects ? { ...mw.response, detail: `process_response: 404 → 301 ${res.redirect} (APPEND_SLASH)`, canAnswer: `redirects to ${res.redirect}` } : mw.response);
+    }
     return flow;
   }
   const match = res.match;
@@ -310,13 +316,14 @@ function kwargsText(kwargs: Record<string, unknown>, route: string): string | un
 // ---- 404 ----------------------------------------------------------------------------------
 
 function notFound(project: DjangoProject, path: string, stop: ResolveStop, redirect: string | null): NonNullable<Flow['notFound']> {
+  const namespaces = stop.chain.flatMap((c) => (c.namespace ? [c.namespace] : []));
   const tried: FlowTried[] = stop.tried.map((e) => ({
     route: stop.prefix + (e.kind === 'resolver' && e.i18n ? '<language>/' : e.route),
-    name: e.kind === 'pattern' ? e.name : e.namespace ? `${e.namespace}:…` : null,
+    name: e.kind === 'pattern' ? (e.name ? [...namespaces, e.name].join(':') : null) : e.namespace ? [...namespaces, e.namespace, '…'].join(':') : null,
     loc: e.loc,
   }));
   // Where Django may answer in patterns we cannot see, "nearest" routes would be a guess.
-  const nearest = stop.opaque ? [] : nearestRoutes(project, path, stop, 5);
+  const nearest = stop.opaque || redirect ? [] : nearestRoutes(project, path, stop, 5);
   const stoppedAt = stop.chain.length ? stop.prefix : '';
   let reason: string;
   if (stop.opaque) reason = `'${stop.prefix}' matched an include whose patterns cannot be read statically: Django may resolve '${path}' there (not known)`;
@@ -376,8 +383,7 @@ function nearestRoutes(project: DjangoProject, path: string, stop: ResolveStop, 
 
 function notFoundChildren(nf: NonNullable<Flow['notFound']>, redirect: string | null): Step[] {
   const out: Step[] = [];
-  if (nf.notKnown) return out;
-  if (redirect) out.push({ kind: 'response', label: `APPEND_SLASH: redirect to ${redirect}`, detail: 'CommonMiddleware.process_response' });
+  if (nf.notKnown || redirect) return out;
   out.push({
     kind: 'resolver', label: `Patterns tried${nf.stoppedAt ? ` under '${nf.stoppedAt}'` : ''} (${nf.tried.length})`,
     children: nf.tried.map((t) => ({ kind: 'resolver', label: t.route || "''", detail: t.name ?? undefined, loc: t.loc })),

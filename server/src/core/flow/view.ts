@@ -196,9 +196,11 @@ function describeWritten(project: DjangoProject, loc: Loc | undefined, depth: nu
 }
 
 function decoratorStep(d: Described, where: string, fallback?: Loc): Step {
+  // What it does goes in one place: `canAnswer` when it can end the request, else the detail.
+  const answers = d.effect && /redirect|405|403|304|cache/.test(d.effect) ? d.effect : undefined;
   return {
-    kind: 'decorator', label: `@${d.label}`, detail: d.effect ?? where, tooltip: d.fq ? `${d.fq} (${where})` : where,
-    loc: d.loc ?? fallback, canAnswer: d.effect && /redirect|405|403|304|cache/.test(d.effect) ? d.effect : undefined,
+    kind: 'decorator', label: `@${d.label}`, detail: answers ? where : d.effect ?? where, tooltip: d.fq ? `${d.fq} (${where})` : where,
+    loc: d.loc ?? fallback, canAnswer: answers,
   };
 }
 
