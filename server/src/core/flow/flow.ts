@@ -205,7 +205,13 @@ function middlewareSteps(project: DjangoProject): MiddlewareSteps[] {
   const setting = project.settingsValue('MIDDLEWARE');
   const settingLoc = project.settingLoc('MIDDLEWARE');
   const out: MiddlewareSteps[] = [];
-  for (const item of setting.k === 'list' ? setting.items : []) {
+  if (setting.k !== 'list') {
+    // Say so rather than suggest the project has no middleware.
+    const label = 'MIDDLEWARE (cannot be read statically)';
+    out.push({ request: { kind: 'middleware', phase: 'request', label, loc: settingLoc }, response: { kind: 'middleware', phase: 'response', label, loc: settingLoc } });
+    return out;
+  }
+  for (const item of setting.items) {
     const dotted = asString(project.interp().force(item));
     if (!dotted) continue;
     const def = project.lookupDotted(dotted);

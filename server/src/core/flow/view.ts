@@ -453,7 +453,8 @@ function classView(
   if (tname) t.templates.set(tname, { via: initkwargs?.has('template_name') ? 'as_view(template_name=…)' : 'template_name', loc: valueLoc(initkwargs?.get('template_name') ?? project.interp().classAttr(def, 'template_name')) });
   else if (generic) {
     const implied = impliedTemplate(project, def);
-    if (implied?.name) t.templates.set(implied.name, { via: `implied by ${implied.suffix || 'the view'}` });
+    const generic = mro.find((e) => /^django\.views\.generic/.test(e.module))?.qualname;
+    if (implied?.name) t.templates.set(implied.name, { via: `implied by ${generic ?? 'the generic view'} (suffix '${implied.suffix}')` });
   }
   if (mro.some((e) => ['ModelFormMixin', 'CreateModelMixin', 'UpdateModelMixin'].includes(e.qualname)) && ['POST', 'PUT', 'PATCH'].includes(method)) t.saves = true;
   if (mro.some((e) => ['DeletionMixin', 'DestroyModelMixin', 'BaseDeleteView'].includes(e.qualname)) && (method === 'DELETE' || (method === 'POST' && mro.some((e) => e.qualname === 'BaseDeleteView')))) t.deletes = true;
