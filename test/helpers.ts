@@ -1,4 +1,5 @@
 /** Shared helpers for the core tests: open a fixture project as the CLI and the server do. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { DiskHost } from '../server/src/core/host';
@@ -25,4 +26,15 @@ export function pythonHas(...modules: string[]): boolean {
   } catch {
     return false;
   }
+}
+
+/** A kwarg string inside the project root starts with `<root>`, as django_urls.py writes it. */
+export function rootRelative(project: DjangoProject, kwargs: Record<string, unknown>): Record<string, unknown> {
+  const roots = [...new Set([project.root, fs.realpathSync(project.root)])];
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(kwargs)) {
+    const root = typeof v === 'string' ? roots.find((r) => v === r || v.startsWith(r + path.sep)) : undefined;
+    out[k] = root !== undefined ? `<root>${(v as string).slice(root.length).split(path.sep).join('/')}` : v;
+  }
+  return out;
 }

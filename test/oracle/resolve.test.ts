@@ -10,7 +10,7 @@ import { describe, test, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openFixture, FIXTURES, DEBIAN_PYTHON } from '../helpers';
+import { openFixture, FIXTURES, DEBIAN_PYTHON, rootRelative } from '../helpers';
 import { cases, live, type Case } from './cases';
 import { Resolver } from '../../server/src/core/urls/resolve';
 import { viewJson } from '../../server/src/core/urls/table';
@@ -80,16 +80,6 @@ function recorded(c: Case): Answer[] {
   return JSON.parse(fs.readFileSync(path.join(EXPECTED, `${c.name}.resolve.json`), 'utf8')) as Answer[];
 }
 
-/** A kwarg string inside the project root starts with `<root>`, as django_urls.py writes it. */
-function rootRelative(project: DjangoProject, kwargs: Record<string, unknown>): Record<string, unknown> {
-  const roots = [...new Set([project.root, fs.realpathSync(project.root)])];
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(kwargs)) {
-    const root = typeof v === 'string' ? roots.find((r) => v === r || v.startsWith(r + path.sep)) : undefined;
-    out[k] = root !== undefined ? `<root>${(v as string).slice(root.length).split(path.sep).join('/')}` : v;
-  }
-  return out;
-}
 
 function ourAnswer(project: DjangoProject, resolver: Resolver, input: string): Answer {
   const r = resolver.resolve(input);

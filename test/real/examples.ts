@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { DiskHost } from '../../server/src/core/host';
 import { Workspace } from '../../server/src/core/workspace';
 import type { DjangoProject } from '../../server/src/core/project';
+import { rootRelative } from '../helpers';
 import { routeExamples, resolverFor } from '../../server/src/core/flow/flow';
 import { viewJson } from '../../server/src/core/urls/table';
 
@@ -39,16 +40,6 @@ function view(project: DjangoProject, v: Parameters<typeof viewJson>[1]) {
   return j && { module: j.module, qualname: j.qualname };
 }
 
-/** A kwarg string inside the project root starts with `<root>`, as django_urls.py writes it. */
-function rootRelative(project: DjangoProject, kwargs: Record<string, unknown>): Record<string, unknown> {
-  const roots = [...new Set([project.root, fs.realpathSync(project.root)])];
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(kwargs)) {
-    const root = typeof v === 'string' ? roots.find((r) => v === r || v.startsWith(r + path.sep)) : undefined;
-    out[k] = root !== undefined ? `<root>${(v as string).slice(root.length).split(path.sep).join('/')}` : v;
-  }
-  return out;
-}
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
