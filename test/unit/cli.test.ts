@@ -116,3 +116,32 @@ describe('django-atlas templates, models, map', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('django-atlas flow', () => {
+  const demo = path.join(FIXTURES, 'demo');
+
+  test('--json: one object per the contract for one path; exit 1 when it matches nothing', () => {
+    const r = run('flow', demo, 'http://localhost:8000/blog/2024/hello-world/?page=2', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ path: '/blog/2024/hello-world/', method: 'GET', redirect: null, match: { name: 'blog:post-detail', kwargs: { year: 2024, slug: 'hello-world' } } });
+    expect(j.steps[0]).toMatchObject({ kind: 'entry', label: 'mysite.wsgi.application', file: 'mysite/wsgi.py' });
+    const miss = run('flow', demo, '/nope/', '--json');
+    expect(miss.code).toBe(1);
+    expect(JSON.parse(miss.out)).toMatchObject({ match: null, not_found: { stopped_at: '' } });
+  });
+
+  test('several paths: indexed once, a JSON array in order, exit 0; --method; text output explains a 404', () => {
+    const r = run('flow', demo, '/blog/posts/new/', '/nope/', '/blog/posts', '--method', 'post', '--json');
+    expect(r.code).toBe(0);
+    const all = JSON.parse(r.out) as { path: string; method: string; match: unknown; redirect: string | null }[];
+    expect(all.map((f) => [f.path, f.method, !!f.match, f.redirect])).toEqual([
+      ['/blog/posts/new/', 'POST', true, null], ['/nope/', 'POST', false, null], ['/blog/posts', 'POST', false, '/blog/posts/'],
+    ]);
+    const text = run('flow', demo, '/blog/nothing/here/');
+    expect(text.code).toBe(1);
+    expect(text.out).toContain("Why: 'blog/' matched, but none of its 6 patterns matches the rest 'nothing/here/'");
+    expect(run('flow', demo).code).toBe(2);
+    expect(run('flow', demo, '/x/', '--method', 'G E T').code).toBe(2);
+  });
+});
