@@ -17,6 +17,8 @@ import { ProjectSession } from '../features/session';
 import { projectMap, mapText } from '../features/map';
 import { traceFlow } from '../core/flow/flow';
 import { flowJson, flowText } from '../core/flow/table';
+import { applyPlan, planDiff, ScaffoldError, type Plan } from '../core/scaffold/edits';
+import { planNewApp } from '../core/scaffold/app';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
@@ -29,6 +31,9 @@ commands:
   flow ROOT PATH... [--method M] [--settings M] [--json]
                                       the request flow for a path or URL: middleware, resolver, view,
                                       models, templates, response (exit 1 when a single path does not match)
+  new app NAME ROOT [--dry-run] [--json]
+                                      scaffold an app (package, apps.py, urls.py, templates/) wired into
+                                      INSTALLED_APPS and ROOT_URLCONF; --dry-run prints the diff, changes nothing
   check ROOT [--settings M]           URL, template and ORM-lookup diagnostics as file:line:col: severity: message [code]
 
 options:
@@ -93,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
       settings: { type: 'string' },
       method: { type: 'string', default: 'GET' },
       json: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -102,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
   }
+  if (command === 'new') return scaffold(positionals.slice(1), values);
   if (!root) throw new CliError(`${command}: missing ROOT\n${USAGE}`);
   switch (command) {
     case 'urls': {
@@ -201,6 +208,37 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new CliError(`unknown command '${command}'\n${USAGE}`);
   }
+}
+
+/** `new KIND ARGS... ROOT`: plan, then print the diff (--dry-run), the edits (--json) or apply them. */
+async function scaffold(args: string[], values: { settings?: string; json?: boolean; 'dry-run'?: boolean; verbose?: boolean }): Promise<number> {
+  const [kind, ...rest] = args;
+  const kinds: Record<string, { args: string[]; plan: (project: DjangoProject, a: string[]) => Plan }> = {
+    app: { args: ['NAME'], plan: (p, [name]) => planNewApp(p, name) },
+  };
+  const k = kinds[kind ?? ''];
+  if (!k) throw new CliError(`new: unknown kind '${kind ?? ''}' (known: ${Object.keys(kinds).join(', ')})\n${USAGE}`);
+  if (rest.length !== k.args.length + 1) throw new CliError(`usage: django-atlas new ${kind} ${k.args.join(' ')} ROOT [--dry-run] [--json]`);
+  const root = rest[rest.length - 1];
+  const project = await openProject(root, values.settings, !!values.verbose);
+  let plan: Plan;
+  try {
+    plan = k.plan(project, rest.slice(0, -1));
+    if (!values['dry-run']) applyPlan(plan);
+  } catch (e) {
+    if (e instanceof ScaffoldError) throw new CliError(`new ${kind}: ${e.message}; nothing was changed`);
+    throw e;
+  }
+  const rel = (f: string) => path.relative(project.root, f).split(path.sep).join('/');
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ applied: !values['dry-run'], edits: plan.edits.map((e) => ({ file: rel(e.file), created: e.before === undefined, text: e.after })), notes: plan.notes }, null, 2) + '\n');
+  } else if (values['dry-run']) {
+    process.stdout.write(planDiff(project.root, plan));
+  } else {
+    for (const e of plan.edits) process.stdout.write(`${e.before === undefined ? 'created' : 'edited '} ${rel(e.file)}\n`);
+  }
+  for (const n of plan.notes) process.stderr.write(`django-atlas: ${n}\n`);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

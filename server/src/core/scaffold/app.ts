@@ -1,0 +1,99 @@
+/**
+ * "New app": the package `manage.py startapp` makes (apps.py with the right `name`, models, views,
+ * admin, tests, migrations/), plus `urls.py` with `app_name` and `templates/<app>/`, placed where
+ * the project's own apps live; the app added to INSTALLED_APPS in the settings file that really
+ * defines it, and an `include()` of its URLs in ROOT_URLCONF.
+ */
+import path from 'node:path';
+import type { DjangoProject } from '../project';
+import { ScaffoldError, type Plan, type FileEdit } from './edits';
+import { appendToList, ensureImport, hasTopLevelList, indentUnit, pyString, quoteStyle } from './pyedit';
+
+const KEYWORDS = new Set(('False None True and as assert async await break class continue def del elif else except finally for from global if import in is ' +
+  'lambda nonlocal not or pass raise return try while with yield match case type').split(' '));
+
+/** Top-level modules an app must not shadow (Django's startapp refuses importable names). */
+const RESERVED = new Set(['django', 'test', 'tests', 'site', 'os', 'sys', 'json', 're', 'io', 'time', 'types', 'string', 'email', 'html', 'http', 'logging', 'random', 'typing', 'collections', 'functools', 'itertools', 'math', 'copy', 'abc', 'enum', 'datetime', 'decimal', 'uuid', 'pathlib', 'secrets', 'signal', 'select', 'socket', 'ssl', 'queue', 'code', 'ast', 'token', 'array', 'rest_framework']);
+
+export function validateIdentifier(name: string, what: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ScaffoldError(`'${name}' is not a valid ${what} name: use letters, digits and underscores, not starting with a digit`);
+  if (KEYWORDS.has(name)) throw new ScaffoldError(`'${name}' is a Python keyword and cannot be a ${what} name`);
+}
+
+/** Where the project's own apps live: the folder holding most of them, else the project root. */
+function appsFolder(project: DjangoProject): string {
+  const counts = new Map<string, number>();
+  for (const a of project.installedApps()) {
+    if (!a.dir || /[\\/](site|dist)-packages[\\/]/.test(a.dir) || !a.dir.startsWith(project.root)) continue;
+    const parent = path.dirname(a.dir);
+    counts.set(parent, (counts.get(parent) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? project.root;
+}
+
+/**
+ * The list the app goes in: a top-level `INSTALLED_APPS = [...]` in the file that last assigns it
+ * or in another module of the settings package (a `base.py` a conditional override builds on);
+ * when INSTALLED_APPS is built from parts (`DJANGO_APPS + LOCAL_APPS`), the last part that is a list.
+ */
+function installedAppsList(project: DjangoProject, name: string): { file: string; text: string; list: string; augmented?: boolean } {
+  const last = project.settingLoc('INSTALLED_APPS')?.file;
+  const settings = project.settingsEnv()?.file;
+  const dir = settings ? path.dirname(settings) : undefined;
+  const siblings = dir ? (project.host.readDir(dir) ?? []).filter((f) => f.endsWith('.py')).sort().map((f) => path.join(dir, f)) : [];
+  for (const file of [...new Set([last, settings, ...siblings].filter((f): f is string => !!f))]) {
+    const text = project.host.readFile(file);
+    if (text === undefined) continue;
+    if (hasTopLevelList(text, 'INSTALLED_APPS')) return { file, text, list: 'INSTALLED_APPS' };
+    const parts = /^INSTALLED_APPS\s*=\s*([^\n#]+)/m.exec(text)?.[1].split('+').map((x) => x.trim()).filter((x) => /^[A-Z_][A-Z0-9_]*$/.test(x)) ?? [];
+    const target = [...parts].reverse().find((p) => hasTopLevelList(text, p));
+    if (target) return { file, text, list: target };
+    if (hasTopLevelList(text, 'INSTALLED_APPS', true)) return { file, text, list: 'INSTALLED_APPS', augmented: true };
+  }
+  throw new ScaffoldError(`INSTALLED_APPS is not a list we can add to (${last ?? 'no settings file'}); add '${name}' by hand`);
+}
+
+export function planNewApp(project: DjangoProject, name: string): Plan {
+  validateIdentifier(name, 'app');
+  if (name !== name.toLowerCase()) throw new ScaffoldError(`app names are lower case by convention ('${name.toLowerCase()}')`);
+  if (RESERVED.has(name)) throw new ScaffoldError(`'${name}' is the name of an existing Python module; choose another app name`);
+  if (project.installedApps().some((a) => a.label === name || a.name === name)) throw new ScaffoldError(`an installed app is already named '${name}'`);
+  if (project.moduleExists(name)) throw new ScaffoldError(`a module '${name}' already exists on the project's Python path`);
+  const dir = path.join(appsFolder(project), name);
+  if (project.host.stat(dir)) throw new ScaffoldError(`${dir} already exists`);
+
+  const { file: settingsFile, text: settingsText, list, augmented } = installedAppsList(project, name);
+  const q = quoteStyle(settingsText);
+  const ind = indentUnit(settingsText);
+  const config = `${name.split('_').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}Config`;
+  const s = (v: string) => pyString(v, q);
+  const files: [string, string][] = [
+    ['__init__.py', ''],
+    ['apps.py', `from django.apps import AppConfig\n\n\nclass ${config}(AppConfig):\n${ind}default_auto_field = ${s('django.db.models.BigAutoField')}\n${ind}name = ${s(name)}\n`],
+    ['models.py', 'from django.db import models\n\n# Create your models here.\n'],
+    ['views.py', 'from django.shortcuts import render\n\n# Create your views here.\n'],
+    ['admin.py', 'from django.contrib import admin\n\n# Register your models here.\n'],
+    ['tests.py', 'from django.test import TestCase\n\n# Create your tests here.\n'],
+    ['migrations/__init__.py', ''],
+    ['urls.py', `from django.urls import path\n\nfrom . import views\n\napp_name = ${s(name)}\n\nurlpatterns = [\n]\n`],
+    [`templates/${name}/.gitkeep`, ''],
+  ];
+  const edits: FileEdit[] = files.map(([rel, after]) => ({ file: path.join(dir, rel), after }));
+  const notes: string[] = [];
+
+  const settingsAfter = appendToList(settingsText, list, s(name), augmented)!;
+  edits.push({ file: settingsFile, before: settingsText, after: settingsAfter });
+
+  // ROOT_URLCONF: path("<name>/", include("<name>.urls")).
+  const urlconf = project.urlTree().rootFile;
+  const urlText = urlconf ? project.host.readFile(urlconf) : undefined;
+  if (urlconf && urlText !== undefined && hasTopLevelList(urlText, 'urlpatterns')) {
+    const uq = quoteStyle(urlText);
+    let after = appendToList(urlText, 'urlpatterns', `path(${pyString(`${name}/`, uq)}, include(${pyString(`${name}.urls`, uq)}))`)!;
+    after = ensureImport(ensureImport(after, 'django.urls', 'path'), 'django.urls', 'include');
+    edits.push({ file: urlconf, before: urlText, after });
+  } else {
+    notes.push(`ROOT_URLCONF has no urlpatterns list we can add to: include('${name}.urls') by hand`);
+  }
+  return { edits, notes };
+}

@@ -1,0 +1,105 @@
+/**
+ * Scaffolding (core/scaffold, `django-atlas new`): Python edits that keep everything else's bytes,
+ * and "new app" applied to copies of every fixture — Django itself must accept the result
+ * (`manage.py check`, the app in its registry, the include in its resolver), our index sees it at
+ * once, a second run and bad names are refused without changing a byte.
+ */
+import { describe, test, expect, beforeAll } from 'vitest';
+import { spawnSync, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FIXTURES, DEBIAN_PYTHON, pythonHas } from '../helpers';
+import { appendToList, ensureImport, quoteStyle } from '../../server/src/core/scaffold/pyedit';
+import { initPython } from '../../server/src/core/python/parser';
+import { DiskHost } from '../../server/src/core/host';
+import { Workspace } from '../../server/src/core/workspace';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+const django = pythonHas('django', 'rest_framework');
+
+function run(...args: string[]) {
+  const r = spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 60000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function copy(fixture: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `atlas-new-${fixture.replace(/\W/g, '_')}-`));
+  fs.cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
+  return dir;
+}
+
+/** Every file's bytes, to tell that nothing changed. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
+    const p = path.join(dir, f);
+    if (fs.statSync(p).isFile() && !f.includes('__pycache__')) out.set(f, fs.readFileSync(p, 'latin1'));
+  }
+  return out;
+}
+
+describe('Python edits keep the file as it was around them', () => {
+  beforeAll(() => initPython());
+
+  test('appending to a list: multi-line with and without a trailing comma, one line, empty, comments', () => {
+    expect(appendToList('A = [\n    "x",\n    "y",  # last\n]\n', 'A', '"z"')).toBe('A = [\n    "x",\n    "y",  # last\n    "z",\n]\n');
+    expect(appendToList('A = [\n  "x",\n  "y"\n]\n', 'A', '"z"')).toBe('A = [\n  "x",\n  "y",\n  "z",\n]\n');
+    expect(appendToList('A = ["x", "y"]\n', 'A', '"z"')).toBe('A = ["x", "y", "z"]\n');
+    expect(appendToList('A = []\n', 'A', '"z"')).toBe('A = ["z"]\n');
+    expect(appendToList('A = [\n]\n', 'A', '"z"')).toBe('A = [\n    "z",\n]\n');
+    // Only a top-level assignment, and the last one.
+    expect(appendToList('if X:\n    A = ["q"]\nA = ["x"]\nB = 1\n', 'A', '"z"')).toBe('if X:\n    A = ["q"]\nA = ["x", "z"]\nB = 1\n');
+    expect(appendToList('A = B + C\n', 'A', '"z"')).toBeUndefined();
+  });
+
+  test('imports: added in sorted place, appended, or a new line after the last import', () => {
+    expect(ensureImport('from django.urls import path, re_path\n', 'django.urls', 'include')).toBe('from django.urls import include, path, re_path\n');
+    expect(ensureImport('from django.urls import re_path, path\n', 'django.urls', 'include')).toBe('from django.urls import re_path, path, include\n');
+    expect(ensureImport('from django.urls import include, path\n', 'django.urls', 'include')).toBe('from django.urls import include, path\n');
+    expect(ensureImport('import os\n\nX = 1\n', 'django.urls', 'path')).toBe('import os\nfrom django.urls import path\n\nX = 1\n');
+    expect(quoteStyle("A = ['x', 'y']\nB = \"z\"\n")).toBe("'");
+  });
+});
+
+describe('django-atlas new app', () => {
+  const fixtures = ['demo', 'split_src', 'drf_i18n', 'models_site', 'templates_site'];
+  for (const fixture of fixtures) {
+    test(`${fixture}: Django accepts the app; our index sees it; twice is refused without a change`, async () => {
+      const dir = copy(fixture);
+      const r = run('new', 'app', 'notes', dir);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(/created .*notes\/apps\.py/);
+      const ws = await Workspace.open(new DiskHost(), dir);
+      const p = ws.projects[0];
+      expect(p.installedApps().map((a) => a.name)).toContain('notes');
+      expect(p.urlTree().entries.some((e) => e.kind === 'resolver' && e.module === 'notes.urls' && e.route === 'notes/')).toBe(true);
+      const before = snapshot(dir);
+      const again = run('new', 'app', 'notes', dir);
+      expect(again.code).toBe(2);
+      expect(again.err).toMatch(/already named 'notes'; nothing was changed/);
+      expect(snapshot(dir)).toEqual(before);
+      if (!django) return;
+      const check = spawnSync(DEBIAN_PYTHON, ['manage.py', 'check'], { cwd: dir, encoding: 'utf8', timeout: 120000 });
+      expect(check.status, check.stderr).toBe(0);
+      for (const f of ['apps.py', 'urls.py']) {
+        const file = (fs.readdirSync(dir, { recursive: true }) as string[]).find((x) => x.endsWith(path.join('notes', f)))!;
+        execFileSync(DEBIAN_PYTHON, ['-m', 'py_compile', path.join(dir, file)]);
+      }
+    });
+  }
+
+  test('--dry-run prints the diff and changes nothing; bad names are refused', () => {
+    const dir = copy('demo');
+    const before = snapshot(dir);
+    const dry = run('new', 'app', 'notes', dir, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('+++ b/notes/apps.py');
+    expect(dry.out).toContain('+    "notes",');
+    for (const bad of ['1notes', 'class', 'os', 'Notes', 'blog', 'no-dash']) {
+      const r = run('new', 'app', bad, dir);
+      expect(r.code, bad).toBe(2);
+    }
+    expect(snapshot(dir)).toEqual(before);
+  });
+});
