@@ -103,3 +103,27 @@ describe('django-atlas new app', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 });
+
+describe('django-atlas new template', () => {
+  test("Django's loader finds it where we put it, extending the parent with its blocks; existing names and bad names refused", async () => {
+    const dir = copy('demo');
+    const r = run('new', 'template', 'blog/archive.html', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trim()).toBe('created blog/templates/blog/archive.html');
+    const other = run('new', 'template', 'pages/about2.html', dir, '--extends', 'blog/post_detail.html');
+    expect(other.code, other.err).toBe(0);
+    // Our index sees both at once.
+    const p = (await Workspace.open(new DiskHost(), dir)).projects[0];
+    expect(p.templates().resolve('blog/archive.html')?.file).toBe(path.join(dir, 'blog/templates/blog/archive.html'));
+    expect(p.templates().extendsName(path.join(dir, 'templates/pages/about2.html'))).toBe('blog/post_detail.html');
+    const before = snapshot(dir);
+    for (const args of [['blog/archive.html'], ['../escape.html'], ['noext'], ['x.html', '--extends', 'missing.html']]) {
+      expect(run('new', 'template', args[0], dir, ...args.slice(1)).code, args.join(' ')).toBe(2);
+    }
+    expect(snapshot(dir)).toEqual(before);
+    if (!django) return;
+    const t = JSON.parse(execFileSync(DEBIAN_PYTHON, [path.join(__dirname, '../oracle/django_templates.py'), dir], { encoding: 'utf8', timeout: 120000 })).templates as { name: string; file: string; extends: string; blocks: string[] }[];
+    expect(t.find((x) => x.name === 'blog/archive.html')).toMatchObject({ file: 'blog/templates/blog/archive.html', extends: 'base.html', blocks: ['title', 'content'] });
+    expect(t.find((x) => x.name === 'pages/about2.html')).toMatchObject({ file: 'templates/pages/about2.html', extends: 'blog/post_detail.html' });
+  });
+});

@@ -19,6 +19,7 @@ import { traceFlow } from '../core/flow/flow';
 import { flowJson, flowText } from '../core/flow/table';
 import { applyPlan, planDiff, ScaffoldError, type Plan } from '../core/scaffold/edits';
 import { planNewApp } from '../core/scaffold/app';
+import { planNewTemplate } from '../core/scaffold/template';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
@@ -34,6 +35,8 @@ commands:
   new app NAME ROOT [--dry-run] [--json]
                                       scaffold an app (package, apps.py, urls.py, templates/) wired into
                                       INSTALLED_APPS and ROOT_URLCONF; --dry-run prints the diff, changes nothing
+  new template NAME ROOT [--extends PARENT] [--dry-run] [--json]
+                                      a template extending PARENT (default base.html) with its blocks to fill
   check ROOT [--settings M]           URL, template and ORM-lookup diagnostics as file:line:col: severity: message [code]
 
 options:
@@ -99,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
       method: { type: 'string', default: 'GET' },
       json: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
+      extends: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -211,10 +215,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** `new KIND ARGS... ROOT`: plan, then print the diff (--dry-run), the edits (--json) or apply them. */
-async function scaffold(args: string[], values: { settings?: string; json?: boolean; 'dry-run'?: boolean; verbose?: boolean }): Promise<number> {
+async function scaffold(args: string[], values: { settings?: string; json?: boolean; 'dry-run'?: boolean; verbose?: boolean; extends?: string }): Promise<number> {
   const [kind, ...rest] = args;
   const kinds: Record<string, { args: string[]; plan: (project: DjangoProject, a: string[]) => Plan }> = {
     app: { args: ['NAME'], plan: (p, [name]) => planNewApp(p, name) },
+    template: { args: ['NAME'], plan: (p, [name]) => planNewTemplate(p, name, values.extends) },
   };
   const k = kinds[kind ?? ''];
   if (!k) throw new CliError(`new: unknown kind '${kind ?? ''}' (known: ${Object.keys(kinds).join(', ')})\n${USAGE}`);

@@ -1,0 +1,54 @@
+/**
+ * "New template": a template file extending a chosen parent (the project's `base.html` by
+ * default) with the parent's overridable blocks ready to fill, in the folder Django will load it
+ * from: `<app>/templates/<name>` when the name starts with an installed app's label and that app has
+ * a templates folder, else the first DIRS folder of the Django engine.
+ */
+import path from 'node:path';
+import type { DjangoProject } from '../project';
+import { ScaffoldError, type Plan } from './edits';
+
+export function validateTemplateName(name: string): void {
+  if (!/^[\w.-]+(\/[\w.-]+)*\.(html|txt|xml|json|md)$/.test(name) || name.split('/').some((p) => p === '..' || p === '.')) {
+    throw new ScaffoldError(`'${name}' is not a template name like 'blog/post_list.html' (letters, digits, '_', '-', '.', '/', ending in .html or .txt)`);
+  }
+}
+
+/** The folder a new template of this name goes in, so that Django's loaders find it there. */
+function templateFolder(project: DjangoProject, name: string): string {
+  const engine = project.templates().djangoEngine();
+  if (!engine) throw new ScaffoldError('no DjangoTemplates engine in TEMPLATES: nowhere Django would load a template from');
+  const own = (d: string) => d.startsWith(project.root) && !/[\\/](site|dist)-packages[\\/]/.test(d);
+  const first = name.split('/')[0];
+  const app = engine.dirs.find((d) => d.via === 'app' && own(d.dir) && (d.app === first || path.basename(path.dirname(d.dir)) === first));
+  if (app && name.includes('/')) return app.dir;
+  const dirs = engine.dirs.find((d) => d.via === 'dirs' && own(d.dir));
+  if (dirs) return dirs.dir;
+  const anyApp = engine.dirs.find((d) => d.via === 'app' && own(d.dir));
+  if (anyApp) return anyApp.dir;
+  throw new ScaffoldError('the Django engine has no DIRS and no project app with a templates folder: create one first (e.g. with new app)');
+}
+
+export function planNewTemplate(project: DjangoProject, name: string, parent: string | undefined): Plan {
+  validateTemplateName(name);
+  const catalog = project.templates();
+  const existing = catalog.resolve(name);
+  if (existing) throw new ScaffoldError(`a template '${name}' already exists (${path.relative(project.root, existing.file)})`);
+  const base = parent ?? (catalog.resolve('base.html') ? 'base.html' : undefined);
+  const parentFile = base ? catalog.resolve(base) : undefined;
+  if (base && !parentFile) throw new ScaffoldError(`the parent template '${base}' cannot be found`);
+  const file = path.join(templateFolder(project, name), name);
+  if (project.host.stat(file)) throw new ScaffoldError(`${file} already exists`);
+  let text = '';
+  const notes: string[] = [];
+  if (base && parentFile) {
+    const own = catalog.summary(parentFile.file)?.blocks.map((b) => b.name) ?? [];
+    const blocks = [...new Set([...own, ...catalog.inheritedBlocks(parentFile.file).map((b) => b.name)])];
+    text = `{% extends "${base}" %}\n` + blocks.map((b) => `\n{% block ${b} %}\n{% endblock ${b} %}\n`).join('');
+    if (!blocks.length) notes.push(`'${base}' has no blocks: the new template can only repeat it`);
+  } else {
+    text = '<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n  <title>{% block title %}{% endblock %}</title>\n</head>\n<body>\n  {% block content %}{% endblock %}\n</body>\n</html>\n';
+    notes.push('no base.html found: the new template stands alone with title and content blocks');
+  }
+  return { edits: [{ file, after: text }], notes };
+}
