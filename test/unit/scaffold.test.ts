@@ -127,3 +127,61 @@ describe('django-atlas new template', () => {
     expect(t.find((x) => x.name === 'pages/about2.html')).toMatchObject({ file: 'templates/pages/about2.html', extends: 'blog/post_detail.html' });
   });
 });
+
+describe('django-atlas new view', () => {
+  /** Django's resolve() of paths in a project folder: the view's qualname per path (or null). */
+  function djangoResolve(dir: string, paths: string[]): (string | null)[] {
+    const out = execFileSync(DEBIAN_PYTHON, [path.join(__dirname, '../oracle/django_urls.py'), dir, '--resolve', ...paths], { encoding: 'utf8', timeout: 120000 });
+    return (JSON.parse(out) as { match: { view: { qualname: string } } | null }[]).map((a) => a.match?.view.qualname ?? null);
+  }
+
+  test('every kind: Django checks the project, resolves each new URL to its view, loads each template extending base.html', async () => {
+    const dir = copy('demo');
+    const made: [string[], string, string][] = [
+      [['shop', 'stats', '--kind', 'function', '--route', 'stats/all/'], '/shop/stats/all/', 'stats'],
+      [['blog', 'Archive', '--kind', 'class'], '/blog/archive/', 'Archive'],
+      [['blog', 'AboutPage', '--kind', 'template'], '/blog/about-page/', 'AboutPage'],
+      [['blog', 'PostTable', '--kind', 'list', '--model', 'Post', '--route', 'table/'], '/blog/table/', 'PostTable'],
+      [['blog', 'PostShow', '--kind', 'detail', '--model', 'Post'], '/blog/posts/1/', 'PostShow'],
+      [['blog', 'PostAdd', '--kind', 'create', '--model', 'blog.Post', '--route', 'posts/add/'], '/blog/posts/add/', 'PostAdd'],
+      [['blog', 'PostEdit', '--kind', 'update', '--model', 'Post'], '/blog/posts/1/edit/', 'PostEdit'],
+      [['blog', 'PostRemove', '--kind', 'delete', '--model', 'Post'], '/blog/posts/1/delete/', 'PostRemove'],
+      [['shop', 'ContactView', '--kind', 'form', '--route', 'forms/contact/'], '/shop/forms/contact/', 'ContactView'],
+    ];
+    for (const [args] of made) {
+      const r = run('new', 'view', ...args.slice(0, 2), dir, ...args.slice(2));
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
+    }
+    // Our index sees the new views at once, routed where Django will route them.
+    const p = (await Workspace.open(new DiskHost(), dir)).projects[0];
+    const { resolverFor } = await import('../../server/src/core/flow/flow');
+    expect(made.map(([, url]) => resolverFor(p).resolve(url).match?.leaf.pattern.view?.qualname ?? null)).toEqual(made.map(([, , view]) => view));
+    // A route an earlier pattern answers, an existing name, a model-less list, a bad kind: refused, nothing changed.
+    const before = snapshot(dir);
+    for (const args of [['blog', 'PostTable2', '--kind', 'list', '--model', 'Post'], ['blog', 'Archive', '--kind', 'class', '--route', 'x/'], ['blog', 'Lst', '--kind', 'list'], ['blog', 'X', '--kind', 'nope'], ['blog', 'bad_Name', '--kind', 'function'], ['nosuchapp', 'X', '--kind', 'class']]) {
+      expect(run('new', 'view', ...args.slice(0, 2), dir, ...args.slice(2)).code, args.join(' ')).toBe(2);
+    }
+    expect(snapshot(dir)).toEqual(before);
+    if (!django) return;
+    const check = spawnSync(DEBIAN_PYTHON, ['manage.py', 'check'], { cwd: dir, encoding: 'utf8', timeout: 120000 });
+    expect(check.status, check.stderr).toBe(0);
+    expect(djangoResolve(dir, made.map(([, url]) => url))).toEqual(made.map(([, , view]) => view));
+    const t = JSON.parse(execFileSync(DEBIAN_PYTHON, [path.join(__dirname, '../oracle/django_templates.py'), dir], { encoding: 'utf8', timeout: 120000 })).templates as { name: string; extends: string }[];
+    for (const name of ['shop/stats.html', 'blog/archive.html', 'blog/post_table.html', 'blog/post_remove.html', 'shop/contact.html']) {
+      expect(t.find((x) => x.name === name)?.extends, name).toBe('base.html');
+    }
+  });
+
+  test('an app without urls.py gets one, with app_name, included from ROOT_URLCONF', async () => {
+    const dir = copy('models_site');
+    const r = run('new', 'view', 'store', 'ProductList', dir, '--kind', 'list', '--model', 'Product');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('created shop/urls.py');
+    expect(r.out).toContain('edited  msite/urls.py');
+    const p = (await Workspace.open(new DiskHost(), dir)).projects[0];
+    expect(p.urlTree().leaves.find((l) => l.name === 'store:product-list')?.route).toBe('store/products/');
+    if (!django) return;
+    expect(spawnSync(DEBIAN_PYTHON, ['manage.py', 'check'], { cwd: dir, encoding: 'utf8', timeout: 120000 }).status).toBe(0);
+    expect(djangoResolve(dir, ['/store/products/'])).toEqual(['ProductList']);
+  });
+});

@@ -20,6 +20,7 @@ import { flowJson, flowText } from '../core/flow/table';
 import { applyPlan, planDiff, ScaffoldError, type Plan } from '../core/scaffold/edits';
 import { planNewApp } from '../core/scaffold/app';
 import { planNewTemplate } from '../core/scaffold/template';
+import { planNewView, type ViewKind } from '../core/scaffold/view';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
@@ -35,6 +36,9 @@ commands:
   new app NAME ROOT [--dry-run] [--json]
                                       scaffold an app (package, apps.py, urls.py, templates/) wired into
                                       INSTALLED_APPS and ROOT_URLCONF; --dry-run prints the diff, changes nothing
+  new view APP NAME ROOT --kind K [--model MODEL] [--route ROUTE] [--dry-run] [--json]
+                                      a view (K: function|class|template|list|detail|create|update|delete|form),
+                                      its URL in the app's urls.py and its template extending base.html
   new template NAME ROOT [--extends PARENT] [--dry-run] [--json]
                                       a template extending PARENT (default base.html) with its blocks to fill
   check ROOT [--settings M]           URL, template and ORM-lookup diagnostics as file:line:col: severity: message [code]
@@ -103,6 +107,9 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       extends: { type: 'string' },
+      kind: { type: 'string' },
+      model: { type: 'string' },
+      route: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -215,11 +222,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** `new KIND ARGS... ROOT`: plan, then print the diff (--dry-run), the edits (--json) or apply them. */
-async function scaffold(args: string[], values: { settings?: string; json?: boolean; 'dry-run'?: boolean; verbose?: boolean; extends?: string }): Promise<number> {
+async function scaffold(args: string[], values: { settings?: string; json?: boolean; 'dry-run'?: boolean; verbose?: boolean; extends?: string; kind?: string; model?: string; route?: string }): Promise<number> {
   const [kind, ...rest] = args;
   const kinds: Record<string, { args: string[]; plan: (project: DjangoProject, a: string[]) => Plan }> = {
     app: { args: ['NAME'], plan: (p, [name]) => planNewApp(p, name) },
     template: { args: ['NAME'], plan: (p, [name]) => planNewTemplate(p, name, values.extends) },
+    view: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewView(p, app, name, { kind: (values.kind ?? 'function') as ViewKind, model: values.model, route: values.route }) },
   };
   const k = kinds[kind ?? ''];
   if (!k) throw new CliError(`new: unknown kind '${kind ?? ''}' (known: ${Object.keys(kinds).join(', ')})\n${USAGE}`);

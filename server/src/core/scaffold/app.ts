@@ -84,16 +84,20 @@ export function planNewApp(project: DjangoProject, name: string): Plan {
   const settingsAfter = appendToList(settingsText, list, s(name), augmented)!;
   edits.push({ file: settingsFile, before: settingsText, after: settingsAfter });
 
-  // ROOT_URLCONF: path("<name>/", include("<name>.urls")).
+  includeInRoot(project, `${name}/`, `${name}.urls`, edits, notes);
+  return { edits, notes };
+}
+
+/** Adds `path(route, include(module))` to ROOT_URLCONF's urlpatterns (with its imports), or a note saying to. */
+export function includeInRoot(project: DjangoProject, route: string, module: string, edits: FileEdit[], notes: string[]): void {
   const urlconf = project.urlTree().rootFile;
   const urlText = urlconf ? project.host.readFile(urlconf) : undefined;
   if (urlconf && urlText !== undefined && hasTopLevelList(urlText, 'urlpatterns')) {
     const uq = quoteStyle(urlText);
-    let after = appendToList(urlText, 'urlpatterns', `path(${pyString(`${name}/`, uq)}, include(${pyString(`${name}.urls`, uq)}))`)!;
+    let after = appendToList(urlText, 'urlpatterns', `path(${pyString(route, uq)}, include(${pyString(module, uq)}))`)!;
     after = ensureImport(ensureImport(after, 'django.urls', 'path'), 'django.urls', 'include');
     edits.push({ file: urlconf, before: urlText, after });
   } else {
-    notes.push(`ROOT_URLCONF has no urlpatterns list we can add to: include('${name}.urls') by hand`);
+    notes.push(`ROOT_URLCONF has no urlpatterns list we can add to: include('${module}') by hand`);
   }
-  return { edits, notes };
 }

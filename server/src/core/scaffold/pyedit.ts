@@ -99,9 +99,15 @@ export function ensureImport(text: string, module: string, name: string): string
   const tree = parsePython(text);
   try {
     let lastImport: Node | undefined;
+    // A new absolute import goes with the absolute ones, before `from . import …` lines.
+    let lastAbsolute: Node | undefined;
+    const relative = module.startsWith('.');
     for (const stmt of tree.rootNode.namedChildren) {
       if (!stmt) continue;
-      if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') lastImport = stmt;
+      if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') {
+        lastImport = stmt;
+        if (!stmt.childForFieldName('module_name')?.text.startsWith('.')) lastAbsolute = stmt;
+      }
       if (stmt.type !== 'import_from_statement' || stmt.childForFieldName('module_name')?.text !== module) continue;
       const names = stmt.childrenForFieldName('name').filter((n): n is Node => !!n);
       if (names.some((n) => (n.type === 'aliased_import' ? n.childForFieldName('alias')?.text : n.text) === name || n.text === name)) return text;
@@ -114,8 +120,16 @@ export function ensureImport(text: string, module: string, name: string): string
       return `${text.slice(0, last.endIndex)}, ${name}${text.slice(last.endIndex)}`;
     }
     const line = `from ${module} import ${name}\n`;
-    if (!lastImport) return line + text;
-    const eol = text.indexOf('\n', lastImport.endIndex);
+    const anchor = relative ? lastImport : lastAbsolute ?? undefined;
+    if (!anchor) {
+      // No absolute import yet: before the relative ones (or at the top).
+      if (!relative && lastImport) {
+        const first = tree.rootNode.namedChildren.find((c) => c?.type === 'import_from_statement');
+        if (first) return `${text.slice(0, first.startIndex)}${line}\n${text.slice(first.startIndex)}`;
+      }
+      return line + text;
+    }
+    const eol = text.indexOf('\n', anchor.endIndex);
     return eol < 0 ? `${text}\n${line}` : `${text.slice(0, eol + 1)}${line}${text.slice(eol + 1)}`;
   } finally {
     tree.delete();

@@ -39,16 +39,24 @@ export function planNewTemplate(project: DjangoProject, name: string, parent: st
   if (base && !parentFile) throw new ScaffoldError(`the parent template '${base}' cannot be found`);
   const file = path.join(templateFolder(project, name), name);
   if (project.host.stat(file)) throw new ScaffoldError(`${file} already exists`);
-  let text = '';
   const notes: string[] = [];
-  if (base && parentFile) {
+  return { edits: [{ file, after: templateText(project, base, notes) }], notes };
+}
+
+/**
+ * A new template's text: `{% extends parent %}` with the parent's overridable blocks (its own and
+ * its ancestors'), or a small standalone page when there is no parent. `fill` goes in the block
+ * named `content` (a view's starting markup).
+ */
+export function templateText(project: DjangoProject, parent: string | undefined, notes: string[], fill: Record<string, string> = {}): string {
+  const catalog = project.templates();
+  const parentFile = parent ? catalog.resolve(parent) : undefined;
+  if (parent && parentFile) {
     const own = catalog.summary(parentFile.file)?.blocks.map((b) => b.name) ?? [];
     const blocks = [...new Set([...own, ...catalog.inheritedBlocks(parentFile.file).map((b) => b.name)])];
-    text = `{% extends "${base}" %}\n` + blocks.map((b) => `\n{% block ${b} %}\n{% endblock ${b} %}\n`).join('');
-    if (!blocks.length) notes.push(`'${base}' has no blocks: the new template can only repeat it`);
-  } else {
-    text = '<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n  <title>{% block title %}{% endblock %}</title>\n</head>\n<body>\n  {% block content %}{% endblock %}\n</body>\n</html>\n';
-    notes.push('no base.html found: the new template stands alone with title and content blocks');
+    if (!blocks.length) notes.push(`'${parent}' has no blocks: the new template can only repeat it`);
+    return `{% extends "${parent}" %}\n` + blocks.map((b) => `\n{% block ${b} %}\n${fill[b] ?? ''}{% endblock ${b} %}\n`).join('');
   }
-  return { edits: [{ file, after: text }], notes };
+  notes.push('no base.html found: the new template stands alone with title and content blocks');
+  return `<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n  <title>{% block title %}{% endblock %}</title>\n</head>\n<body>\n  {% block content %}\n${fill.content ?? ''}  {% endblock %}\n</body>\n</html>\n`;
 }

@@ -1,0 +1,193 @@
+/**
+ * "New view": the view in the app's views.py (function, class, or a generic view over a model),
+ * its URL pattern in the app's urls.py (creating urls.py with `app_name`, and its include in
+ * ROOT_URLCONF, when the app has none) and its template under the app's `templates/<label>/`,
+ * extending the project's base template with the base's blocks ready to fill.
+ */
+import path from 'node:path';
+import type { DjangoProject, AppInfo } from '../project';
+import type { ModelInfo } from '../models/index';
+import type { UrlEntry } from '../urls/tree';
+import { ScaffoldError, type Plan, type FileEdit } from './edits';
+import { appendToList, ensureImport, hasTopLevelList, indentUnit, pyString, quoteStyle } from './pyedit';
+import { includeInRoot, validateIdentifier } from './app';
+import { templateText } from './template';
+import { entryExample } from '../urls/example';
+import { resolverFor } from '../flow/flow';
+
+export const VIEW_KINDS = ['function', 'class', 'template', 'list', 'detail', 'create', 'update', 'delete', 'form'] as const;
+export type ViewKind = (typeof VIEW_KINDS)[number];
+
+const GENERIC: Partial<Record<ViewKind, string>> = {
+  template: 'TemplateView', list: 'ListView', detail: 'DetailView', create: 'CreateView', update: 'UpdateView', delete: 'DeleteView', form: 'FormView',
+};
+const NEEDS_MODEL = new Set<ViewKind>(['list', 'detail', 'create', 'update', 'delete']);
+
+const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+const kebab = (s: string) => snake(s).replace(/_/g, '-');
+
+function findApp(project: DjangoProject, app: string): AppInfo {
+  const a = project.installedApps().find((x) => x.label === app || x.name === app);
+  if (!a) throw new ScaffoldError(`no installed app '${app}' (installed: ${project.installedApps().map((x) => x.label).join(', ')})`);
+  if (!a.dir || !a.dir.startsWith(project.root) || /[\\/](site|dist)-packages[\\/]/.test(a.dir)) throw new ScaffoldError(`'${app}' is not one of the project's own apps`);
+  return a;
+}
+
+function findModel(project: DjangoProject, app: AppInfo, model: string): ModelInfo {
+  const models = project.models();
+  const m = model.includes('.') ? models.byLabel(model) : models.models().find((x) => x.name === model && x.appLabel === app.label) ?? models.models().find((x) => x.name === model);
+  if (!m) throw new ScaffoldError(`no model '${model}' (give it as Model or app_label.Model)`);
+  if (m.abstract) throw new ScaffoldError(`'${m.label}' is abstract: a view needs a concrete model`);
+  return m;
+}
+
+export interface NewViewOptions {
+  kind: ViewKind;
+  model?: string;
+  route?: string;
+}
+
+export function planNewView(project: DjangoProject, appName: string, name: string, o: NewViewOptions): Plan {
+  if (!VIEW_KINDS.includes(o.kind)) throw new ScaffoldError(`unknown view kind '${o.kind}' (one of ${VIEW_KINDS.join(', ')})`);
+  validateIdentifier(name, 'view');
+  const isClass = o.kind !== 'function';
+  if (isClass && !/^[A-Z]/.test(name)) throw new ScaffoldError(`a class-based view is named in CamelCase ('${name.charAt(0).toUpperCase()}${name.slice(1)}')`);
+  if (!isClass && /[A-Z]/.test(name)) throw new ScaffoldError(`a function view is named in snake_case ('${snake(name)}')`);
+  const app = findApp(project, appName);
+  const model = o.model ? findModel(project, app, o.model) : undefined;
+  if (NEEDS_MODEL.has(o.kind) && !model) throw new ScaffoldError(`a ${o.kind} view needs --model`);
+  const dir = app.dir!;
+  const viewsFile = path.join(dir, 'views.py');
+  if (project.host.stat(path.join(dir, 'views'))?.isDirectory) throw new ScaffoldError(`${app.label}'s views are a package: add the view to one of its modules by hand`);
+  const viewsEnv = project.getModule(`${app.name}.views`);
+  if (viewsEnv?.scope.has(name)) throw new ScaffoldError(`${app.label}.views already defines '${name}'`);
+  const viewsText = project.host.readFile(viewsFile);
+  const edits: FileEdit[] = [];
+  const notes: string[] = [];
+
+  const q = quoteStyle(viewsText ?? "''");
+  const ind = indentUnit(viewsText ?? '');
+  const s = (v: string) => pyString(v, q);
+  const base = (n: string) => n.replace(/View$/, '') || n;
+  const templateName = `${app.label}/${snake(isClass ? base(name) : name)}.html`;
+  const urlName = kebab(isClass ? base(name) : name);
+  const modelLower = model?.name.toLowerCase();
+  const route = o.route ?? (
+    o.kind === 'list' ? `${modelLower}s/`
+      : o.kind === 'detail' ? `${modelLower}s/<int:pk>/`
+        : o.kind === 'create' ? `${modelLower}s/new/`
+          : o.kind === 'update' ? `${modelLower}s/<int:pk>/edit/`
+            : o.kind === 'delete' ? `${modelLower}s/<int:pk>/delete/`
+              : `${urlName}/`);
+
+  // The new pattern goes last in its urls.py: an earlier pattern that already answers its path would hide it.
+  const prefix = includePrefix(project, path.join(dir, 'urls.py')) ?? `${app.label}/`;
+  const example = entryExample({ route: prefix + route, regex: false });
+  const taken = example !== undefined ? resolverFor(project).resolve(`/${example}`).match : null;
+  if (taken) {
+    throw new ScaffoldError(`'/${example}' is already answered by ${taken.leaf.name ?? taken.leaf.route} (${taken.leaf.route}); the new pattern would never be reached: choose another --route`);
+  }
+
+  // The view.
+  let code: string;
+  const imports: [string, string][] = [];
+  if (o.kind === 'function') {
+    imports.push(['django.shortcuts', 'render']);
+    code = `def ${name}(request):\n${ind}return render(request, ${s(templateName)}, {})\n`;
+  } else if (o.kind === 'class') {
+    imports.push(['django.shortcuts', 'render'], ['django.views', 'View']);
+    code = `class ${name}(View):\n${ind}def get(self, request, *args, **kwargs):\n${ind}${ind}return render(request, ${s(templateName)}, {})\n`;
+  } else {
+    const cls = GENERIC[o.kind]!;
+    imports.push(['django.views.generic', cls]);
+    const lines = [`template_name = ${s(templateName)}`];
+    if (model) {
+      imports.push([model.appLabel === app.label ? '.models' : `${model.module}`, model.name]);
+      lines.unshift(`model = ${model.name}`);
+    }
+    if (o.kind === 'create' || o.kind === 'update') lines.push(`fields = ${s('__all__')}`);
+    if (o.kind === 'create' || o.kind === 'update' || o.kind === 'delete' || o.kind === 'form') {
+      // Back to the model's list when the app routes one, else the site's root.
+      const list = model ? listUrlName(project, app, model) : undefined;
+      if (list) imports.push(['django.urls', 'reverse_lazy']);
+      lines.push(`success_url = ${list ? `reverse_lazy(${s(list)})` : s('/')}`);
+    }
+    if (o.kind === 'form') {
+      imports.push(['django', 'forms']);
+      lines.unshift(`form_class = ${base(name)}Form`);
+    }
+    const formCode = o.kind === 'form' ? `class ${base(name)}Form(forms.Form):\n${ind}pass\n\n\n` : '';
+    code = `${formCode}class ${name}(${cls}):\n${lines.map((l) => `${ind}${l}`).join('\n')}\n`;
+  }
+  let views = viewsText ?? '';
+  for (const [mod, n] of imports) views = ensureImport(views, mod, n);
+  views = `${views.replace(/\n*$/, '')}\n\n\n${code}`.replace(/^\n+/, '');
+  edits.push(viewsText === undefined ? { file: viewsFile, after: views } : { file: viewsFile, before: viewsText, after: views });
+
+  // The URL pattern, in the app's urls.py (made, and included, when missing).
+  const urlsFile = path.join(dir, 'urls.py');
+  const urlsText = project.host.readFile(urlsFile);
+  const uq = quoteStyle(urlsText ?? q.repeat(2));
+  const pattern = `path(${pyString(route, uq)}, views.${name}${isClass ? '.as_view()' : ''}, name=${pyString(urlName, uq)})`;
+  if (urlsText === undefined) {
+    edits.push({ file: urlsFile, after: `from django.urls import path\n\nfrom . import views\n\napp_name = ${pyString(app.label, uq)}\n\nurlpatterns = [\n${ind}${pattern},\n]\n` });
+    includeInRoot(project, `${app.label}/`, `${app.name}.urls`, edits, notes);
+  } else {
+    if (!hasTopLevelList(urlsText, 'urlpatterns')) throw new ScaffoldError(`${urlsFile} has no urlpatterns list we can add to`);
+    if (project.urlTree().leaves.some((l) => l.name === `${app.label}:${urlName}` || (l.name === urlName && l.pattern.loc.file === urlsFile))) {
+      throw new ScaffoldError(`a URL named '${urlName}' already exists in ${app.label}`);
+    }
+    const after = ensureImport(ensureImport(appendToList(urlsText, 'urlpatterns', pattern)!, 'django.urls', 'path'), '.', 'views');
+    edits.push({ file: urlsFile, before: urlsText, after });
+    const reaches = (e: UrlEntry): boolean => e.kind === 'resolver' && (e.moduleFile === urlsFile || e.children.some(reaches));
+    if (!project.urlTree().entries.some(reaches)) includeInRoot(project, `${app.label}/`, `${app.name}.urls`, edits, notes);
+  }
+
+  // The template, extending the project's base template.
+  const tfile = path.join(dir, 'templates', templateName);
+  if (project.host.stat(tfile) || project.templates().resolve(templateName)) throw new ScaffoldError(`a template '${templateName}' already exists`);
+  const parent = project.templates().resolve('base.html') ? 'base.html' : undefined;
+  const fill = { content: contentFor(o.kind, model) };
+  edits.push({ file: tfile, after: templateText(project, parent, notes, fill) });
+  return { edits, notes };
+}
+
+/** The route prefix the root URLconf includes a URLconf file under (the first place), if it does. */
+function includePrefix(project: DjangoProject, file: string): string | undefined {
+  const walk = (entries: UrlEntry[], prefix: string): string | undefined => {
+    for (const e of entries) {
+      if (e.kind !== 'resolver') continue;
+      const p = prefix + (e.i18n ? e.route : e.route);
+      if (e.moduleFile === file) return p;
+      const inner = walk(e.children, p);
+      if (inner !== undefined) return inner;
+    }
+    return undefined;
+  };
+  return walk(project.urlTree().entries, '');
+}
+
+/** The namespaced name of a ListView of this model the project routes, if any. */
+function listUrlName(project: DjangoProject, app: AppInfo, model: ModelInfo): string | undefined {
+  for (const l of project.urlTree().leaves) {
+    const def = l.pattern.view?.def;
+    if (!l.name || def?.kind !== 'class' || !project.mro(def).some((e) => e.qualname === 'ListView')) continue;
+    const m = project.interp().classAttr(def, 'model');
+    const f = m ? project.interp().force(m) : undefined;
+    if (f?.k === 'def' && f === model.def) return l.name;
+  }
+  void app;
+  return undefined;
+}
+
+/** Starting markup for the content block of each kind of view. */
+function contentFor(kind: ViewKind, model: ModelInfo | undefined): string {
+  const m = model?.name.toLowerCase() ?? 'object';
+  switch (kind) {
+    case 'list': return `<ul>\n  {% for ${m} in object_list %}\n  <li>{{ ${m} }}</li>\n  {% empty %}\n  <li>No ${m}s yet.</li>\n  {% endfor %}\n</ul>\n`;
+    case 'detail': return `<h1>{{ object }}</h1>\n`;
+    case 'create': case 'update': case 'form': return `<form method="post">\n  {% csrf_token %}\n  {{ form.as_p }}\n  <button type="submit">Save</button>\n</form>\n`;
+    case 'delete': return `<form method="post">\n  {% csrf_token %}\n  <p>Delete {{ object }}?</p>\n  <button type="submit">Delete</button>\n</form>\n`;
+    default: return '';
+  }
+}
