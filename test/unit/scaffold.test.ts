@@ -185,3 +185,32 @@ describe('django-atlas new view', () => {
     expect(djangoResolve(dir, ['/store/products/'])).toEqual(['ProductList']);
   });
 });
+
+describe('django-atlas new model', () => {
+  test("Django's app registry has the model with its fields; the admin registers it; our index sees it; bad specs refused", async () => {
+    for (const [fixture, app] of [['demo', 'blog'], ['models_site', 'store']]) {
+      const dir = copy(fixture);
+      const r = run('new', 'model', app, 'Critique', dir, '--fields', 'title:CharField,body:TextField,author:ForeignKey(auth.User),rating:DecimalField,sure:BooleanField');
+      expect(r.code, r.err).toBe(0);
+      const p = (await Workspace.open(new DiskHost(), dir)).projects[0];
+      const ours = p.models().byLabel(`${app}.Critique`);
+      expect(ours?.fields.map((f) => f.name)).toEqual(['title', 'body', 'author', 'rating', 'sure']);
+      expect(p.adminRegistrations().some((a) => { const m = p.interp().force(a.model); return m.k === 'def' && m.qualname === 'Critique'; })).toBe(true);
+      const before = snapshot(dir);
+      for (const args of [['Critique'], ['review'], ['Other', '--fields', 'x:NoSuchField'], ['Other', '--fields', 'pk:CharField'], ['Other', '--fields', 'x:ForeignKey'], ['Other', '--fields', 'x:ForeignKey(nope.Nope)']]) {
+        expect(run('new', 'model', app, args[0], dir, ...args.slice(1)).code, `${fixture} ${args.join(' ')}`).toBe(2);
+      }
+      expect(snapshot(dir)).toEqual(before);
+      if (!django) continue;
+      expect(spawnSync(DEBIAN_PYTHON, ['manage.py', 'check'], { cwd: dir, encoding: 'utf8', timeout: 120000 }).status).toBe(0);
+      const models = JSON.parse(execFileSync(DEBIAN_PYTHON, [path.join(__dirname, '../oracle/django_models.py'), dir], { encoding: 'utf8', timeout: 120000 })).models as { app_label: string; name: string; fields: { name: string; type: string; related_model?: string }[] }[];
+      const m = models.find((x) => x.app_label === app && x.name === 'Critique')!;
+      expect(m.fields.map((f) => [f.name, f.type, f.related_model ?? null])).toEqual([
+        ['title', 'CharField', null], ['body', 'TextField', null],
+        // settings.AUTH_USER_MODEL: models_site swaps the user model.
+        ['author', 'ForeignKey', fixture === 'models_site' ? 'accounts.User' : 'auth.User'],
+        ['rating', 'DecimalField', null], ['sure', 'BooleanField', null],
+      ]);
+    }
+  });
+});

@@ -21,6 +21,7 @@ import { applyPlan, planDiff, ScaffoldError, type Plan } from '../core/scaffold/
 import { planNewApp } from '../core/scaffold/app';
 import { planNewTemplate } from '../core/scaffold/template';
 import { planNewView, type ViewKind } from '../core/scaffold/view';
+import { planNewModel } from '../core/scaffold/model';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
@@ -39,6 +40,8 @@ commands:
   new view APP NAME ROOT --kind K [--model MODEL] [--route ROUTE] [--dry-run] [--json]
                                       a view (K: function|class|template|list|detail|create|update|delete|form),
                                       its URL in the app's urls.py and its template extending base.html
+  new model APP NAME ROOT [--fields "title:CharField,author:ForeignKey(auth.User)"] [--dry-run] [--json]
+                                      a model with its fields and its ModelAdmin registration
   new template NAME ROOT [--extends PARENT] [--dry-run] [--json]
                                       a template extending PARENT (default base.html) with its blocks to fill
   check ROOT [--settings M]           URL, template and ORM-lookup diagnostics as file:line:col: severity: message [code]
@@ -110,6 +113,7 @@ async function main(argv: string[]): Promise<number> {
       kind: { type: 'string' },
       model: { type: 'string' },
       route: { type: 'string' },
+      fields: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -222,11 +226,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** `new KIND ARGS... ROOT`: plan, then print the diff (--dry-run), the edits (--json) or apply them. */
-async function scaffold(args: string[], values: { settings?: string; json?: boolean; 'dry-run'?: boolean; verbose?: boolean; extends?: string; kind?: string; model?: string; route?: string }): Promise<number> {
+async function scaffold(args: string[], values: { settings?: string; json?: boolean; 'dry-run'?: boolean; verbose?: boolean; extends?: string; kind?: string; model?: string; route?: string; fields?: string }): Promise<number> {
   const [kind, ...rest] = args;
   const kinds: Record<string, { args: string[]; plan: (project: DjangoProject, a: string[]) => Plan }> = {
     app: { args: ['NAME'], plan: (p, [name]) => planNewApp(p, name) },
     template: { args: ['NAME'], plan: (p, [name]) => planNewTemplate(p, name, values.extends) },
+    model: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewModel(p, app, name, values.fields) },
     view: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewView(p, app, name, { kind: (values.kind ?? 'function') as ViewKind, model: values.model, route: values.route }) },
   };
   const k = kinds[kind ?? ''];
