@@ -214,3 +214,22 @@ describe('django-atlas new model', () => {
     }
   });
 });
+
+describe('django-atlas new command', () => {
+  test('manage.py runs it; the packages are made when missing; Django names and taken names refused', async () => {
+    const dir = copy('demo');
+    const r = run('new', 'command', 'shop', 'restock', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('created shop/management/commands/restock.py');
+    expect(r.out).toContain('created shop/management/__init__.py');
+    const before = snapshot(dir);
+    for (const args of [['shop', 'restock'], ['blog', 'restock'], ['shop', 'migrate'], ['shop', 'Restock'], ['nope', 'x']]) {
+      expect(run('new', 'command', args[0], args[1], dir).code, args.join(' ')).toBe(2);
+    }
+    expect(snapshot(dir)).toEqual(before);
+    if (!django) return;
+    const out = spawnSync(DEBIAN_PYTHON, ['manage.py', 'restock', '--dry-run'], { cwd: dir, encoding: 'utf8', timeout: 120000 });
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout).toContain('restock: done');
+  });
+});

@@ -22,6 +22,7 @@ import { planNewApp } from '../core/scaffold/app';
 import { planNewTemplate } from '../core/scaffold/template';
 import { planNewView, type ViewKind } from '../core/scaffold/view';
 import { planNewModel } from '../core/scaffold/model';
+import { planNewCommand } from '../core/scaffold/command';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
@@ -42,6 +43,8 @@ commands:
                                       its URL in the app's urls.py and its template extending base.html
   new model APP NAME ROOT [--fields "title:CharField,author:ForeignKey(auth.User)"] [--dry-run] [--json]
                                       a model with its fields and its ModelAdmin registration
+  new command APP NAME ROOT [--dry-run] [--json]
+                                      a management command (management/commands/NAME.py)
   new template NAME ROOT [--extends PARENT] [--dry-run] [--json]
                                       a template extending PARENT (default base.html) with its blocks to fill
   check ROOT [--settings M]           URL, template and ORM-lookup diagnostics as file:line:col: severity: message [code]
@@ -231,6 +234,7 @@ async function scaffold(args: string[], values: { settings?: string; json?: bool
   const kinds: Record<string, { args: string[]; plan: (project: DjangoProject, a: string[]) => Plan }> = {
     app: { args: ['NAME'], plan: (p, [name]) => planNewApp(p, name) },
     template: { args: ['NAME'], plan: (p, [name]) => planNewTemplate(p, name, values.extends) },
+    command: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewCommand(p, app, name) },
     model: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewModel(p, app, name, values.fields) },
     view: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewView(p, app, name, { kind: (values.kind ?? 'function') as ViewKind, model: values.model, route: values.route }) },
   };
