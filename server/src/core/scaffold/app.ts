@@ -5,7 +5,7 @@
  * defines it, and an `include()` of its URLs in ROOT_URLCONF.
  */
 import path from 'node:path';
-import type { DjangoProject } from '../project';
+import type { DjangoProject, AppInfo } from '../project';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
 import { appendToList, ensureImport, hasTopLevelList, indentUnit, pyString, quoteStyle } from './pyedit';
 
@@ -18,6 +18,14 @@ const RESERVED = new Set(['django', 'test', 'tests', 'site', 'os', 'sys', 'json'
 export function validateIdentifier(name: string, what: string): void {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ScaffoldError(`'${name}' is not a valid ${what} name: use letters, digits and underscores, not starting with a digit`);
   if (KEYWORDS.has(name)) throw new ScaffoldError(`'${name}' is a Python keyword and cannot be a ${what} name`);
+}
+
+/** One of the project's own installed apps (by label or module), or a clear refusal. */
+export function ownApp(project: DjangoProject, name: string): AppInfo & { dir: string } {
+  const a = project.installedApps().find((x) => x.label === name || x.name === name);
+  if (!a) throw new ScaffoldError(`no installed app '${name}' (installed: ${project.installedApps().map((x) => x.label).join(', ')})`);
+  if (!a.dir || !a.dir.startsWith(project.root) || /[\\/](site|dist)-packages[\\/]/.test(a.dir)) throw new ScaffoldError(`'${name}' is not one of the project's own apps`);
+  return a as AppInfo & { dir: string };
 }
 
 /** Where the project's own apps live: the folder holding most of them, else the project root. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { DjangoProject } from '../project';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
 import { indentUnit, pyString, quoteStyle } from './pyedit';
-import { validateIdentifier } from './app';
+import { ownApp, validateIdentifier } from './app';
 
 /** Commands Django itself provides: a project command of that name would shadow Django's. */
 const DJANGO_COMMANDS = new Set(['check', 'compilemessages', 'createcachetable', 'dbshell', 'diffsettings', 'dumpdata', 'flush',
@@ -18,8 +18,7 @@ export function planNewCommand(project: DjangoProject, appName: string, name: st
   validateIdentifier(name, 'command');
   if (name !== name.toLowerCase()) throw new ScaffoldError(`command names are lower case ('${name.toLowerCase()}')`);
   if (DJANGO_COMMANDS.has(name)) throw new ScaffoldError(`'${name}' is one of Django's own commands; a project command would replace it`);
-  const app = project.installedApps().find((x) => x.label === appName || x.name === appName);
-  if (!app?.dir || !app.dir.startsWith(project.root) || /[\\/](site|dist)-packages[\\/]/.test(app.dir)) throw new ScaffoldError(`'${appName}' is not one of the project's installed apps`);
+  const app = ownApp(project, appName);
   for (const other of project.installedApps()) {
     if (other.dir && project.host.stat(path.join(other.dir, 'management', 'commands', `${name}.py`))) {
       throw new ScaffoldError(`a command '${name}' already exists in ${other.label}`);

@@ -4,10 +4,10 @@
  * `__str__`) and its ModelAdmin registration in the app's admin.py.
  */
 import path from 'node:path';
-import type { DjangoProject, AppInfo } from '../project';
+import type { DjangoProject } from '../project';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
 import { ensureImport, indentUnit, pyString, quoteStyle } from './pyedit';
-import { validateIdentifier } from './app';
+import { ownApp, validateIdentifier } from './app';
 
 const SIMPLE = new Set(['CharField', 'TextField', 'SlugField', 'EmailField', 'URLField', 'IntegerField', 'PositiveIntegerField',
   'BigIntegerField', 'SmallIntegerField', 'FloatField', 'DecimalField', 'BooleanField', 'DateField', 'DateTimeField', 'TimeField',
@@ -38,26 +38,20 @@ export function parseFields(spec: string | undefined): FieldSpec[] {
   return out;
 }
 
-function appOf(project: DjangoProject, app: string): AppInfo {
-  const a = project.installedApps().find((x) => x.label === app || x.name === app);
-  if (!a?.dir || !a.dir.startsWith(project.root) || /[\\/](site|dist)-packages[\\/]/.test(a.dir)) throw new ScaffoldError(`'${app}' is not one of the project's installed apps`);
-  return a;
-}
-
 export function planNewModel(project: DjangoProject, appName: string, name: string, fieldSpec: string | undefined): Plan {
   validateIdentifier(name, 'model');
   if (!/^[A-Z]/.test(name)) throw new ScaffoldError(`a model is named in CamelCase ('${name.charAt(0).toUpperCase()}${name.slice(1)}')`);
-  const app = appOf(project, appName);
+  const app = ownApp(project, appName);
   const fields = parseFields(fieldSpec);
   if (project.models().models().some((m) => m.appLabel === app.label && m.name.toLowerCase() === name.toLowerCase())) throw new ScaffoldError(`${app.label} already has a model '${name}'`);
-  if (project.host.stat(path.join(app.dir!, 'models'))?.isDirectory) throw new ScaffoldError(`${app.label}'s models are a package: add the model to one of its modules by hand`);
+  if (project.host.stat(path.join(app.dir, 'models'))?.isDirectory) throw new ScaffoldError(`${app.label}'s models are a package: add the model to one of its modules by hand`);
   const models = project.models();
   for (const f of fields) {
     if (!f.target || f.target === 'self' || f.target === name || f.target === `${app.label}.${name}`) continue;
     const label = f.target.includes('.') ? f.target : `${app.label}.${f.target}`;
     if (!models.byLabel(label) && !(label === 'auth.User')) throw new ScaffoldError(`no model '${f.target}' for field '${f.name}'`);
   }
-  const file = path.join(app.dir!, 'models.py');
+  const file = path.join(app.dir, 'models.py');
   const before = project.host.readFile(file);
   const q = quoteStyle(before ?? '""');
   const ind = indentUnit(before ?? '');
@@ -83,7 +77,7 @@ export function planNewModel(project: DjangoProject, appName: string, name: stri
   const edits: FileEdit[] = [before === undefined ? { file, after: text } : { file, before, after: text }];
 
   // The admin: @admin.register(Model) with the fields in list_display.
-  const adminFile = path.join(app.dir!, 'admin.py');
+  const adminFile = path.join(app.dir, 'admin.py');
   const adminBefore = project.host.readFile(adminFile);
   const shown = fields.filter((f) => f.type !== 'ManyToManyField' && f.type !== 'TextField' && f.type !== 'JSONField').slice(0, 5).map((f) => s(f.name));
   const adminCode = `@admin.register(${name})\nclass ${name}Admin(admin.ModelAdmin):\n${ind}list_display = [${shown.length ? shown.join(', ') : s('__str__')}]\n`;

@@ -10,7 +10,7 @@ import type { ModelInfo } from '../models/index';
 import type { UrlEntry } from '../urls/tree';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
 import { appendToList, ensureImport, hasTopLevelList, indentUnit, pyString, quoteStyle } from './pyedit';
-import { includeInRoot, validateIdentifier } from './app';
+import { includeInRoot, ownApp, validateIdentifier } from './app';
 import { templateText } from './template';
 import { entryExample } from '../urls/example';
 import { resolverFor } from '../flow/flow';
@@ -25,13 +25,6 @@ const NEEDS_MODEL = new Set<ViewKind>(['list', 'detail', 'create', 'update', 'de
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const kebab = (s: string) => snake(s).replace(/_/g, '-');
-
-function findApp(project: DjangoProject, app: string): AppInfo {
-  const a = project.installedApps().find((x) => x.label === app || x.name === app);
-  if (!a) throw new ScaffoldError(`no installed app '${app}' (installed: ${project.installedApps().map((x) => x.label).join(', ')})`);
-  if (!a.dir || !a.dir.startsWith(project.root) || /[\\/](site|dist)-packages[\\/]/.test(a.dir)) throw new ScaffoldError(`'${app}' is not one of the project's own apps`);
-  return a;
-}
 
 function findModel(project: DjangoProject, app: AppInfo, model: string): ModelInfo {
   const models = project.models();
@@ -53,10 +46,10 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
   const isClass = o.kind !== 'function';
   if (isClass && !/^[A-Z]/.test(name)) throw new ScaffoldError(`a class-based view is named in CamelCase ('${name.charAt(0).toUpperCase()}${name.slice(1)}')`);
   if (!isClass && /[A-Z]/.test(name)) throw new ScaffoldError(`a function view is named in snake_case ('${snake(name)}')`);
-  const app = findApp(project, appName);
+  const app = ownApp(project, appName);
   const model = o.model ? findModel(project, app, o.model) : undefined;
   if (NEEDS_MODEL.has(o.kind) && !model) throw new ScaffoldError(`a ${o.kind} view needs --model`);
-  const dir = app.dir!;
+  const dir = app.dir;
   const viewsFile = path.join(dir, 'views.py');
   if (project.host.stat(path.join(dir, 'views'))?.isDirectory) throw new ScaffoldError(`${app.label}'s views are a package: add the view to one of its modules by hand`);
   const viewsEnv = project.getModule(`${app.name}.views`);
