@@ -233,3 +233,29 @@ describe('django-atlas new command', () => {
     expect(out.stdout).toContain('restock: done');
   });
 });
+
+describe('django-atlas new middleware', () => {
+  test("it lands at the position in Django's MIDDLEWARE and in our request flow; taken names refused", async () => {
+    const dir = copy('demo');
+    const r = run('new', 'middleware', 'blog', 'TimingMiddleware', dir, '--position', '1');
+    expect(r.code, r.err).toBe(0);
+    const second = run('new', 'middleware', 'shop', 'AuditMiddleware', dir);
+    expect(second.code, second.err).toBe(0);
+    const p = (await Workspace.open(new DiskHost(), dir)).projects[0];
+    const { traceFlow } = await import('../../server/src/core/flow/flow');
+    const mw = traceFlow(p, '/', 'GET').steps.filter((s) => s.kind === 'middleware' && s.phase === 'request' && !s.label.endsWith('.process_view')).map((s) => s.label);
+    expect(mw[1]).toBe('blog.middleware.TimingMiddleware');
+    expect(mw[mw.length - 1]).toBe('shop.middleware.AuditMiddleware');
+    const before = snapshot(dir);
+    for (const args of [['blog', 'TimingMiddleware'], ['blog', 'lower'], ['blog', 'Other', '--position', '-1']]) {
+      expect(run('new', 'middleware', args[0], args[1], dir, ...args.slice(2)).code, args.join(' ')).toBe(2);
+    }
+    expect(snapshot(dir)).toEqual(before);
+    if (!django) return;
+    const settings = JSON.parse(execFileSync(DEBIAN_PYTHON, [path.join(__dirname, '../oracle/django_flow_settings.py'), dir], { encoding: 'utf8', timeout: 120000 })) as { middleware: { path: string }[] };
+    const paths = settings.middleware.map((m) => m.path);
+    expect(paths[1]).toBe('blog.middleware.TimingMiddleware');
+    expect(paths[paths.length - 1]).toBe('shop.middleware.AuditMiddleware');
+    expect(spawnSync(DEBIAN_PYTHON, ['manage.py', 'check'], { cwd: dir, encoding: 'utf8', timeout: 120000 }).status).toBe(0);
+  });
+});

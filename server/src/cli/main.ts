@@ -23,6 +23,7 @@ import { planNewTemplate } from '../core/scaffold/template';
 import { planNewView, type ViewKind } from '../core/scaffold/view';
 import { planNewModel } from '../core/scaffold/model';
 import { planNewCommand } from '../core/scaffold/command';
+import { planNewMiddleware } from '../core/scaffold/middleware';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
@@ -43,6 +44,8 @@ commands:
                                       its URL in the app's urls.py and its template extending base.html
   new model APP NAME ROOT [--fields "title:CharField,author:ForeignKey(auth.User)"] [--dry-run] [--json]
                                       a model with its fields and its ModelAdmin registration
+  new middleware APP NAME ROOT [--position N] [--dry-run] [--json]
+                                      a middleware class, added to MIDDLEWARE at N (0 = first; default last)
   new command APP NAME ROOT [--dry-run] [--json]
                                       a management command (management/commands/NAME.py)
   new template NAME ROOT [--extends PARENT] [--dry-run] [--json]
@@ -117,6 +120,7 @@ async function main(argv: string[]): Promise<number> {
       model: { type: 'string' },
       route: { type: 'string' },
       fields: { type: 'string' },
+      position: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -229,11 +233,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** `new KIND ARGS... ROOT`: plan, then print the diff (--dry-run), the edits (--json) or apply them. */
-async function scaffold(args: string[], values: { settings?: string; json?: boolean; 'dry-run'?: boolean; verbose?: boolean; extends?: string; kind?: string; model?: string; route?: string; fields?: string }): Promise<number> {
+async function scaffold(args: string[], values: { settings?: string; json?: boolean; 'dry-run'?: boolean; verbose?: boolean; extends?: string; kind?: string; model?: string; route?: string; fields?: string; position?: string }): Promise<number> {
   const [kind, ...rest] = args;
   const kinds: Record<string, { args: string[]; plan: (project: DjangoProject, a: string[]) => Plan }> = {
     app: { args: ['NAME'], plan: (p, [name]) => planNewApp(p, name) },
     template: { args: ['NAME'], plan: (p, [name]) => planNewTemplate(p, name, values.extends) },
+    middleware: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewMiddleware(p, app, name, values.position === undefined ? undefined : Number(values.position)) },
     command: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewCommand(p, app, name) },
     model: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewModel(p, app, name, values.fields) },
     view: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewView(p, app, name, { kind: (values.kind ?? 'function') as ViewKind, model: values.model, route: values.route }) },

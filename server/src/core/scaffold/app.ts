@@ -40,25 +40,25 @@ function appsFolder(project: DjangoProject): string {
 }
 
 /**
- * The list the app goes in: a top-level `INSTALLED_APPS = [...]` in the file that last assigns it
- * or in another module of the settings package (a `base.py` a conditional override builds on);
- * when INSTALLED_APPS is built from parts (`DJANGO_APPS + LOCAL_APPS`), the last part that is a list.
+ * The list a setting's new item goes in: a top-level `SETTING = [...]` in the file that last assigns
+ * it or in another module of the settings package (a `base.py` a conditional override builds on);
+ * when it is built from parts (`DJANGO_APPS + LOCAL_APPS`), the last part that is a list.
  */
-function installedAppsList(project: DjangoProject, name: string): { file: string; text: string; list: string; augmented?: boolean } {
-  const last = project.settingLoc('INSTALLED_APPS')?.file;
+export function settingList(project: DjangoProject, setting: string, name: string): { file: string; text: string; list: string; augmented?: boolean; parts?: boolean } {
+  const last = project.settingLoc(setting)?.file;
   const settings = project.settingsEnv()?.file;
   const dir = settings ? path.dirname(settings) : undefined;
   const siblings = dir ? (project.host.readDir(dir) ?? []).filter((f) => f.endsWith('.py')).sort().map((f) => path.join(dir, f)) : [];
   for (const file of [...new Set([last, settings, ...siblings].filter((f): f is string => !!f))]) {
     const text = project.host.readFile(file);
     if (text === undefined) continue;
-    if (hasTopLevelList(text, 'INSTALLED_APPS')) return { file, text, list: 'INSTALLED_APPS' };
-    const parts = /^INSTALLED_APPS\s*=\s*([^\n#]+)/m.exec(text)?.[1].split('+').map((x) => x.trim()).filter((x) => /^[A-Z_][A-Z0-9_]*$/.test(x)) ?? [];
+    if (hasTopLevelList(text, setting)) return { file, text, list: setting };
+    const parts = new RegExp(`^${setting}\\s*=\\s*([^\\n#]+)`, 'm').exec(text)?.[1].split('+').map((x) => x.trim()).filter((x) => /^[A-Z_][A-Z0-9_]*$/.test(x)) ?? [];
     const target = [...parts].reverse().find((p) => hasTopLevelList(text, p));
-    if (target) return { file, text, list: target };
-    if (hasTopLevelList(text, 'INSTALLED_APPS', true)) return { file, text, list: 'INSTALLED_APPS', augmented: true };
+    if (target) return { file, text, list: target, parts: true };
+    if (hasTopLevelList(text, setting, true)) return { file, text, list: setting, augmented: true };
   }
-  throw new ScaffoldError(`INSTALLED_APPS is not a list we can add to (${last ?? 'no settings file'}); add '${name}' by hand`);
+  throw new ScaffoldError(`${setting} is not a list we can add to (${last ?? 'no settings file'}); add '${name}' by hand`);
 }
 
 export function planNewApp(project: DjangoProject, name: string): Plan {
@@ -70,7 +70,7 @@ export function planNewApp(project: DjangoProject, name: string): Plan {
   const dir = path.join(appsFolder(project), name);
   if (project.host.stat(dir)) throw new ScaffoldError(`${dir} already exists`);
 
-  const { file: settingsFile, text: settingsText, list, augmented } = installedAppsList(project, name);
+  const { file: settingsFile, text: settingsText, list, augmented } = settingList(project, 'INSTALLED_APPS', name);
   const q = quoteStyle(settingsText);
   const ind = indentUnit(settingsText);
   const config = `${name.split('_').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}Config`;

@@ -86,6 +86,28 @@ export function appendToList(text: string, name: string, item: string, augmented
   }
 }
 
+/** `text` with `item` inserted before the `index`-th item of the top-level list `name` (appended past the end). */
+export function insertIntoList(text: string, name: string, item: string, index: number): string | undefined {
+  const tree = parsePython(text);
+  let at: number | undefined;
+  let multiline = false;
+  let indent = '';
+  try {
+    const list = topLevelList(tree.rootNode, name);
+    if (!list) return undefined;
+    const items = list.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    if (index < items.length) {
+      at = items[Math.max(0, index)].startIndex;
+      multiline = text.slice(list.startIndex, list.endIndex).includes('\n');
+      indent = lineIndent(text, at);
+    }
+  } finally {
+    tree.delete();
+  }
+  if (at === undefined) return appendToList(text, name, item);
+  return multiline ? `${text.slice(0, at)}${item},\n${indent}${text.slice(at)}` : `${text.slice(0, at)}${item}, ${text.slice(at)}`;
+}
+
 function lineIndent(text: string, offset: number): string {
   const start = text.lastIndexOf('\n', offset - 1) + 1;
   return /^[ \t]*/.exec(text.slice(start))![0];
