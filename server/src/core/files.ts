@@ -10,6 +10,11 @@ const SKIP = new Set([
   'site-packages', 'dist-packages', '.mypy_cache', '.pytest_cache', '.idea', '.vscode', 'migrations',
 ]);
 
+/** A file of an installed library (site-packages / dist-packages), not the project's own. */
+export function isLibraryFile(file: string): boolean {
+  return /[\\/](site|dist)-packages[\\/]/.test(file);
+}
+
 export const TEMPLATE_EXTS = new Set(['.html', '.htm', '.txt', '.xml', '.djhtml', '.jinja', '.jinja2', '.j2']);
 
 export interface ProjectFiles {

@@ -6,7 +6,7 @@
  * the sidebar (through `djangoAtlas/projectMap`) and `django-atlas map`.
  */
 import path from 'node:path';
-import type { Loc } from '../core/python/values';
+import { fileStart, type Loc } from '../core/python/values';
 import type { MapNodeKind } from '../protocol';
 import type { UrlEntry, UrlPatternEntry } from '../core/urls/tree';
 import { routeExamples } from '../core/flow/flow';
@@ -30,9 +30,6 @@ export interface AtlasNode {
   lazy?: boolean;
 }
 
-function fileStart(file: string): Loc {
-  return { file, line: 0, character: 0, endLine: 0, endCharacter: 0 };
-}
 
 function group(label: string, children: AtlasNode[]): AtlasNode {
   return { label, description: String(children.length), kind: 'group', children };

@@ -3,7 +3,7 @@
  * views ↔ the patterns routed to them, included modules, dotted paths in settings.
  */
 import path from 'node:path';
-import type { Loc, DefV } from '../core/python/values';
+import { fileStart, type Loc, type DefV } from '../core/python/values';
 import type { UrlLeaf } from '../core/urls/tree';
 import { dottedViewRef } from '../core/urls/views';
 import type { DjangoProject } from '../core/project';
@@ -12,9 +12,6 @@ import { locate, type Target } from './locate';
 import { templateDefinition, templateReferences } from './templates';
 import { modelDefinition } from './models';
 
-function fileStart(file: string): Loc {
-  return { file, line: 0, character: 0, endLine: 0, endCharacter: 0 };
-}
 
 /** The leaves a pattern-name target stands for (its own pattern, matched by source position). */
 function leavesOfPatternName(s: ProjectSession, t: Extract<Target, { kind: 'patternName' }>): UrlLeaf[] {

@@ -7,7 +7,7 @@
  * and folding ranges that show all this.
  */
 import path from 'node:path';
-import type { Loc } from '../core/python/values';
+import { fileStart, type Loc } from '../core/python/values';
 import type { DefV } from '../core/python/values';
 import type { ProjectSession, Doc } from './session';
 import type { Target } from './locate';
@@ -17,9 +17,6 @@ import { scopeAt, type ScopedDef } from '../core/templates/tags';
 import { impliedTemplate, impliedTemplatesIn } from '../core/templates/implied';
 import { lexTemplate, splitTagContent } from '../core/templates/lexer';
 
-export function fileStart(file: string): Loc {
-  return { file, line: 0, character: 0, endLine: 0, endCharacter: 0 };
-}
 
 function rel(s: ProjectSession, file: string): string {
   const r = path.relative(s.project.root, file);

@@ -13,7 +13,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { DjangoProject } from '../project';
 import type { Loc, MethodInfo } from '../python/values';
-import { asString } from '../python/values';
+import { asString, fileStart } from '../python/values';
 import { Resolver, type ResolveMatch, type ResolveStop } from '../urls/resolve';
 import type { UrlLeaf, UrlResolverEntry } from '../urls/tree';
 import { leafExample } from '../urls/example';
@@ -167,9 +167,6 @@ function debugText(project: DjangoProject): string {
   return d.k === 'bool' ? `DEBUG = ${d.v ? 'True' : 'False'}` : 'DEBUG unknown';
 }
 
-function fileStart(file: string): Loc {
-  return { file, line: 0, character: 0, endLine: 0, endCharacter: 0 };
-}
 
 // ---- middleware ---------------------------------------------------------------------------
 

@@ -12,7 +12,8 @@
 import path from 'node:path';
 import type { DjangoProject, MroEntry } from '../project';
 import type { DefV, Loc, Value } from '../python/values';
-import { asString } from '../python/values';
+import { asString, fileStart } from '../python/values';
+import { isLibraryFile } from '../files';
 import { parsePython, type Node, type Tree } from '../python/parser';
 import type { UrlLeaf } from '../urls/tree';
 import { impliedTemplate } from '../templates/implied';
@@ -57,6 +58,12 @@ const DECORATORS: Record<string, { effect: string; methods?: string[] }> = {
   'rest_framework.decorators.throttle_classes': { effect: 'sets the APIView throttle classes' },
 };
 
+/** A decorator we know by its name alone (as imported under its own name from elsewhere). */
+function knownDecorator(name: string): [string, (typeof DECORATORS)[string]] | undefined {
+  const key = Object.keys(DECORATORS).find((k) => k.endsWith(`.${name}`));
+  return key ? [key, DECORATORS[key]] : undefined;
+}
+
 /** Mixins whose `dispatch` can answer before the handler runs. */
 const DISPATCH_EFFECTS: Record<string, string> = {
   LoginRequiredMixin: 'redirects anonymous users to LOGIN_URL',
@@ -81,7 +88,6 @@ const HOOKS = [
 
 const valueLoc = (v: Value | undefined): Loc | undefined => (v && 'loc' in v ? (v.loc as Loc | undefined) : undefined);
 
-const isExternal = (file: string) => /[\\/](site|dist)-packages[\\/]/.test(file);
 
 export function analyzeView(project: DjangoProject, leaf: UrlLeaf, method: string, receivers: () => SignalReceiver[]): ViewAnalysis {
   const out: ViewAnalysis = { steps: [], templateResponse: false };
@@ -132,7 +138,7 @@ export function analyzeView(project: DjangoProject, leaf: UrlLeaf, method: strin
     classView(project, def, method, out, actions, initkwargs, touched);
   }
   if (!out.methodNotAllowed) {
-    const defs = def.kind === 'function' ? [def] : project.mro(def).flatMap((e) => (e.def && !isExternal(e.def.loc.file) ? [e.def] : []));
+    const defs = def.kind === 'function' ? [def] : project.mro(def).flatMap((e) => (e.def && !isLibraryFile(e.def.loc.file) ? [e.def] : []));
     for (const d of defs) useFacts(project, d, touched);
     touchedSteps(project, touched, receivers, out);
   }
@@ -168,7 +174,7 @@ function describeCallable(project: DjangoProject, v: Value, args?: Value[]): Des
     const where = project.lookupDotted(fq);
     if (where?.k === 'def') loc = where.loc;
   }
-  const known = fq ? DECORATORS[fq] ?? DECORATORS[Object.keys(DECORATORS).find((k) => fq!.endsWith(`.${k.split('.').pop()}`) && k.split('.').pop() === fq!.split('.').pop()) ?? ''] : undefined;
+  const known = fq ? DECORATORS[fq] ?? knownDecorator(fq.split('.').pop()!)?.[1] : undefined;
   let methods = known?.methods;
   if (fq?.endsWith('require_http_methods') || fq?.endsWith('api_view')) {
     const list = callArgs?.[0] ? project.interp().force(callArgs[0]) : undefined;
@@ -191,8 +197,8 @@ function describeWritten(project: DjangoProject, loc: Loc | undefined, depth: nu
   const head = heads[depth];
   if (!head || head.endsWith('as_view')) return undefined;
   const last = head.split('.').pop()!;
-  const key = Object.keys(DECORATORS).find((k) => k.endsWith(`.${last}`));
-  return { label: last, fq: key, effect: key ? DECORATORS[key].effect : undefined, methods: key ? DECORATORS[key].methods : undefined };
+  const [fq, known] = knownDecorator(last) ?? [];
+  return { label: last, fq, effect: known?.effect, methods: known?.methods };
 }
 
 function decoratorStep(d: Described, where: string, fallback?: Loc): Step {
@@ -233,7 +239,7 @@ function writtenDecorators(project: DjangoProject, def: DefV): { d: Described; l
       v = f?.k === 'module' ? project.getModule(f.name)?.scope.get(p) : f?.k === 'def' && f.cls ? project.interp().classAttr(f, p) : undefined;
     }
     let d: Described = v ? describeCallable(project, v) : { label: dec.head };
-    if (!v) d = { ...d, ...(DECORATORS[Object.keys(DECORATORS).find((k) => k.endsWith(`.${parts[parts.length - 1]}`)) ?? ''] ?? {}), label: dec.head };
+    if (!v) d = { ...d, ...(knownDecorator(parts[parts.length - 1])?.[1] ?? {}), label: dec.head };
     // The arguments as written decide require_http_methods / api_view.
     const api = d.fq?.endsWith('api_view') || dec.head.endsWith('api_view');
     if (dec.call && (api || d.fq?.endsWith('require_http_methods') || dec.head.endsWith('require_http_methods'))) {
@@ -387,7 +393,7 @@ function classView(
   for (const e of dispatchers) {
     if (e.def === def) continue;
     const effect = DISPATCH_EFFECTS[e.qualname];
-    const external = e.def ? isExternal(e.def.loc.file) : true;
+    const external = e.def ? isLibraryFile(e.def.loc.file) : true;
     if (!effect && external && (e.qualname === 'View' || e.qualname === 'APIView' || e.qualname === 'ViewSetMixin')) continue;
     out.steps.push({
       kind: 'mixin', label: `${e.qualname}.dispatch`, detail: effect ?? (external ? e.module : 'overrides dispatch'),
@@ -415,7 +421,7 @@ function classView(
     allowed = names.filter(handles).map((m) => m.toUpperCase());
     if (names.includes(lower) && handles(lower)) handler = lower === 'head' && !defining('head') ? 'get' : lower;
     // http_method_names matters when the project (or the as_view() call) narrows it.
-    const narrowedBy = initkwargs?.has('http_method_names') ? 'as_view()' : mro.find((e) => e.def?.cls?.attrs.has('http_method_names') && !isExternal(e.def.loc.file))?.qualname;
+    const narrowedBy = initkwargs?.has('http_method_names') ? 'as_view()' : mro.find((e) => e.def?.cls?.attrs.has('http_method_names') && !isLibraryFile(e.def.loc.file))?.qualname;
     why = narrowedBy && !names.includes(lower)
       ? `http_method_names = [${names.map((n) => `'${n}'`).join(', ')}] (${narrowedBy})`
       : `${def.qualname} has handlers for ${allowed.join(', ')} only`;
@@ -435,7 +441,7 @@ function classView(
   });
   // Hooks the project overrides, as the handler reaches them.
   for (const e of mro) {
-    if (!e.def || isExternal(e.def.loc.file)) continue;
+    if (!e.def || isLibraryFile(e.def.loc.file)) continue;
     for (const h of HOOKS) {
       const m = e.def.cls?.methods.get(h);
       if (!m || defining(h) !== e || (HOOK_METHODS[h] && !HOOK_METHODS[h].includes(method))) continue;
@@ -491,7 +497,7 @@ function drfRenderers(project: DjangoProject, def: DefV, decorators: Value[] | u
     if (f.k === 'call' && f.name.endsWith('action') && f.kwargs.has('renderer_classes')) return names(f.kwargs.get('renderer_classes'));
   }
   const own = project.mro(def).find((e) => e.def?.cls?.attrs.has('renderer_classes'));
-  return own?.def && !isExternal(own.def.loc.file) ? names(project.interp().classAttr(def, 'renderer_classes')) : undefined;
+  return own?.def && !isLibraryFile(own.def.loc.file) ? names(project.interp().classAttr(def, 'renderer_classes')) : undefined;
 }
 
 function mroSteps(mro: MroEntry[]): Step[] {
@@ -584,7 +590,7 @@ function touchedSteps(project: DjangoProject, t: Touched, receivers: () => Signa
     const c = catalog!.resolve(name);
     out.steps.push({
       kind: 'template', label: name, detail: c ? `${info.via} · ${path.basename(path.dirname(c.file))}/${path.basename(c.file)}` : `${info.via} · not found`,
-      loc: c ? { file: c.file, line: 0, character: 0, endLine: 0, endCharacter: 0 } : info.loc,
+      loc: c ? fileStart(c.file) : info.loc,
       children: c ? templateChain(project, c.file, new Set([c.file]), 0) : undefined,
       canAnswer: c ? undefined : 'TemplateDoesNotExist (500)',
     });
@@ -621,7 +627,7 @@ function templateChain(project: DjangoProject, file: string, seen: Set<string>, 
     const fresh = c && !seen.has(c.file);
     if (c) seen.add(c.file);
     out.push({
-      kind: 'template', label: `extends ${parent}`, loc: c ? { file: c.file, line: 0, character: 0, endLine: 0, endCharacter: 0 } : undefined,
+      kind: 'template', label: `extends ${parent}`, loc: c ? fileStart(c.file) : undefined,
       children: fresh ? templateChain(project, c.file, seen, depth + 1) : undefined, detail: c ? undefined : 'not found',
     });
   }
@@ -630,7 +636,7 @@ function templateChain(project: DjangoProject, file: string, seen: Set<string>, 
     const fresh = c && !seen.has(c.file);
     if (c) seen.add(c.file);
     out.push({
-      kind: 'template', label: `include ${inc}`, loc: c ? { file: c.file, line: 0, character: 0, endLine: 0, endCharacter: 0 } : undefined,
+      kind: 'template', label: `include ${inc}`, loc: c ? fileStart(c.file) : undefined,
       children: fresh ? templateChain(project, c.file, seen, depth + 1) : undefined, detail: c ? undefined : 'not found',
     });
   }

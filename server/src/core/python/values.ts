@@ -161,6 +161,11 @@ export type Value =
 export const UNKNOWN: UnknownV = { k: 'unknown' };
 export const NONE: NoneV = { k: 'none' };
 
+/** The start of a file, where a location names the whole file (a template, a module). */
+export function fileStart(file: string): Loc {
+  return { file, line: 0, character: 0, endLine: 0, endCharacter: 0 };
+}
+
 export function str(v: string, loc?: Loc): StrV {
   return { k: 'str', v, loc };
 }

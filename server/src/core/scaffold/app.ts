@@ -5,6 +5,7 @@
  * defines it, and an `include()` of its URLs in ROOT_URLCONF.
  */
 import path from 'node:path';
+import { isLibraryFile } from '../files';
 import type { DjangoProject, AppInfo } from '../project';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
 import { appendToList, ensureImport, hasTopLevelList, indentUnit, pyString, quoteStyle } from './pyedit';
@@ -24,7 +25,7 @@ export function validateIdentifier(name: string, what: string): void {
 export function ownApp(project: DjangoProject, name: string): AppInfo & { dir: string } {
   const a = project.installedApps().find((x) => x.label === name || x.name === name);
   if (!a) throw new ScaffoldError(`no installed app '${name}' (installed: ${project.installedApps().map((x) => x.label).join(', ')})`);
-  if (!a.dir || !a.dir.startsWith(project.root) || /[\\/](site|dist)-packages[\\/]/.test(a.dir)) throw new ScaffoldError(`'${name}' is not one of the project's own apps`);
+  if (!a.dir || !a.dir.startsWith(project.root) || isLibraryFile(a.dir)) throw new ScaffoldError(`'${name}' is not one of the project's own apps`);
   return a as AppInfo & { dir: string };
 }
 
@@ -32,7 +33,7 @@ export function ownApp(project: DjangoProject, name: string): AppInfo & { dir: s
 function appsFolder(project: DjangoProject): string {
   const counts = new Map<string, number>();
   for (const a of project.installedApps()) {
-    if (!a.dir || /[\\/](site|dist)-packages[\\/]/.test(a.dir) || !a.dir.startsWith(project.root)) continue;
+    if (!a.dir || isLibraryFile(a.dir) || !a.dir.startsWith(project.root)) continue;
     const parent = path.dirname(a.dir);
     counts.set(parent, (counts.get(parent) ?? 0) + 1);
   }

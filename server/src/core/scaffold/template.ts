@@ -5,6 +5,7 @@
  * a templates folder, else the first DIRS folder of the Django engine.
  */
 import path from 'node:path';
+import { isLibraryFile } from '../files';
 import type { DjangoProject } from '../project';
 import { ScaffoldError, type Plan } from './edits';
 
@@ -18,7 +19,7 @@ export function validateTemplateName(name: string): void {
 function templateFolder(project: DjangoProject, name: string): string {
   const engine = project.templates().djangoEngine();
   if (!engine) throw new ScaffoldError('no DjangoTemplates engine in TEMPLATES: nowhere Django would load a template from');
-  const own = (d: string) => d.startsWith(project.root) && !/[\\/](site|dist)-packages[\\/]/.test(d);
+  const own = (d: string) => d.startsWith(project.root) && !isLibraryFile(d);
   const first = name.split('/')[0];
   const app = engine.dirs.find((d) => d.via === 'app' && own(d.dir) && (d.app === first || path.basename(path.dirname(d.dir)) === first));
   if (app && name.includes('/')) return app.dir;

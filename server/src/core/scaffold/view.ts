@@ -101,7 +101,7 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
     if (o.kind === 'create' || o.kind === 'update') lines.push(`fields = ${s('__all__')}`);
     if (o.kind === 'create' || o.kind === 'update' || o.kind === 'delete' || o.kind === 'form') {
       // Back to the model's list when the app routes one, else the site's root.
-      const list = model ? listUrlName(project, app, model) : undefined;
+      const list = model ? listUrlName(project, model) : undefined;
       if (list) imports.push(['django.urls', 'reverse_lazy']);
       lines.push(`success_url = ${list ? `reverse_lazy(${s(list)})` : s('/')}`);
     }
@@ -161,7 +161,7 @@ function includePrefix(project: DjangoProject, file: string): string | undefined
 }
 
 /** The namespaced name of a ListView of this model the project routes, if any. */
-function listUrlName(project: DjangoProject, app: AppInfo, model: ModelInfo): string | undefined {
+function listUrlName(project: DjangoProject, model: ModelInfo): string | undefined {
   for (const l of project.urlTree().leaves) {
     const def = l.pattern.view?.def;
     if (!l.name || def?.kind !== 'class' || !project.mro(def).some((e) => e.qualname === 'ListView')) continue;
@@ -169,7 +169,6 @@ function listUrlName(project: DjangoProject, app: AppInfo, model: ModelInfo): st
     const f = m ? project.interp().force(m) : undefined;
     if (f?.k === 'def' && f === model.def) return l.name;
   }
-  void app;
   return undefined;
 }
 

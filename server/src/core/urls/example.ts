@@ -76,7 +76,6 @@ class RegexExample {
       case '[': return this.klass();
       case '\\': return this.escape(false);
       case '(': {
-        let capture = true;
         if (this.s[this.pos] === '?') {
           const rest = this.s.slice(this.pos);
           const named = /^\?P<(\w+)>/.exec(rest);
@@ -86,8 +85,7 @@ class RegexExample {
             this.expect(')');
             // DRF's format suffix reads better as a real format.
             return named[1] === 'format' && out === 'a' ? 'json' : out;
-          }
-          else if (rest.startsWith('?:')) this.pos += 2;
+          } else if (rest.startsWith('?:')) this.pos += 2;
           else if (/^\?[=!]|^\?<[=!]/.test(rest)) {
             // A lookaround: generate nothing for it.
             this.pos += rest[1] === '<' ? 3 : 2;
@@ -98,9 +96,7 @@ class RegexExample {
             this.pos += rest.indexOf(')') + 1;
             return '';
           } else throw new Error('unsupported group');
-          capture = false;
         }
-        void capture;
         const out = this.alternation();
         this.expect(')');
         return out;

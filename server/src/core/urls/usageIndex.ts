@@ -109,14 +109,14 @@ export class UsageIndex {
 
   /** Re-reads one file (after an edit, creation or deletion); `tree` must be the parse of its current text. */
   update(file: string, tree?: Tree): void {
-    this.signalsMemo = undefined;
     const text = this.project.host.readFile(file);
     if (text === undefined) {
-      this.byFile.delete(file);
+      this.remove(file);
       return;
     }
     const hash = fingerprint(text);
     if (this.byFile.get(file)?.hash === hash) return;
+    this.signalsMemo = undefined;
     try {
       // An open buffer's tree (kept up to date by the server) saves parsing the text again.
       const found = tree && file.endsWith('.py') ? scanTree(tree, file, text) : scanFileText(file, text);

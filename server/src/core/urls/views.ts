@@ -6,6 +6,7 @@
  */
 import type { DjangoProject } from '../project';
 import type { Value, DefV, Loc } from '../python/values';
+import { isLibraryFile } from '../files';
 
 export interface ViewRef {
   module: string;
@@ -44,14 +45,11 @@ export function defToViewRef(def: DefV): ViewRef {
     qualname: def.qualname,
     kind: def.kind,
     loc: def.loc,
-    external: isExternalFile(def.loc.file),
+    external: isLibraryFile(def.loc.file),
     def,
   };
 }
 
-function isExternalFile(file: string): boolean {
-  return /[\\/](site|dist)-packages[\\/]/.test(file);
-}
 
 export function externalViewRef(fq: string): ViewRef {
   const dot = fq.lastIndexOf('.');
