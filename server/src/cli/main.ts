@@ -18,12 +18,7 @@ import { projectMap, mapText } from '../features/map';
 import { traceFlow } from '../core/flow/flow';
 import { flowJson, flowText } from '../core/flow/table';
 import { applyPlan, planDiff, ScaffoldError, type Plan } from '../core/scaffold/edits';
-import { planNewApp } from '../core/scaffold/app';
-import { planNewTemplate } from '../core/scaffold/template';
-import { planNewView, type ViewKind } from '../core/scaffold/view';
-import { planNewModel } from '../core/scaffold/model';
-import { planNewCommand } from '../core/scaffold/command';
-import { planNewMiddleware } from '../core/scaffold/middleware';
+import { SCAFFOLDS, scaffoldKind, type ScaffoldValues } from '../core/scaffold/kinds';
 
 const USAGE = `usage: django-atlas <command> ROOT [options]
 
@@ -233,24 +228,20 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** `new KIND ARGS... ROOT`: plan, then print the diff (--dry-run), the edits (--json) or apply them. */
-async function scaffold(args: string[], values: { settings?: string; json?: boolean; 'dry-run'?: boolean; verbose?: boolean; extends?: string; kind?: string; model?: string; route?: string; fields?: string; position?: string }): Promise<number> {
+async function scaffold(args: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const [kind, ...rest] = args;
-  const kinds: Record<string, { args: string[]; plan: (project: DjangoProject, a: string[]) => Plan }> = {
-    app: { args: ['NAME'], plan: (p, [name]) => planNewApp(p, name) },
-    template: { args: ['NAME'], plan: (p, [name]) => planNewTemplate(p, name, values.extends) },
-    middleware: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewMiddleware(p, app, name, values.position === undefined ? undefined : Number(values.position)) },
-    command: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewCommand(p, app, name) },
-    model: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewModel(p, app, name, values.fields) },
-    view: { args: ['APP', 'NAME'], plan: (p, [app, name]) => planNewView(p, app, name, { kind: (values.kind ?? 'function') as ViewKind, model: values.model, route: values.route }) },
-  };
-  const k = kinds[kind ?? ''];
-  if (!k) throw new CliError(`new: unknown kind '${kind ?? ''}' (known: ${Object.keys(kinds).join(', ')})\n${USAGE}`);
-  if (rest.length !== k.args.length + 1) throw new CliError(`usage: django-atlas new ${kind} ${k.args.join(' ')} ROOT [--dry-run] [--json]`);
+  const k = scaffoldKind(kind ?? '');
+  if (!k) throw new CliError(`new: unknown kind '${kind ?? ''}' (known: ${SCAFFOLDS.map((x) => x.id).join(', ')})\n${USAGE}`);
+  const positional = k.inputs.filter((i) => i.positional);
+  if (rest.length !== positional.length + 1) throw new CliError(`usage: django-atlas new ${kind} ${positional.map((i) => i.positional).join(' ')} ROOT [--dry-run] [--json]`);
+  const given: ScaffoldValues = {};
+  positional.forEach((i, n) => { given[i.id] = rest[n]; });
+  for (const i of k.inputs) if (!i.positional && typeof values[i.id] === 'string') given[i.id] = values[i.id] as string;
   const root = rest[rest.length - 1];
-  const project = await openProject(root, values.settings, !!values.verbose);
+  const project = await openProject(root, values.settings as string | undefined, !!values.verbose);
   let plan: Plan;
   try {
-    plan = k.plan(project, rest.slice(0, -1));
+    plan = k.plan(project, given);
     if (!values['dry-run']) applyPlan(plan);
   } catch (e) {
     if (e instanceof ScaffoldError) throw new CliError(`new ${kind}: ${e.message}; nothing was changed`);

@@ -62,7 +62,8 @@ export function settingList(project: DjangoProject, setting: string, name: strin
   throw new ScaffoldError(`${setting} is not a list we can add to (${last ?? 'no settings file'}); add '${name}' by hand`);
 }
 
-export function planNewApp(project: DjangoProject, name: string): Plan {
+/** Refuses a name `manage.py startapp` would refuse, or one the project already uses. */
+export function checkAppName(project: DjangoProject, name: string): void {
   validateIdentifier(name, 'app');
   if (name !== name.toLowerCase()) throw new ScaffoldError(`app names are lower case by convention ('${name.toLowerCase()}')`);
   if (RESERVED.has(name)) throw new ScaffoldError(`'${name}' is the name of an existing Python module; choose another app name`);
@@ -70,6 +71,11 @@ export function planNewApp(project: DjangoProject, name: string): Plan {
   if (project.moduleExists(name)) throw new ScaffoldError(`a module '${name}' already exists on the project's Python path`);
   const dir = path.join(appsFolder(project), name);
   if (project.host.stat(dir)) throw new ScaffoldError(`${dir} already exists`);
+}
+
+export function planNewApp(project: DjangoProject, name: string): Plan {
+  checkAppName(project, name);
+  const dir = path.join(appsFolder(project), name);
 
   const { file: settingsFile, text: settingsText, list, augmented } = settingList(project, 'INSTALLED_APPS', name);
   const q = quoteStyle(settingsText);

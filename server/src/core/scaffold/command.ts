@@ -14,16 +14,21 @@ const DJANGO_COMMANDS = new Set(['check', 'compilemessages', 'createcachetable',
   'showmigrations', 'sqlflush', 'sqlmigrate', 'sqlsequencereset', 'squashmigrations', 'startapp', 'startproject', 'test', 'testserver',
   'collectstatic', 'findstatic', 'createsuperuser', 'changepassword', 'clearsessions', 'remove_stale_contenttypes']);
 
-export function planNewCommand(project: DjangoProject, appName: string, name: string): Plan {
+/** Refuses a command name that is not a lower-case identifier, is Django's own, or is taken. */
+export function checkCommandName(project: DjangoProject, name: string): void {
   validateIdentifier(name, 'command');
   if (name !== name.toLowerCase()) throw new ScaffoldError(`command names are lower case ('${name.toLowerCase()}')`);
   if (DJANGO_COMMANDS.has(name)) throw new ScaffoldError(`'${name}' is one of Django's own commands; a project command would replace it`);
-  const app = ownApp(project, appName);
   for (const other of project.installedApps()) {
     if (other.dir && project.host.stat(path.join(other.dir, 'management', 'commands', `${name}.py`))) {
       throw new ScaffoldError(`a command '${name}' already exists in ${other.label}`);
     }
   }
+}
+
+export function planNewCommand(project: DjangoProject, appName: string, name: string): Plan {
+  checkCommandName(project, name);
+  const app = ownApp(project, appName);
   const management = path.join(app.dir, 'management');
   const commands = path.join(management, 'commands');
   const sample = project.host.readFile(path.join(app.dir, 'models.py')) ?? project.host.readFile(path.join(app.dir, 'apps.py')) ?? '';

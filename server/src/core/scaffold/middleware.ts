@@ -10,9 +10,16 @@ import { ScaffoldError, type Plan, type FileEdit } from './edits';
 import { appendToList, insertIntoList, indentUnit, pyString, quoteStyle } from './pyedit';
 import { ownApp, settingList, validateIdentifier } from './app';
 
-export function planNewMiddleware(project: DjangoProject, appName: string, name: string, position: number | undefined): Plan {
+/** Refuses a middleware class name that is not CamelCase or that the app's middleware.py already defines. */
+export function checkMiddlewareName(project: DjangoProject, appName: string, name: string): void {
   validateIdentifier(name, 'middleware');
   if (!/^[A-Z]/.test(name)) throw new ScaffoldError(`a middleware class is named in CamelCase ('${name.charAt(0).toUpperCase()}${name.slice(1)}')`);
+  const app = ownApp(project, appName);
+  if (project.getModule(`${app.name}.middleware`)?.scope.has(name)) throw new ScaffoldError(`${app.label}.middleware already defines '${name}'`);
+}
+
+export function planNewMiddleware(project: DjangoProject, appName: string, name: string, position: number | undefined): Plan {
+  checkMiddlewareName(project, appName, name);
   if (position !== undefined && (!Number.isInteger(position) || position < 0)) throw new ScaffoldError(`--position must be 0 or more (0 = first)`);
   const app = ownApp(project, appName);
   const dotted = `${app.name}.middleware.${name}`;
@@ -21,7 +28,6 @@ export function planNewMiddleware(project: DjangoProject, appName: string, name:
   if (entries.includes(dotted)) throw new ScaffoldError(`${dotted} is already in MIDDLEWARE`);
   const file = path.join(app.dir, 'middleware.py');
   const before = project.host.readFile(file);
-  if (project.getModule(`${app.name}.middleware`)?.scope.has(name)) throw new ScaffoldError(`${app.label}.middleware already defines '${name}'`);
   const q = quoteStyle(before ?? (project.host.readFile(path.join(app.dir, 'models.py')) ?? '""'));
   const ind = indentUnit(before ?? project.host.readFile(path.join(app.dir, 'models.py')) ?? '');
   const code = [

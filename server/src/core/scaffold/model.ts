@@ -38,13 +38,19 @@ export function parseFields(spec: string | undefined): FieldSpec[] {
   return out;
 }
 
-export function planNewModel(project: DjangoProject, appName: string, name: string, fieldSpec: string | undefined): Plan {
+/** Refuses a model name that is not CamelCase or that the app already has (Django compares them without case). */
+export function checkModelName(project: DjangoProject, appName: string, name: string): void {
   validateIdentifier(name, 'model');
   if (!/^[A-Z]/.test(name)) throw new ScaffoldError(`a model is named in CamelCase ('${name.charAt(0).toUpperCase()}${name.slice(1)}')`);
   const app = ownApp(project, appName);
-  const fields = parseFields(fieldSpec);
   if (project.models().models().some((m) => m.appLabel === app.label && m.name.toLowerCase() === name.toLowerCase())) throw new ScaffoldError(`${app.label} already has a model '${name}'`);
   if (project.host.stat(path.join(app.dir, 'models'))?.isDirectory) throw new ScaffoldError(`${app.label}'s models are a package: add the model to one of its modules by hand`);
+}
+
+export function planNewModel(project: DjangoProject, appName: string, name: string, fieldSpec: string | undefined): Plan {
+  checkModelName(project, appName, name);
+  const app = ownApp(project, appName);
+  const fields = parseFields(fieldSpec);
   const models = project.models();
   for (const f of fields) {
     if (!f.target || f.target === 'self' || f.target === name || f.target === `${app.label}.${name}`) continue;

@@ -30,11 +30,16 @@ function templateFolder(project: DjangoProject, name: string): string {
   throw new ScaffoldError('the Django engine has no DIRS and no project app with a templates folder: create one first (e.g. with new app)');
 }
 
-export function planNewTemplate(project: DjangoProject, name: string, parent: string | undefined): Plan {
+/** Refuses a name that is not a template name, or one Django already loads. */
+export function checkTemplateName(project: DjangoProject, name: string): void {
   validateTemplateName(name);
-  const catalog = project.templates();
-  const existing = catalog.resolve(name);
+  const existing = project.templates().resolve(name);
   if (existing) throw new ScaffoldError(`a template '${name}' already exists (${path.relative(project.root, existing.file)})`);
+}
+
+export function planNewTemplate(project: DjangoProject, name: string, parent: string | undefined): Plan {
+  checkTemplateName(project, name);
+  const catalog = project.templates();
   const base = parent ?? (catalog.resolve('base.html') ? 'base.html' : undefined);
   const parentFile = base ? catalog.resolve(base) : undefined;
   if (base && !parentFile) throw new ScaffoldError(`the parent template '${base}' cannot be found`);

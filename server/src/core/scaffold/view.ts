@@ -40,20 +40,43 @@ export interface NewViewOptions {
   route?: string;
 }
 
-export function planNewView(project: DjangoProject, appName: string, name: string, o: NewViewOptions): Plan {
-  if (!VIEW_KINDS.includes(o.kind)) throw new ScaffoldError(`unknown view kind '${o.kind}' (one of ${VIEW_KINDS.join(', ')})`);
+/** Refuses a view name in the wrong case for its kind, or one the app's views.py already defines. */
+export function checkViewName(project: DjangoProject, appName: string, name: string, kind: ViewKind): void {
+  if (!VIEW_KINDS.includes(kind)) throw new ScaffoldError(`unknown view kind '${kind}' (one of ${VIEW_KINDS.join(', ')})`);
   validateIdentifier(name, 'view');
-  const isClass = o.kind !== 'function';
+  const isClass = kind !== 'function';
   if (isClass && !/^[A-Z]/.test(name)) throw new ScaffoldError(`a class-based view is named in CamelCase ('${name.charAt(0).toUpperCase()}${name.slice(1)}')`);
   if (!isClass && /[A-Z]/.test(name)) throw new ScaffoldError(`a function view is named in snake_case ('${snake(name)}')`);
+  const app = ownApp(project, appName);
+  if (project.host.stat(path.join(app.dir, 'views'))?.isDirectory) throw new ScaffoldError(`${app.label}'s views are a package: add the view to one of its modules by hand`);
+  if (project.getModule(`${app.name}.views`)?.scope.has(name)) throw new ScaffoldError(`${app.label}.views already defines '${name}'`);
+}
+
+/** Whether a view of this kind needs a model. */
+export const needsModel = (kind: string): boolean => NEEDS_MODEL.has(kind as ViewKind);
+
+/** The route a new view gets when none is given, relative to its app's include. */
+export function defaultRoute(kind: ViewKind, name: string, modelName: string | undefined): string {
+  const m = modelName?.split('.').pop()?.toLowerCase();
+  const base = (n: string) => n.replace(/View$/, '') || n;
+  switch (kind) {
+    case 'list': return `${m}s/`;
+    case 'detail': return `${m}s/<int:pk>/`;
+    case 'create': return `${m}s/new/`;
+    case 'update': return `${m}s/<int:pk>/edit/`;
+    case 'delete': return `${m}s/<int:pk>/delete/`;
+    default: return `${kebab(kind === 'function' ? name : base(name))}/`;
+  }
+}
+
+export function planNewView(project: DjangoProject, appName: string, name: string, o: NewViewOptions): Plan {
+  checkViewName(project, appName, name, o.kind);
+  const isClass = o.kind !== 'function';
   const app = ownApp(project, appName);
   const model = o.model ? findModel(project, app, o.model) : undefined;
   if (NEEDS_MODEL.has(o.kind) && !model) throw new ScaffoldError(`a ${o.kind} view needs --model`);
   const dir = app.dir;
   const viewsFile = path.join(dir, 'views.py');
-  if (project.host.stat(path.join(dir, 'views'))?.isDirectory) throw new ScaffoldError(`${app.label}'s views are a package: add the view to one of its modules by hand`);
-  const viewsEnv = project.getModule(`${app.name}.views`);
-  if (viewsEnv?.scope.has(name)) throw new ScaffoldError(`${app.label}.views already defines '${name}'`);
   const viewsText = project.host.readFile(viewsFile);
   const edits: FileEdit[] = [];
   const notes: string[] = [];
@@ -64,14 +87,7 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
   const base = (n: string) => n.replace(/View$/, '') || n;
   const templateName = `${app.label}/${snake(isClass ? base(name) : name)}.html`;
   const urlName = kebab(isClass ? base(name) : name);
-  const modelLower = model?.name.toLowerCase();
-  const route = o.route ?? (
-    o.kind === 'list' ? `${modelLower}s/`
-      : o.kind === 'detail' ? `${modelLower}s/<int:pk>/`
-        : o.kind === 'create' ? `${modelLower}s/new/`
-          : o.kind === 'update' ? `${modelLower}s/<int:pk>/edit/`
-            : o.kind === 'delete' ? `${modelLower}s/<int:pk>/delete/`
-              : `${urlName}/`);
+  const route = o.route || defaultRoute(o.kind, name, model?.name);
 
   // The new pattern goes last in its urls.py: an earlier pattern that already answers its path would hide it.
   const prefix = includePrefix(project, path.join(dir, 'urls.py')) ?? `${app.label}/`;
