@@ -8,6 +8,7 @@ import type { ProjectStatus } from '../../server/src/protocol';
 import { type Ctx } from './ctx';
 import { plural } from './statusBar';
 import { traceUrl } from './traceUrl';
+import { newScaffold } from './scaffold';
 
 /** A position / range / location as the server sends them (LSP JSON, zero-based). */
 interface JsonPosition {
@@ -20,6 +21,9 @@ interface JsonLocation {
 }
 
 type Handler = (...args: any[]) => unknown;
+
+/** The scaffolds with a command of their own (`djangoAtlas.new.KIND`, declared in package.json); the server's table has the same ids. */
+export const SCAFFOLD_KINDS = ['app', 'view', 'model', 'template', 'middleware', 'command'];
 
 export const commands: Record<string, (ctx: Ctx) => Handler> = {
   'djangoAtlas.showOutput': (ctx) => () => ctx.output.show(true),
@@ -43,6 +47,9 @@ export const commands: Record<string, (ctx: Ctx) => Handler> = {
     else await vscode.commands.executeCommand('djangoAtlas.traceUrl');
   },
   'djangoAtlas.showFlowDiagram': (ctx) => () => ctx.diagram.show(),
+  /** Args: ([uri]) from the explorer's context menu: scaffolds there. `djangoAtlas.new.KIND` skips the kind picker. */
+  'djangoAtlas.new': (ctx) => (uri?: vscode.Uri) => newScaffold(ctx, undefined, uri),
+  ...Object.fromEntries(SCAFFOLD_KINDS.map((kind) => [`djangoAtlas.new.${kind}`, (ctx: Ctx) => (uri?: vscode.Uri) => newScaffold(ctx, kind, uri)])),
   /** Args: (node: MapNode) from the map's context menu: traces the URL node's example path. */
   'djangoAtlas.map.trace': (ctx) => async (node?: { example?: string }) => {
     if (node?.example) await traceUrl(ctx, node.example, 'GET');

@@ -124,6 +124,21 @@ export class Ctx implements vscode.Disposable {
     }
   }
 
+  /**
+   * Any request once the server has started: `send` gets the running client; undefined (with a
+   * line in the output) when the server is not running or the request fails.
+   */
+  async request<R>(what: string, send: (client: LanguageClient) => Promise<R>): Promise<R | undefined> {
+    await this.started;
+    if (!this.client?.isRunning()) return undefined;
+    try {
+      return await send(this.client);
+    } catch (e) {
+      this.output.appendLine(`[client] ${what} request failed: ${message(e)}`);
+      return undefined;
+    }
+  }
+
   /** The index's current state, or undefined when the server is not running. */
   async status(): Promise<StatusResult | undefined> {
     if (!this.client?.isRunning()) return undefined;
@@ -174,8 +189,7 @@ export class Ctx implements vscode.Disposable {
     // Handlers registered on the client survive restarts.
     this.disposables.push(
       client.onNotification(IndexChangedNotification, (result) => {
-        this.statusBar.update(result);
-        this.templateLanguage.update(result);
+        this.showStatus(result);
         this.map.refresh();
       }),
       client.onDidChangeState(({ newState }) => {
@@ -188,10 +202,14 @@ export class Ctx implements vscode.Disposable {
 
   private async refreshStatus(): Promise<void> {
     const result = await this.status();
-    if (result) {
-      this.statusBar.update(result);
-      this.templateLanguage.update(result);
-    }
+    if (result) this.showStatus(result);
+  }
+
+  /** A new state of the index: the status bar, the django-html folders, and `djangoAtlas.hasProject` for menus. */
+  private showStatus(result: StatusResult): void {
+    this.statusBar.update(result);
+    this.templateLanguage.update(result);
+    void vscode.commands.executeCommand('setContext', 'djangoAtlas.hasProject', result.projects.length > 0);
   }
 
   private fail(reason: string): void {

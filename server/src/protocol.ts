@@ -177,3 +177,80 @@ export interface RouteSuggestion {
 
 /** Client → server: the project's routes with example paths (its own first, then the libraries'), for the Trace URL input box. */
 export const FlowRoutesRequest = new RequestType<{ root?: string }, RouteSuggestion[], void>('djangoAtlas/flowRoutes');
+
+/** A kind of scaffold ("New View…"), as the server's table (core/scaffold/kinds.ts) describes it. */
+export interface ScaffoldKindInfo {
+  id: string;
+  title: string;
+  description: string;
+}
+
+/** Client → server: the scaffolds there are, for the "Django Atlas: New…" picker. */
+export const ScaffoldKindsRequest = new RequestType0<ScaffoldKindInfo[], void>('djangoAtlas/scaffoldKinds');
+
+export interface ScaffoldParams {
+  kind: string;
+  /** The project's root; when absent, the project holding `at`, else the first project. */
+  root?: string;
+  /** The file or folder the command was run on (the explorer's selection, the active editor): its app is proposed. */
+  at?: string;
+  /** The answers so far, by input id. */
+  values: Record<string, string>;
+}
+
+/** One question of a scaffold, with what the project offers for it. */
+export interface ScaffoldQuestion {
+  id: string;
+  prompt: string;
+  placeholder?: string;
+  /** May be left empty: the scaffold then uses its default. */
+  optional?: boolean;
+  /** For an optional pick list: the label of the empty answer. */
+  none?: string;
+  /** A pick list; `free`: something else may be typed too. */
+  choices?: { value: string; label: string; description?: string }[];
+  free?: boolean;
+  /** Proposed before the user types (the app of `at`, the default route, `base.html`). */
+  initial?: string;
+  /** Question `index` of `count` (for the input box's title). */
+  index: number;
+  count: number;
+}
+
+export interface ScaffoldStepResult {
+  /** The project it applies to, or null when there is none. */
+  root: string | null;
+  /** The next question, or none when every input has an answer. */
+  question?: ScaffoldQuestion;
+  error?: string;
+}
+
+/** Client → server: the next question of a scaffold given the answers so far. */
+export const ScaffoldStepRequest = new RequestType<ScaffoldParams, ScaffoldStepResult, void>('djangoAtlas/scaffoldStep');
+
+/** Client → server: what is wrong with one answer (null when it is fine), while the user types it. */
+export const ScaffoldCheckRequest = new RequestType<ScaffoldParams & { id: string; value: string }, string | null, void>('djangoAtlas/scaffoldCheck');
+
+/** One file a scaffold creates or changes; a change is given as minimal text edits against `before`. */
+export interface ScaffoldFileEdit {
+  uri: string;
+  /** The file does not exist yet: `text` is its whole content. */
+  created: boolean;
+  text?: string;
+  /** For a changed file: its text the plan was made against (the client refuses when the file differs now). */
+  before?: string;
+  changes?: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[];
+}
+
+export interface ScaffoldPlanResult {
+  root: string | null;
+  /** Why the scaffold cannot be made (nothing is changed). */
+  error?: string;
+  edits: ScaffoldFileEdit[];
+  notes: string[];
+  /** Where to put the cursor afterwards: the new code. */
+  focus?: { uri: string; line: number; character: number };
+}
+
+/** Client → server: the edits of a scaffold, for a WorkspaceEdit the user confirms (the server writes nothing). */
+export const ScaffoldPlanRequest = new RequestType<ScaffoldParams, ScaffoldPlanResult, void>('djangoAtlas/scaffoldPlan');

@@ -27,9 +27,12 @@ import { workspaceSymbols } from '../features/symbols';
 import { traceFlow, routeExamples } from '../core/flow/flow';
 import {
   StatusRequest, ProjectMapRequest, IndexChangedNotification, FlowRequest, FlowRoutesRequest,
-  type StatusResult, type DjangoAtlasSettings, type FlowResult,
+  ScaffoldKindsRequest, ScaffoldStepRequest, ScaffoldCheckRequest, ScaffoldPlanRequest,
+  type StatusResult, type DjangoAtlasSettings, type FlowResult, type ScaffoldParams,
 } from '../protocol';
 import { createWorkerScanner } from './workerScanner';
+import { scaffoldCheck, scaffoldKinds, scaffoldPlan, scaffoldStep } from './scaffold';
+import { ScaffoldError } from '../core/scaffold/edits';
 import { defaultCacheFile, loadCache, saveCache } from '../core/cache';
 import {
   uriToPath, pathToUri, toLocation, toDiagnostic, toHover, toCodeLens, toCompletion, toQuickFixes, toDocumentSymbol, toMapNode,
@@ -518,6 +521,33 @@ export function startServer(connection: Connection): void {
       return [];
     }
   });
+  /** The session a scaffold works in: the project given, else the one holding `at`, else the first. */
+  const scaffoldSession = (params: ScaffoldParams): ProjectSession | undefined => {
+    if (params.root) return sessionOfRoot(params.root);
+    const at = params.at;
+    const holding = at ? [...sessions.values()].filter((s) => at === s.project.root || at.startsWith(s.project.root + path.sep)) : [];
+    return holding.sort((a, b) => b.project.root.length - a.project.root.length)[0] ?? sessionOfRoot(undefined);
+  };
+  /** Runs a scaffold request; a refusal (ScaffoldError) or a failure becomes `error`, with the failure logged. */
+  const scaffolding = async <R>(params: ScaffoldParams, what: string, run: (p: DjangoProject) => R, failed: (root: string | null, error: string) => R): Promise<R> => {
+    await ready;
+    const s = scaffoldSession(params);
+    if (!s) return failed(null, 'No Django project is open (a folder with manage.py, or a settings module).');
+    try {
+      return run(s.project);
+    } catch (e) {
+      if (e instanceof ScaffoldError) return failed(s.project.root, e.message);
+      log(`scaffold ${what} failed for ${params.kind}: ${(e as Error).stack ?? e}`);
+      return failed(s.project.root, `could not ${what} (${(e as Error).message}); see the Django Atlas output`);
+    }
+  };
+  connection.onRequest(ScaffoldKindsRequest, () => scaffoldKinds());
+  connection.onRequest(ScaffoldStepRequest, (params) =>
+    scaffolding(params, 'ask', (p) => scaffoldStep(p, params), (root, error) => ({ root, error })));
+  connection.onRequest(ScaffoldCheckRequest, (params) =>
+    scaffolding(params, 'check', (p) => scaffoldCheck(p, params), (_root, error) => error));
+  connection.onRequest(ScaffoldPlanRequest, (params) =>
+    scaffolding(params, 'plan', (p) => scaffoldPlan(p, params), (root, error) => ({ root, error, edits: [], notes: [] })));
   connection.onWorkspaceSymbol(async (p) => {
     await ready;
     const out = [];

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, diffLines } from 'diff';
 
 export interface FileEdit {
   file: string;
@@ -42,4 +42,35 @@ export function applyPlan(plan: Plan): void {
     fs.mkdirSync(path.dirname(e.file), { recursive: true });
     fs.writeFileSync(e.file, e.after);
   }
+}
+
+/** A change of `before` as offsets into it, the way an editor applies it. */
+export interface TextChange {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * The smallest line-wise changes turning `before` into `after` (ascending, not overlapping, all
+ * against `before`): an editor applying them keeps its cursors, folds and undo steps in the lines
+ * the scaffold does not touch.
+ */
+export function textChanges(before: string, after: string): TextChange[] {
+  const out: TextChange[] = [];
+  let offset = 0;
+  for (const part of diffLines(before, after)) {
+    const last = out[out.length - 1];
+    if (part.added) {
+      if (last && last.end === offset) last.text += part.value;
+      else out.push({ start: offset, end: offset, text: part.value });
+    } else if (part.removed) {
+      if (last && last.end === offset) last.end += part.value.length;
+      else out.push({ start: offset, end: offset + part.value.length, text: '' });
+      offset += part.value.length;
+    } else {
+      offset += part.value.length;
+    }
+  }
+  return out;
 }

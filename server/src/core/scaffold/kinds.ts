@@ -34,6 +34,8 @@ export interface ScaffoldInput {
   positional?: string;
   /** May be left empty (the plan then uses its default). */
   optional?: boolean;
+  /** For an optional pick list: the label of leaving it empty ("No parent template"). */
+  none?: string;
   placeholder?: string;
   /** Values the project offers; the editor shows a pick list. `free`: something else may be typed. */
   choices?: (p: DjangoProject, v: ScaffoldValues) => ScaffoldChoice[];
@@ -129,13 +131,13 @@ export const SCAFFOLDS: ScaffoldKind[] = [
     inputs: [
       { id: 'name', prompt: 'Template name, as views load it', positional: 'NAME', placeholder: 'blog/post_archive.html', check: checkTemplateName },
       {
-        id: 'extends', prompt: 'Template it extends', optional: true,
+        id: 'extends', prompt: 'Template it extends', optional: true, none: 'No parent: a standalone page', free: true,
         initial: (p) => (p.templates().resolve('base.html') ? 'base.html' : undefined),
         choices: (p) => parentChoices(p),
         check: (p, name) => { if (!p.templates().resolve(name)) throw new ScaffoldError(`the parent template '${name}' cannot be found`); },
       },
     ],
-    plan: (p, v) => planNewTemplate(p, need(v, 'name'), opt(v, 'extends')),
+    plan: (p, v) => planNewTemplate(p, need(v, 'name'), v.extends === undefined ? undefined : v.extends.trim()),
   },
   {
     id: 'middleware', title: 'Middleware', description: 'a middleware class and its place in MIDDLEWARE',
@@ -207,4 +209,19 @@ function middlewarePositions(project: DjangoProject): ScaffoldChoice[] {
   const out: ScaffoldChoice[] = entries.map((e, i) => ({ value: String(i), label: `before ${e.split('.').pop()}`, description: e }));
   out.push({ value: String(entries.length), label: 'at the end', description: entries.length ? `after ${entries[entries.length - 1]}` : undefined });
   return out;
+}
+
+/** The own app whose folder holds `file` (the explorer selection a command was run on), if any. */
+export function appAt(project: DjangoProject, file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  const apps = ownApps(project).map((c) => ({ c, dir: project.installedApps().find((a) => a.label === c.value)?.dir ?? '' }));
+  const hit = apps.filter((a) => a.dir && (file === a.dir || file.startsWith(a.dir + path.sep))).sort((a, b) => b.dir.length - a.dir.length)[0];
+  return hit?.c.value;
+}
+
+/** The next input to ask given the answers so far, with its position among the inputs asked. */
+export function nextInput(kind: ScaffoldKind, v: ScaffoldValues): { input: ScaffoldInput; index: number; count: number } | undefined {
+  const active = activeInputs(kind, v);
+  const index = active.findIndex((i) => v[i.id] === undefined);
+  return index < 0 ? undefined : { input: active[index], index, count: active.length };
 }

@@ -37,10 +37,11 @@ export function checkTemplateName(project: DjangoProject, name: string): void {
   if (existing) throw new ScaffoldError(`a template '${name}' already exists (${path.relative(project.root, existing.file)})`);
 }
 
-export function planNewTemplate(project: DjangoProject, name: string, parent: string | undefined): Plan {
+/** `parent`: the template to extend; undefined: `base.html` when there is one; null or '': none. */
+export function planNewTemplate(project: DjangoProject, name: string, parent: string | null | undefined): Plan {
   checkTemplateName(project, name);
   const catalog = project.templates();
-  const base = parent ?? (catalog.resolve('base.html') ? 'base.html' : undefined);
+  const base = parent === undefined ? (catalog.resolve('base.html') ? 'base.html' : undefined) : parent || undefined;
   const parentFile = base ? catalog.resolve(base) : undefined;
   if (base && !parentFile) throw new ScaffoldError(`the parent template '${base}' cannot be found`);
   const file = path.join(templateFolder(project, name), name);
