@@ -8,7 +8,7 @@ import path from 'node:path';
 import { isLibraryFile } from '../files';
 import type { DjangoProject, AppInfo } from '../project';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
-import { appendToList, ensureImport, hasTopLevelList, indentUnit, pyString, quoteStyle } from './pyedit';
+import { appendToList, codeStyle, ensureImport, hasTopLevelList, pyString, quoteStyle } from './pyedit';
 
 const KEYWORDS = new Set(('False None True and as assert async await break class continue def del elif else except finally for from global if import in is ' +
   'lambda nonlocal not or pass raise return try while with yield match case type').split(' '));
@@ -27,6 +27,13 @@ export function ownApp(project: DjangoProject, name: string): AppInfo & { dir: s
   if (!a) throw new ScaffoldError(`no installed app '${name}' (installed: ${project.installedApps().map((x) => x.label).join(', ')})`);
   if (!a.dir || !a.dir.startsWith(project.root) || isLibraryFile(a.dir)) throw new ScaffoldError(`'${name}' is not one of the project's own apps`);
   return a as AppInfo & { dir: string };
+}
+
+/** The style of new code in an app: `first` (the file edited), then the app's other modules, then the settings. */
+export function appStyle(project: DjangoProject, app: AppInfo & { dir: string }, first?: string): { q: '"' | "'"; ind: string } {
+  const read = (f: string) => project.host.readFile(path.join(app.dir, f));
+  const settings = project.settingsEnv()?.file;
+  return codeStyle(first, read('models.py'), read('views.py'), read('apps.py'), read('admin.py'), read('urls.py'), settings ? project.host.readFile(settings) : undefined);
 }
 
 /** Where the project's own apps live: the folder holding most of them, else the project root. */
@@ -78,8 +85,10 @@ export function planNewApp(project: DjangoProject, name: string): Plan {
   const dir = path.join(appsFolder(project), name);
 
   const { file: settingsFile, text: settingsText, list, augmented } = settingList(project, 'INSTALLED_APPS', name);
+  // The settings' quotes; the indentation of the project's apps (settings rarely have a block to tell it).
+  const sibling = project.installedApps().find((a): a is AppInfo & { dir: string } => !!a.dir && a.dir.startsWith(project.root) && !isLibraryFile(a.dir));
   const q = quoteStyle(settingsText);
-  const ind = indentUnit(settingsText);
+  const { ind } = sibling ? appStyle(project, sibling) : codeStyle(settingsText);
   const config = `${name.split('_').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}Config`;
   const s = (v: string) => pyString(v, q);
   const files: [string, string][] = [

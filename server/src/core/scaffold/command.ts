@@ -5,8 +5,8 @@
 import path from 'node:path';
 import type { DjangoProject } from '../project';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
-import { indentUnit, pyString, quoteStyle } from './pyedit';
-import { ownApp, validateIdentifier } from './app';
+import { pyString } from './pyedit';
+import { appStyle, ownApp, validateIdentifier } from './app';
 
 /** Commands Django itself provides: a project command of that name would shadow Django's. */
 const DJANGO_COMMANDS = new Set(['check', 'compilemessages', 'createcachetable', 'dbshell', 'diffsettings', 'dumpdata', 'flush',
@@ -31,9 +31,7 @@ export function planNewCommand(project: DjangoProject, appName: string, name: st
   const app = ownApp(project, appName);
   const management = path.join(app.dir, 'management');
   const commands = path.join(management, 'commands');
-  const sample = project.host.readFile(path.join(app.dir, 'models.py')) ?? project.host.readFile(path.join(app.dir, 'apps.py')) ?? '';
-  const q = quoteStyle(sample || '""');
-  const ind = indentUnit(sample);
+  const { q, ind } = appStyle(project, app);
   const s = (v: string) => pyString(v, q);
   const edits: FileEdit[] = [];
   for (const pkg of [management, commands]) {

@@ -7,8 +7,8 @@ import path from 'node:path';
 import type { DjangoProject } from '../project';
 import { asString } from '../python/values';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
-import { appendToList, insertIntoList, indentUnit, pyString, quoteStyle } from './pyedit';
-import { ownApp, settingList, validateIdentifier } from './app';
+import { appendToList, insertIntoList, pyString, quoteStyle } from './pyedit';
+import { appStyle, ownApp, settingList, validateIdentifier } from './app';
 
 /** Refuses a middleware class name that is not CamelCase or that the app's middleware.py already defines. */
 export function checkMiddlewareName(project: DjangoProject, appName: string, name: string): void {
@@ -28,8 +28,7 @@ export function planNewMiddleware(project: DjangoProject, appName: string, name:
   if (entries.includes(dotted)) throw new ScaffoldError(`${dotted} is already in MIDDLEWARE`);
   const file = path.join(app.dir, 'middleware.py');
   const before = project.host.readFile(file);
-  const q = quoteStyle(before ?? (project.host.readFile(path.join(app.dir, 'models.py')) ?? '""'));
-  const ind = indentUnit(before ?? project.host.readFile(path.join(app.dir, 'models.py')) ?? '');
+  const { ind } = appStyle(project, app, before);
   const code = [
     `class ${name}:`,
     `${ind}def __init__(self, get_response):`,

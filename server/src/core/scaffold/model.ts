@@ -6,8 +6,8 @@
 import path from 'node:path';
 import type { DjangoProject } from '../project';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
-import { ensureImport, indentUnit, pyString, quoteStyle } from './pyedit';
-import { ownApp, validateIdentifier } from './app';
+import { ensureImport, pyString } from './pyedit';
+import { appStyle, ownApp, validateIdentifier } from './app';
 
 const SIMPLE = new Set(['CharField', 'TextField', 'SlugField', 'EmailField', 'URLField', 'IntegerField', 'PositiveIntegerField',
   'BigIntegerField', 'SmallIntegerField', 'FloatField', 'DecimalField', 'BooleanField', 'DateField', 'DateTimeField', 'TimeField',
@@ -59,8 +59,7 @@ export function planNewModel(project: DjangoProject, appName: string, name: stri
   }
   const file = path.join(app.dir, 'models.py');
   const before = project.host.readFile(file);
-  const q = quoteStyle(before ?? '""');
-  const ind = indentUnit(before ?? '');
+  const { q, ind } = appStyle(project, app, before);
   const s = (v: string) => pyString(v, q);
   let usesSettings = false;
   const lines = fields.map((f) => {

@@ -18,6 +18,18 @@ export function indentUnit(text: string): string {
   return m?.[1] ?? '    ';
 }
 
+/**
+ * The style new code follows: the quotes and indentation of the first text that shows them (the
+ * file edited, then its neighbours, then the settings), else `"` and four spaces (Black's, and
+ * Django's startapp templates').
+ */
+export function codeStyle(...texts: (string | undefined)[]): { q: '"' | "'"; ind: string } {
+  const known = texts.filter((t): t is string => !!t);
+  const quoted = known.find((t) => /["']/.test(t));
+  const indented = known.find((t) => /^(?:[^\n]*:[ \t]*(?:#[^\n]*)?\n)(?:[ \t]*\n)*[ \t]+\S/m.test(t));
+  return { q: quoted ? quoteStyle(quoted) : '"', ind: indented ? indentUnit(indented) : '    ' };
+}
+
 export function pyString(s: string, quote: '"' | "'"): string {
   return quote + s.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`) + quote;
 }
@@ -30,7 +42,9 @@ function topLevelList(root: Node, name: string, augmented = false): Node | undef
     const a = stmt.namedChildren[0];
     if (a?.type !== 'assignment' && !(augmented && a?.type === 'augmented_assignment')) continue;
     if (a.childForFieldName('left')?.text !== name) continue;
-    const right = a.childForFieldName('right');
+    // `[...]`, or the first list of `[...] + static(...)` (where a new pattern belongs: before the extras).
+    let right = a.childForFieldName('right');
+    while (right?.type === 'binary_operator' && right.childForFieldName('operator')?.text === '+') right = right.childForFieldName('left');
     if (right?.type === 'list') found = right;
   }
   return found;
@@ -64,23 +78,26 @@ export function appendToList(text: string, name: string, item: string, augmented
     }
     const last = items[items.length - 1];
     const multiline = text.slice(list.startIndex, list.endIndex).includes('\n');
-    // A trailing comma after the last item?
-    const after = text.slice(last.endIndex, close);
-    const comma = after.indexOf(',');
+    // A trailing comma after the last item? (A token of the list: a comma in a comment does not count.)
+    const commaNode = list.children.find((c) => c?.type === ',' && c.startIndex >= last.endIndex);
+    const comma = commaNode ? commaNode.startIndex - last.endIndex : -1;
     if (!multiline) {
       return comma >= 0
         ? `${text.slice(0, last.endIndex + comma + 1)} ${item}${text.slice(last.endIndex + comma + 1)}`
         : `${text.slice(0, last.endIndex)}, ${item}${text.slice(last.endIndex)}`;
     }
     const indent = lineIndent(text, last.startIndex);
+    // The end of the last item's line (after its comment, if any), when the `]` is on a later line.
+    const eol = text.indexOf('\n', last.endIndex);
+    const ownLine = eol >= 0 && eol < close;
     if (comma >= 0) {
-      // After the comma (and a comment on the same line, if any).
       const at = last.endIndex + comma + 1;
-      const eol = text.indexOf('\n', at);
-      const insertAt = eol >= 0 && eol < close ? eol : at;
-      return `${text.slice(0, insertAt)}\n${indent}${item},${text.slice(insertAt)}`;
+      return ownLine ? `${text.slice(0, eol)}\n${indent}${item},${text.slice(eol)}` : `${text.slice(0, at)}\n${indent}${item},${text.slice(at)}`;
     }
-    return `${text.slice(0, last.endIndex)},\n${indent}${item},${text.slice(last.endIndex)}`;
+    // No trailing comma: one after the last item, the new item on a line of its own (a `]` right
+    // after the last item stays right after the new one).
+    const withComma = `${text.slice(0, last.endIndex)},${text.slice(last.endIndex, ownLine ? eol : last.endIndex)}`;
+    return ownLine ? `${withComma}\n${indent}${item},${text.slice(eol)}` : `${withComma}\n${indent}${item}${text.slice(last.endIndex)}`;
   } finally {
     tree.delete();
   }

@@ -52,7 +52,7 @@ export function planNewTemplate(project: DjangoProject, name: string, parent: st
 
 /**
  * A new template's text: `{% extends parent %}` with the parent's overridable blocks (its own and
- * its ancestors'), or a small standalone page when there is no parent. `fill` goes in the block
+ * its ancestors', each keeping the parent's content until edited), or a small standalone page when there is no parent. `fill` goes in the block
  * named `content` (a view's starting markup).
  */
 export function templateText(project: DjangoProject, parent: string | undefined, notes: string[], fill: Record<string, string> = {}): string {
@@ -62,7 +62,11 @@ export function templateText(project: DjangoProject, parent: string | undefined,
     const own = catalog.summary(parentFile.file)?.blocks.map((b) => b.name) ?? [];
     const blocks = [...new Set([...own, ...catalog.inheritedBlocks(parentFile.file).map((b) => b.name)])];
     if (!blocks.length) notes.push(`'${parent}' has no blocks: the new template can only repeat it`);
-    return `{% extends "${parent}" %}\n` + blocks.map((b) => `\n{% block ${b} %}\n${fill[b] ?? ''}{% endblock ${b} %}\n`).join('');
+    // A block not filled keeps the parent's content ({{ block.super }}): the page renders as its
+    // parent until the block is edited, and every overridable block is there to edit.
+    return `{% extends "${parent}" %}\n` + blocks.map((b) => (fill[b] !== undefined
+      ? `\n{% block ${b} %}\n${fill[b]}{% endblock ${b} %}\n`
+      : `\n{% block ${b} %}{{ block.super }}{% endblock ${b} %}\n`)).join('');
   }
   notes.push('no base.html found: the new template stands alone with title and content blocks');
   return `<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n  <title>{% block title %}{% endblock %}</title>\n</head>\n<body>\n  {% block content %}\n${fill.content ?? ''}  {% endblock %}\n</body>\n</html>\n`;

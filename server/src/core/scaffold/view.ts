@@ -9,8 +9,8 @@ import type { DjangoProject, AppInfo } from '../project';
 import type { ModelInfo } from '../models/index';
 import type { UrlEntry } from '../urls/tree';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
-import { appendToList, ensureImport, hasTopLevelList, indentUnit, pyString, quoteStyle } from './pyedit';
-import { includeInRoot, ownApp, validateIdentifier } from './app';
+import { appendToList, ensureImport, hasTopLevelList, pyString } from './pyedit';
+import { appStyle, includeInRoot, ownApp, validateIdentifier } from './app';
 import { templateText } from './template';
 import { entryExample } from '../urls/example';
 import { resolverFor } from '../flow/flow';
@@ -81,8 +81,7 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
   const edits: FileEdit[] = [];
   const notes: string[] = [];
 
-  const q = quoteStyle(viewsText ?? "''");
-  const ind = indentUnit(viewsText ?? '');
+  const { q, ind } = appStyle(project, app, viewsText);
   const s = (v: string) => pyString(v, q);
   const base = (n: string) => n.replace(/View$/, '') || n;
   const templateName = `${app.label}/${snake(isClass ? base(name) : name)}.html`;
@@ -136,7 +135,7 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
   // The URL pattern, in the app's urls.py (made, and included, when missing).
   const urlsFile = path.join(dir, 'urls.py');
   const urlsText = project.host.readFile(urlsFile);
-  const uq = quoteStyle(urlsText ?? q.repeat(2));
+  const uq = urlsText === undefined ? q : appStyle(project, app, urlsText).q;
   const pattern = `path(${pyString(route, uq)}, views.${name}${isClass ? '.as_view()' : ''}, name=${pyString(urlName, uq)})`;
   if (urlsText === undefined) {
     edits.push({ file: urlsFile, after: `from django.urls import path\n\nfrom . import views\n\napp_name = ${pyString(app.label, uq)}\n\nurlpatterns = [\n${ind}${pattern},\n]\n` });
