@@ -25,9 +25,10 @@ import { templateFoldingRanges } from './html';
 import { projectMap, filterMap } from '../features/map';
 import { workspaceSymbols } from '../features/symbols';
 import { traceFlow, routeExamples } from '../core/flow/flow';
+import { managementCommands } from '../core/management';
 import {
-  StatusRequest, ProjectMapRequest, IndexChangedNotification, FlowRequest, FlowRoutesRequest,
-  type StatusResult, type DjangoAtlasSettings, type FlowResult,
+  StatusRequest, ProjectMapRequest, IndexChangedNotification, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest,
+  type StatusResult, type DjangoAtlasSettings, type FlowResult, type ProjectCommands,
 } from '../protocol';
 import { createWorkerScanner } from './workerScanner';
 import { defaultCacheFile, loadCache, saveCache } from '../core/cache';
@@ -517,6 +518,17 @@ export function startServer(connection: Connection): void {
       log(`route examples failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
       return [];
     }
+  });
+  connection.onRequest(ManagementCommandsRequest, async (): Promise<ProjectCommands[]> => {
+    await ready;
+    return [...sessions.values()].map((s) => {
+      try {
+        return { root: s.project.root, commands: managementCommands(s.project) };
+      } catch (e) {
+        log(`management commands failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
+        return { root: s.project.root, commands: [] };
+      }
+    });
   });
   connection.onWorkspaceSymbol(async (p) => {
     await ready;
