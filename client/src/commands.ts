@@ -43,6 +43,9 @@ export const commands: Record<string, (ctx: Ctx) => Handler> = {
     else await vscode.commands.executeCommand('djangoAtlas.traceUrl');
   },
   'djangoAtlas.showFlowDiagram': (ctx) => () => ctx.diagram.show(),
+  /** Runs the project's `manage.py runserver` task (asks for the project when there are several). */
+  'djangoAtlas.runServer': (ctx) => () => ctx.tasks.runServer(),
+  'djangoAtlas.stopServer': (ctx) => () => ctx.tasks.stopServer(),
   /** Args: (node: MapNode) from the map's context menu: traces the URL node's example path. */
   'djangoAtlas.map.trace': (ctx) => async (node?: { example?: string }) => {
     if (node?.example) await traceUrl(ctx, node.example, 'GET');
