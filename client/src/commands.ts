@@ -50,6 +50,9 @@ export const commands: Record<string, (ctx: Ctx) => Handler> = {
   /** Args: ([uri]) from the explorer's context menu: scaffolds there. `djangoAtlas.new.KIND` skips the kind picker. */
   'djangoAtlas.new': (ctx) => (uri?: vscode.Uri) => newScaffold(ctx, undefined, uri),
   ...Object.fromEntries(SCAFFOLD_KINDS.map((kind) => [`djangoAtlas.new.${kind}`, (ctx: Ctx) => (uri?: vscode.Uri) => newScaffold(ctx, kind, uri)])),
+  /** Runs the project's `manage.py runserver` task (asks for the project when there are several). */
+  'djangoAtlas.runServer': (ctx) => () => ctx.tasks.runServer(),
+  'djangoAtlas.stopServer': (ctx) => () => ctx.tasks.stopServer(),
   /** Args: (node: MapNode) from the map's context menu: traces the URL node's example path. */
   'djangoAtlas.map.trace': (ctx) => async (node?: { example?: string }) => {
     if (node?.example) await traceUrl(ctx, node.example, 'GET');

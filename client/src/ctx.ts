@@ -14,14 +14,15 @@ import {
 } from 'vscode-languageclient/node';
 import { TemplateLanguage } from './templateLanguage';
 import {
-  IndexChangedNotification, StatusRequest, ProjectMapRequest, FlowRequest, FlowRoutesRequest,
-  type StatusResult, type MapNode, type ProjectMapParams, type FlowResult, type RouteSuggestion,
+  IndexChangedNotification, StatusRequest, ProjectMapRequest, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest,
+  type StatusResult, type MapNode, type ProjectMapParams, type FlowResult, type RouteSuggestion, type ProjectCommands,
 } from '../../server/src/protocol';
 import { ProjectMap } from './projectMap';
 import { RequestFlowView, type Trace } from './requestFlow';
 import { FlowDiagram } from './flowDiagram';
 import { readSettings, SECTION } from './settings';
 import { StatusBar } from './statusBar';
+import { ManageTasks } from './tasks';
 
 /** Files whose changes the server must hear about even when they are not open. */
 const WATCHED_FILES = '**/{*.py,*.html,*.htm,*.txt,*.xml,*.jinja,*.jinja2,*.j2,*.djhtml,pyproject.toml,setup.cfg,pytest.ini,tox.ini,.env}';
@@ -33,6 +34,8 @@ export class Ctx implements vscode.Disposable {
   readonly map: ProjectMap;
   readonly flow: RequestFlowView;
   readonly diagram: FlowDiagram;
+  /** The `django` tasks (manage.py) and the "Run server" status bar item. */
+  readonly tasks: ManageTasks;
   private client: LanguageClient | undefined;
   /** Settles when the first start() is over (requests made earlier wait for it). */
   private started: Promise<void>;
@@ -45,8 +48,12 @@ export class Ctx implements vscode.Disposable {
     this.map = new ProjectMap((params) => this.projectMap(params));
     this.flow = new RequestFlowView(extension.workspaceState, (t) => this.traceFlow(t));
     this.diagram = new FlowDiagram(extension.extensionUri, this.flow);
+    this.tasks = new ManageTasks({
+      managementCommands: () => this.managementCommands(),
+      log: (m) => this.output.appendLine(`[client] ${m}`),
+    });
     this.started = new Promise((resolve) => (this.markStarted = resolve));
-    this.disposables.push(this.output, this.statusBar, this.templateLanguage, this.map, this.flow, this.diagram);
+    this.disposables.push(this.output, this.statusBar, this.templateLanguage, this.map, this.flow, this.diagram, this.tasks);
   }
 
   /** Keeps `d` until the extension is deactivated. */
@@ -139,6 +146,11 @@ export class Ctx implements vscode.Disposable {
     }
   }
 
+  /** Every project with its own management commands (waits for the server to start), or undefined when the server is not running. */
+  managementCommands(): Promise<ProjectCommands[] | undefined> {
+    return this.request('management commands', (c) => c.sendRequest(ManagementCommandsRequest));
+  }
+
   /** The index's current state, or undefined when the server is not running. */
   async status(): Promise<StatusResult | undefined> {
     if (!this.client?.isRunning()) return undefined;
@@ -205,10 +217,11 @@ export class Ctx implements vscode.Disposable {
     if (result) this.showStatus(result);
   }
 
-  /** A new state of the index: the status bar, the django-html folders, and `djangoAtlas.hasProject` for menus. */
+  /** A new state of the index: the status bar, the django-html folders, the Run server item, and `djangoAtlas.hasProject` for menus. */
   private showStatus(result: StatusResult): void {
     this.statusBar.update(result);
     this.templateLanguage.update(result);
+    this.tasks.update(result);
     void vscode.commands.executeCommand('setContext', 'djangoAtlas.hasProject', result.projects.length > 0);
   }
 

@@ -254,3 +254,24 @@ export interface ScaffoldPlanResult {
 
 /** Client → server: the edits of a scaffold, for a WorkspaceEdit the user confirms (the server writes nothing). */
 export const ScaffoldPlanRequest = new RequestType<ScaffoldParams, ScaffoldPlanResult, void>('djangoAtlas/scaffoldPlan');
+
+// ---- management commands -------------------------------------------------------------------
+
+/** One of the project's own management commands (an app of the project, not site-packages). */
+export interface ManagementCommandInfo {
+  /** What `manage.py` is given. */
+  name: string;
+  /** The app's label. */
+  app: string;
+  /** The command's module, as a file path. */
+  file: string;
+}
+
+export interface ProjectCommands {
+  /** Folder holding manage.py (or the project root), as a file path: the tasks' working directory. */
+  root: string;
+  commands: ManagementCommandInfo[];
+}
+
+/** Client → server: every Django project with its own management commands, for the `django` tasks. */
+export const ManagementCommandsRequest = new RequestType0<ProjectCommands[], void>('djangoAtlas/managementCommands');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import os from 'node:os';
 import type { Location, Hover, CompletionItem, CodeLens, MarkupContent, Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient, FIXTURES, ensureBuilt, positionOf, lineOf, uriOf, fileOf, positionAt, type StatusParams } from './client';
-import type { FlowResult } from '../../server/src/protocol';
+import type { FlowResult, ProjectCommands } from '../../server/src/protocol';
 
 const DEMO = path.join(FIXTURES, 'demo');
 const BROKEN = path.join(FIXTURES, 'broken');
@@ -472,6 +472,11 @@ describe('demo project', () => {
     expect(s.projects[0].urlCount).toBeGreaterThan(40);
   });
 
+  test('12b. djangoAtlas/managementCommands: each project with its own apps\' commands (not Django\'s, not site-packages\')', async () => {
+    const r = await c.request<ProjectCommands[]>('djangoAtlas/managementCommands', null);
+    expect(r).toEqual([{ root: DEMO, commands: [{ name: 'publish_all', app: 'blog', file: d('blog/management/commands/publish_all.py') }] }]);
+  });
+
   test('workspace folders added and removed at run time', async () => {
     let since = c.statusLog.length;
     await c.foldersChanged([MONOREPO], []);
@@ -755,6 +760,11 @@ describe('monorepo', () => {
       ['services/api', 'api_site.settings', 1],
       ['services/web', 'web_site.settings', 2],
     ]);
+  });
+
+  test('14e. djangoAtlas/managementCommands: one entry per project, even without commands', async () => {
+    const r = await c.request<ProjectCommands[]>('djangoAtlas/managementCommands', null);
+    expect(r.map((p) => [path.relative(MONOREPO, p.root), p.commands]).sort()).toEqual([['services/api', []], ['services/web', []]]);
   });
 
   test('14d. djangoAtlas/flow traces in the project named by root, else the first', async () => {

@@ -15,6 +15,7 @@ import type { ProjectSession } from './session';
 import { resolveDotted } from './navigation';
 import { displayRoute } from './presentation';
 import { forcedItems } from '../core/templates/engines';
+import { managementCommands } from '../core/management';
 
 export interface AtlasNode {
   label: string;
@@ -156,18 +157,9 @@ export function projectMap(s: ProjectSession, want: (group: number) => boolean =
   children.push(safely(s, 'Signals', () => s.usages.signals().filter((r) => isOwn(s, r.loc.file)).map((r) => ({
     label: r.receiver, description: `← ${r.signal}${r.sender ? ` (sender ${r.sender})` : ''}`, kind: 'signal' as const, loc: r.loc,
   }))));
-  children.push(safely(s, 'Management commands', () => {
-    const out: AtlasNode[] = [];
-    for (const a of p.installedApps()) {
-      if (!a.dir || !isOwn(s, a.dir)) continue;
-      const dir = path.join(a.dir, 'management', 'commands');
-      for (const e of p.host.readDirTypes(dir) ?? []) {
-        if (!e.isFile || !e.name.endsWith('.py') || e.name.startsWith('_')) continue;
-        out.push({ label: e.name.slice(0, -3), description: a.label, kind: 'command', loc: fileStart(path.join(dir, e.name)) });
-      }
-    }
-    return out;
-  }));
+  children.push(safely(s, 'Management commands', () => managementCommands(p).map((c) => ({
+    label: c.name, description: c.app, kind: 'command' as const, loc: fileStart(c.file),
+  }))));
   children.push(safely(s, 'Template tag libraries', () => {
     const cat = p.templates();
     return [...cat.loadable()].map(([name, module]) => {

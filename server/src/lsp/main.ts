@@ -25,10 +25,11 @@ import { templateFoldingRanges } from './html';
 import { projectMap, filterMap } from '../features/map';
 import { workspaceSymbols } from '../features/symbols';
 import { traceFlow, routeExamples } from '../core/flow/flow';
+import { managementCommands } from '../core/management';
 import {
-  StatusRequest, ProjectMapRequest, IndexChangedNotification, FlowRequest, FlowRoutesRequest,
+  StatusRequest, ProjectMapRequest, IndexChangedNotification, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest,
   ScaffoldKindsRequest, ScaffoldStepRequest, ScaffoldCheckRequest, ScaffoldPlanRequest,
-  type StatusResult, type DjangoAtlasSettings, type FlowResult, type ScaffoldParams,
+  type StatusResult, type DjangoAtlasSettings, type FlowResult, type ProjectCommands, type ScaffoldParams,
 } from '../protocol';
 import { createWorkerScanner } from './workerScanner';
 import { scaffoldCheck, scaffoldKinds, scaffoldPlan, scaffoldStep } from './scaffold';
@@ -548,6 +549,17 @@ export function startServer(connection: Connection): void {
     scaffolding(params, 'check', (p) => scaffoldCheck(p, params), (_root, error) => error));
   connection.onRequest(ScaffoldPlanRequest, (params) =>
     scaffolding(params, 'plan', (p) => scaffoldPlan(p, params), (root, error) => ({ root, error, edits: [], notes: [] })));
+  connection.onRequest(ManagementCommandsRequest, async (): Promise<ProjectCommands[]> => {
+    await ready;
+    return [...sessions.values()].map((s) => {
+      try {
+        return { root: s.project.root, commands: managementCommands(s.project) };
+      } catch (e) {
+        log(`management commands failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
+        return { root: s.project.root, commands: [] };
+      }
+    });
+  });
   connection.onWorkspaceSymbol(async (p) => {
     await ready;
     const out = [];
