@@ -8,7 +8,7 @@ import type { ProjectStatus } from '../../server/src/protocol';
 import { type Ctx } from './ctx';
 import { plural } from './statusBar';
 import { traceUrl } from './traceUrl';
-import { newScaffold } from './scaffold';
+import { newScaffold, undoLastScaffold } from './scaffold';
 
 /** A position / range / location as the server sends them (LSP JSON, zero-based). */
 interface JsonPosition {
@@ -49,6 +49,7 @@ export const commands: Record<string, (ctx: Ctx) => Handler> = {
   'djangoAtlas.showFlowDiagram': (ctx) => () => ctx.diagram.show(),
   /** Args: ([uri]) from the explorer's context menu: scaffolds there. `djangoAtlas.new.KIND` skips the kind picker. */
   'djangoAtlas.new': (ctx) => (uri?: vscode.Uri) => newScaffold(ctx, undefined, uri),
+  'djangoAtlas.undoScaffold': (ctx) => () => undoLastScaffold(ctx),
   ...Object.fromEntries(SCAFFOLD_KINDS.map((kind) => [`djangoAtlas.new.${kind}`, (ctx: Ctx) => (uri?: vscode.Uri) => newScaffold(ctx, kind, uri)])),
   /** Runs the project's `manage.py runserver` task (asks for the project when there are several). */
   'djangoAtlas.runServer': (ctx) => () => ctx.tasks.runServer(),

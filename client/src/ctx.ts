@@ -182,7 +182,10 @@ export class Ctx implements vscode.Disposable {
       },
     };
     const watcher = vscode.workspace.createFileSystemWatcher(WATCHED_FILES);
-    this.disposables.push(watcher);
+    // A folder deleted outside the editor comes as one event for the folder, which WATCHED_FILES
+    // does not match: without it the server would still see the modules and templates inside.
+    const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    this.disposables.push(watcher, deletions);
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
         { scheme: 'file', language: 'python' },
@@ -192,7 +195,7 @@ export class Ctx implements vscode.Disposable {
         { scheme: 'file', language: 'jinja' },
         { scheme: 'file', language: 'jinja-html' },
       ],
-      synchronize: { configurationSection: SECTION, fileEvents: watcher },
+      synchronize: { configurationSection: SECTION, fileEvents: [watcher, deletions] },
       // A function, so that a restart sends the settings in force then.
       initializationOptions: () => readSettings(),
       outputChannel: this.output,

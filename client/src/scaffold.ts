@@ -2,9 +2,12 @@
  * "Django Atlas: New …" commands. The server asks the questions (djangoAtlas/scaffoldStep: the
  * next input with the project's choices), checks each answer while it is typed
  * (djangoAtlas/scaffoldCheck) and plans the edits (djangoAtlas/scaffoldPlan); this side shows the
- * questions, then applies the plan as one WorkspaceEdit the user confirms in the refactor preview:
- * nothing is written before that, a file that exists is never overwritten, and the whole scaffold
- * is one undoable step.
+ * questions, lists what the plan creates and changes (with its diff on request) and applies it,
+ * once confirmed, as one WorkspaceEdit: nothing is written before that, and a file that exists is
+ * never overwritten. "Undo" (the message's button, or *Undo Last Scaffold*) takes the whole
+ * scaffold back, created files and folders included, while nothing in it changed since. (The
+ * refactor preview was tried: it shows entries that need confirmation unticked, so Apply wrote
+ * nothing, and the editor's undo left created files behind.)
  */
 import * as vscode from 'vscode';
 import {
@@ -35,6 +38,8 @@ export async function newScaffold(ctx: Ctx, kindId?: string, at?: vscode.Uri): P
 
   const values: Record<string, string> = {};
   const asked: string[] = [];
+  /** Answers taken back with ←: proposed again when their question comes back. */
+  const earlier: Record<string, string> = {};
   for (;;) {
     const step = await ctx.request('scaffold step', (c) => c.sendRequest(ScaffoldStepRequest, { ...base, values }));
     if (!step) return notRunning(ctx);
@@ -48,10 +53,13 @@ export async function newScaffold(ctx: Ctx, kindId?: string, at?: vscode.Uri): P
       values.app = q.initial;
       continue;
     }
+    if (earlier[q.id] !== undefined) q.initial = earlier[q.id];
     const answer = await ask(ctx, kind, q, { ...base, values }, asked.length > 0);
     if (answer === undefined) return;
     if (answer === BACK) {
-      delete values[asked.pop()!];
+      const id = asked.pop()!;
+      earlier[id] = values[id];
+      delete values[id];
       continue;
     }
     values[q.id] = answer;
@@ -64,7 +72,7 @@ export async function newScaffold(ctx: Ctx, kindId?: string, at?: vscode.Uri): P
     void vscode.window.showErrorMessage(`Django Atlas: cannot create the ${kind.title.toLowerCase()}: ${plan.error}. Nothing was changed.`);
     return;
   }
-  await apply(kind, plan);
+  if (await confirm(kind, plan)) await apply(ctx, kind, plan);
 }
 
 function notRunning(ctx: Ctx): void {
@@ -95,7 +103,9 @@ async function pickProject(ctx: Ctx, at: string | undefined): Promise<string | u
 
 /** Asks one question: a pick list when the project offers values, else an input box checked as it is typed. */
 function ask(ctx: Ctx, kind: ScaffoldKindInfo, q: ScaffoldQuestion, params: ScaffoldParams, canGoBack: boolean): Promise<Answer> {
-  const title = `Django Atlas: New ${kind.title} (${q.index + 1}/${q.count})`;
+  // The app already chosen (or taken from the explorer) stays in sight.
+  const app = params.values.app && q.id !== 'app' ? ` in ${params.values.app}` : '';
+  const title = `Django Atlas: New ${kind.title}${app} (${q.index + 1}/${q.count})`;
   return q.choices ? pick(title, q, canGoBack) : input(ctx, title, q, params, canGoBack);
 }
 
@@ -171,50 +181,159 @@ function input(ctx: Ctx, title: string, q: ScaffoldQuestion, params: ScaffoldPar
   });
 }
 
+/** What the last scaffold changed, so that "Undo" can take it back while nothing touched it since. */
+interface Applied {
+  label: string;
+  created: { uri: vscode.Uri; text: string }[];
+  edited: { uri: vscode.Uri; before: string; after: string }[];
+  /** Folders the scaffold made (deepest first): removed by Undo when they hold nothing else. */
+  folders: vscode.Uri[];
+}
+let lastApplied: Applied | undefined;
+
+const rel = (uri: vscode.Uri) => vscode.workspace.asRelativePath(uri);
+const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+/** A note for a message: capitalised, `code` in quotes (messages show no Markdown), a full stop. */
+const sentence = (n: string) => `${n.charAt(0).toUpperCase()}${n.slice(1).replace(/`([^`]*)`/g, '\u2018$1\u2019')}.`;
+
 /**
- * Applies the plan as one WorkspaceEdit needing confirmation (the refactor preview), after making
- * sure no file it edits changed since it was planned; then saves the files that were not dirty
- * before, shows the notes and puts the cursor on the new code.
+ * Shows what the plan creates and changes and asks before writing: "Create" applies it,
+ * "Show Changes" opens the whole plan as a diff first.
  */
-async function apply(kind: ScaffoldKindInfo, plan: ScaffoldPlanResult): Promise<void> {
-  const label = `New ${kind.title.toLowerCase()}`;
-  const metadata = (file: vscode.Uri, created: boolean): vscode.WorkspaceEditEntryMetadata => ({
-    label: `${created ? 'Create' : 'Edit'} ${vscode.workspace.asRelativePath(file)}`,
-    description: label,
-    needsConfirmation: true,
+async function confirm(kind: ScaffoldKindInfo, plan: ScaffoldPlanResult): Promise<boolean> {
+  const created = plan.edits.filter((e) => e.created).map((e) => `  + ${rel(vscode.Uri.parse(e.uri))}`);
+  const edited = plan.edits.filter((e) => !e.created).map((e) => {
+    const added = (e.changes ?? []).reduce((n, c) => n + c.newText.split('\n').length - 1, 0);
+    return `  ~ ${rel(vscode.Uri.parse(e.uri))} (+${lines(added)})`;
   });
+  const detail = [...(created.length ? ['Creates:', ...created] : []), ...(edited.length ? ['Changes:', ...edited] : []), ...plan.notes.map(sentence)].join('\n');
+  const question = `Django Atlas: create the new ${kind.title.toLowerCase()}?`;
+  const answer = await vscode.window.showInformationMessage(question, { modal: true, detail }, 'Create', 'Show Changes');
+  if (answer !== 'Show Changes') return answer === 'Create';
+  const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: plan.diff ?? '' });
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  return (await vscode.window.showInformationMessage(`${question} The changes are shown beside.`, 'Create', 'Cancel')) === 'Create';
+}
+
+/**
+ * Applies the plan as one WorkspaceEdit after the user confirmed it and after making sure no file
+ * it edits changed since it was planned and no file it creates exists; then saves the files that
+ * had no unsaved changes, puts the cursor on the new code and offers Undo.
+ */
+async function apply(ctx: Ctx, kind: ScaffoldKindInfo, plan: ScaffoldPlanResult): Promise<void> {
+  const label = `New ${kind.title.toLowerCase()}`;
+  const record: Applied = { label, created: [], edited: [], folders: [] };
   const edit = new vscode.WorkspaceEdit();
   const wasClean = new Set<string>();
+  const stale = (what: string) =>
+    void vscode.window.showErrorMessage(`Django Atlas: ${what} since the ${kind.title.toLowerCase()} was planned. Nothing was changed; run the command again.`);
   for (const e of plan.edits) {
     const uri = vscode.Uri.parse(e.uri);
     if (e.created) {
-      edit.createFile(uri, { overwrite: false, ignoreIfExists: false }, metadata(uri, true));
-      if (e.text) edit.insert(uri, new vscode.Position(0, 0), e.text, metadata(uri, true));
-      wasClean.add(uri.toString());
+      if (await exists(uri)) return stale(`${rel(uri)} was created`);
+      edit.createFile(uri, { overwrite: false, ignoreIfExists: false });
+      if (e.text) edit.insert(uri, new vscode.Position(0, 0), e.text);
+      record.created.push({ uri, text: e.text ?? '' });
+      for (let dir = vscode.Uri.joinPath(uri, '..'); !(await exists(dir)) && !record.folders.some((f) => f.toString() === dir.toString()); dir = vscode.Uri.joinPath(dir, '..')) {
+        record.folders.push(dir);
+      }
       continue;
     }
     const doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.getText() !== e.before) {
-      void vscode.window.showErrorMessage(`Django Atlas: ${vscode.workspace.asRelativePath(uri)} changed while the ${kind.title.toLowerCase()} was planned. Nothing was changed; run the command again.`);
-      return;
-    }
+    if (doc.getText() !== e.before) return stale(`${rel(uri)} changed`);
     if (!doc.isDirty) wasClean.add(uri.toString());
     for (const c of e.changes ?? []) {
-      const range = new vscode.Range(c.range.start.line, c.range.start.character, c.range.end.line, c.range.end.character);
-      edit.replace(uri, range, c.newText, metadata(uri, false));
+      edit.replace(uri, new vscode.Range(c.range.start.line, c.range.start.character, c.range.end.line, c.range.end.character), c.newText);
     }
+    record.edited.push({ uri, before: e.before!, after: '' });
   }
-  const applied = await vscode.workspace.applyEdit(edit);
-  if (!applied) return;
-  for (const doc of vscode.workspace.textDocuments) {
-    if (wasClean.has(doc.uri.toString()) && doc.isDirty) await doc.save();
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    void vscode.window.showErrorMessage(`Django Atlas: the editor refused the ${kind.title.toLowerCase()}'s changes; nothing was changed.`);
+    return;
   }
+  // Save what had no unsaved changes (created files too); then remember the texts as saved
+  // (format-on-save may have touched them), for Undo to compare with.
+  const unsaved: string[] = [];
+  for (const r of [...record.created, ...record.edited]) {
+    const doc = await vscode.workspace.openTextDocument(r.uri);
+    const created = 'text' in r;
+    if (doc.isDirty && (created || wasClean.has(r.uri.toString()))) await doc.save();
+    else if (doc.isDirty) unsaved.push(rel(r.uri));
+    if ('text' in r) r.text = doc.getText();
+    else r.after = doc.getText();
+  }
+  record.folders.sort((a, b) => b.path.length - a.path.length);
+  lastApplied = record;
   if (plan.focus) {
     const at = new vscode.Position(plan.focus.line, plan.focus.character);
     await vscode.window.showTextDocument(vscode.Uri.parse(plan.focus.uri), { selection: new vscode.Range(at, at) });
   }
-  const created = plan.edits.filter((e) => e.created).length;
-  const edited = plan.edits.length - created;
-  const summary = `Django Atlas: ${label} done: ${created} file${created === 1 ? '' : 's'} created, ${edited} edited.`;
-  void vscode.window.showInformationMessage([summary, ...plan.notes.map((n) => `${n.charAt(0).toUpperCase()}${n.slice(1)}.`)].join(' '));
+  const summary = [
+    record.created.length ? `created ${record.created.map((r) => rel(r.uri)).join(', ')}` : '',
+    record.edited.length ? `changed ${record.edited.map((r) => rel(r.uri)).join(', ')}` : '',
+  ].filter(Boolean).join('; ');
+  ctx.output.appendLine(`[client] ${label}: ${summary}`);
+  const message = [`Django Atlas: ${label}: ${summary}.`, ...(unsaved.length ? [`${unsaved.join(', ')} had unsaved changes and ${unsaved.length === 1 ? 'is' : 'are'} left unsaved.`] : []), ...plan.notes.map(sentence)].join(' ');
+  if ((await vscode.window.showInformationMessage(message, 'Undo')) === 'Undo') await undoLastScaffold(ctx);
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Takes the last scaffold back: its created files (and the folders it made) deleted, its edited
+ * files back to their text before — only when none of them changed since, else nothing is done.
+ */
+export async function undoLastScaffold(ctx: Ctx): Promise<void> {
+  const last = lastApplied;
+  if (!last) {
+    void vscode.window.showInformationMessage('Django Atlas: no scaffold to undo in this window.');
+    return;
+  }
+  const changed: string[] = [];
+  const textOf = async (uri: vscode.Uri) => {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) return open.getText();
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      return undefined;
+    }
+  };
+  for (const c of last.created) if ((await textOf(c.uri)) !== c.text) changed.push(rel(c.uri));
+  for (const e of last.edited) if ((await textOf(e.uri)) !== e.after) changed.push(rel(e.uri));
+  for (const f of last.folders) {
+    const mine = new Set([...last.created.map((c) => c.uri.toString()), ...last.folders.map((x) => x.toString())]);
+    const entries = await vscode.workspace.fs.readDirectory(f).then((x) => x, () => []);
+    // Python's bytecode cache appears as soon as the new code runs: it goes with the folder.
+    if (entries.some(([name]) => name !== '__pycache__' && !mine.has(vscode.Uri.joinPath(f, name).toString()))) changed.push(`${rel(f)}/`);
+  }
+  if (changed.length) {
+    void vscode.window.showWarningMessage(`Django Atlas: cannot undo the ${last.label.toLowerCase()}: ${changed.join(', ')} changed since. Nothing was undone.`);
+    return;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of last.edited) {
+    const doc = await vscode.workspace.openTextDocument(e.uri);
+    edit.replace(e.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), e.before);
+  }
+  for (const c of last.created) edit.deleteFile(c.uri, { ignoreIfNotExists: true });
+  for (const f of last.folders) edit.deleteFile(f, { recursive: true, ignoreIfNotExists: true });
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    void vscode.window.showErrorMessage(`Django Atlas: the editor refused to undo the ${last.label.toLowerCase()}.`);
+    return;
+  }
+  for (const e of last.edited) {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
+    if (doc?.isDirty) await doc.save();
+  }
+  lastApplied = undefined;
+  ctx.output.appendLine(`[client] ${last.label} undone`);
+  void vscode.window.showInformationMessage(`Django Atlas: ${last.label.toLowerCase()} undone.`);
 }

@@ -250,6 +250,8 @@ export interface ScaffoldPlanResult {
   notes: string[];
   /** Where to put the cursor afterwards: the new code. */
   focus?: { uri: string; line: number; character: number };
+  /** The whole plan as a unified diff (paths relative to the project), for the confirmation. */
+  diff?: string;
 }
 
 /** Client → server: the edits of a scaffold, for a WorkspaceEdit the user confirms (the server writes nothing). */

@@ -97,7 +97,10 @@ describe('scaffolds over LSP (a copy of demo)', () => {
     expect(await check('name', 'TagListView', { app: 'blog', kind: 'list' })).toBeNull();
     expect(await check('name', 'class', { app: 'blog', kind: 'function' })).toMatch(/keyword/);
     expect(await check('app', 'admin', {})).toMatch(/not one of the project's own apps/);
-    expect(await check('route', '/tags/', {})).toMatch(/does not start with '\/'/);
+    expect(await check('route', '/tags/', { app: 'blog' })).toMatch(/does not start with '\/'/);
+    // A route an earlier pattern answers is refused while typed, not after the last question.
+    expect(await check('route', 'cart/', { app: 'shop', kind: 'function', name: 'cart' })).toMatch(/already answered by shop:product .*choose another route/);
+    expect(await check('route', 'cart/checkout/', { app: 'shop', kind: 'function', name: 'cart' })).toBeNull();
     expect(await c.request<string | null>('djangoAtlas/scaffoldCheck', { kind: 'app', id: 'name', value: 'blog', values: {} })).toMatch(/already named 'blog'/);
   });
 
@@ -145,6 +148,18 @@ describe('scaffolds over LSP (a copy of demo)', () => {
     expect(taken.error).toMatch(/already answered/);
     const unknown = await c.request<ScaffoldStepResult>('djangoAtlas/scaffoldStep', { kind: 'nonsense', values: {} });
     expect(unknown.error).toMatch(/unknown scaffold 'nonsense'/);
+  });
+
+  test('a folder deleted outside the editor (one event for the folder) frees its name', async () => {
+    const folder = path.join(dir, 'coupons');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, '__init__.py'), '');
+    await c.filesChanged([{ uri: uriOf(path.join(folder, '__init__.py')), type: 1 }]);
+    const check = () => c.request<string | null>('djangoAtlas/scaffoldCheck', { kind: 'app', id: 'name', value: 'coupons', values: {} });
+    expect(await check()).toMatch(/already exists/);
+    fs.rmSync(folder, { recursive: true });
+    await c.filesChanged([{ uri: uriOf(folder), type: 3 }]);
+    expect(await check()).toBeNull();
   });
 
   test('a template with no parent, and the explorer folder choosing the project\'s app', async () => {

@@ -889,3 +889,21 @@ describe('a writable copy of the demo: early requests and file events', () => {
     expect(where(locs, root)).toEqual([`shop/urls.py:${lineOf(read(f('shop/urls.py')), 'name="index"')}`]);
   });
 });
+
+describe('Python files open before the parser is loaded', () => {
+  test('edits that arrive at once (a restart with files open) are parsed later, without errors', async () => {
+    const c = await LspClient.start(DEMO);
+    try {
+      // Before the first index has loaded tree-sitter: open and edit a module right away.
+      await c.openDoc(BLOG_VIEWS, 'python');
+      await c.replaceIn(BLOG_VIEWS, 'def index(request):', 'def index(request):  # edited');
+      await c.waitReady(30_000);
+      expect(c.logs.filter((l) => /initPython|request failed|failed for/.test(l))).toEqual([]);
+      // The edited buffer is answered for: its routed views get their lenses.
+      const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: td(BLOG_VIEWS) });
+      expect(lenses.length).toBeGreaterThan(0);
+    } finally {
+      await c.stop();
+    }
+  }, 45_000);
+});

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { DiskHost, OverlayHost } from '../core/host';
 import { Workspace } from '../core/workspace';
 import type { DjangoProject } from '../core/project';
-import { initPython, PythonDocument } from '../core/python/parser';
+import { initPython, pythonReady, PythonDocument } from '../core/python/parser';
 import { projectDiagnostics, isProjectFile, suggestName, type Diagnostic } from '../core/checks';
 import { checkTemplatesInBackground } from '../core/templates/checks';
 import { ProjectSession, type Doc } from '../features/session';
@@ -418,7 +418,8 @@ export function startServer(connection: Connection): void {
     if (!file) return;
     const text = e.document.getText();
     host.setBuffer(file, text);
-    if (e.document.languageId === 'python') {
+    // Before the parser is loaded (the first index, a restart with files open) the tree is made when first asked for.
+    if (e.document.languageId === 'python' && pythonReady()) {
       // Re-parse incrementally now: evaluation and the features both use this tree.
       const pd = pyDocs.get(e.document.uri);
       if (pd) pd.update(text);

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { DjangoProject } from '../core/project';
-import { ScaffoldError, textChanges, type FileEdit } from '../core/scaffold/edits';
+import { planDiff, ScaffoldError, textChanges, type FileEdit } from '../core/scaffold/edits';
 import { appAt, checkInput, nextInput, SCAFFOLDS, scaffoldKind, type ScaffoldKind, type ScaffoldValues } from '../core/scaffold/kinds';
 import type { ScaffoldFileEdit, ScaffoldKindInfo, ScaffoldParams, ScaffoldPlanResult, ScaffoldStepResult } from '../protocol';
 import { pathToUri } from './convert';
@@ -55,7 +55,7 @@ export function scaffoldPlan(project: DjangoProject, params: ScaffoldParams): Sc
     if (problem) return { root: project.root, error: problem, edits: [], notes: [] };
   }
   const plan = kind.plan(project, params.values);
-  return { root: project.root, edits: plan.edits.map(toFileEdit), notes: plan.notes, focus: focusOf(plan.edits) };
+  return { root: project.root, edits: plan.edits.map(toFileEdit), notes: plan.notes, focus: focusOf(plan.edits), diff: planDiff(project.root, plan) };
 }
 
 function toFileEdit(e: FileEdit): ScaffoldFileEdit {

@@ -35,6 +35,11 @@ export function initPython(): Promise<void> {
   return initPromise;
 }
 
+/** Whether initPython() has finished (edits that arrive earlier are parsed when first needed). */
+export function pythonReady(): boolean {
+  return !!parser;
+}
+
 function theParser(): Parser {
   if (!parser) throw new Error('initPython() was not awaited');
   return parser;

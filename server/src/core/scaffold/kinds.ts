@@ -11,7 +11,7 @@ import type { DjangoProject } from '../project';
 import { asString } from '../python/values';
 import { ScaffoldError, type Plan } from './edits';
 import { checkAppName, ownApp, planNewApp } from './app';
-import { checkViewName, defaultRoute, needsModel, planNewView, VIEW_KINDS, type ViewKind } from './view';
+import { checkRoute, checkViewName, defaultRoute, needsModel, planNewView, VIEW_KINDS, type ViewKind } from './view';
 import { checkModelName, parseFields, planNewModel } from './model';
 import { checkTemplateName, planNewTemplate } from './template';
 import { checkMiddlewareName, planNewMiddleware } from './middleware';
@@ -107,9 +107,9 @@ export const SCAFFOLDS: ScaffoldKind[] = [
         check: (p, name, v) => checkViewName(p, need(v, 'app'), name, (v.kind ?? 'function') as ViewKind),
       },
       {
-        id: 'route', prompt: 'Route, under the app\'s include', optional: true,
+        id: 'route', prompt: 'Route, under the app\'s include (a path() route like posts/<int:pk>/)', optional: true,
         initial: (_p, v) => (v.name ? defaultRoute((v.kind ?? 'function') as ViewKind, v.name, v.model) : undefined),
-        check: (_p, r) => { if (r.startsWith('/')) throw new ScaffoldError('a route does not start with \'/\' (Django strips the leading slash before matching)'); },
+        check: (p, r, v) => checkRoute(p, need(v, 'app'), r),
       },
     ],
     plan: (p, v) => planNewView(p, need(v, 'app'), need(v, 'name'), { kind: (opt(v, 'kind') ?? 'function') as ViewKind, model: opt(v, 'model'), route: opt(v, 'route') }),
@@ -147,6 +147,7 @@ export const SCAFFOLDS: ScaffoldKind[] = [
       {
         id: 'position', prompt: 'Where in MIDDLEWARE (requests pass it top to bottom)', optional: true,
         choices: (p) => middlewarePositions(p),
+        initial: (p) => middlewarePositions(p).pop()?.value,
         check: (_p, x) => { if (!/^\d+$/.test(x)) throw new ScaffoldError('the position is a number: 0 = first'); },
       },
     ],
@@ -193,9 +194,12 @@ function modelChoices(project: DjangoProject, app: string | undefined): Scaffold
 /** Templates a new one may extend: the project's own, `base.html`-like names first. */
 function parentChoices(project: DjangoProject): ScaffoldChoice[] {
   const out: ScaffoldChoice[] = [];
-  for (const [name, candidates] of project.templates().names()) {
+  const catalog = project.templates();
+  for (const [name, candidates] of catalog.names()) {
     const file = candidates[0]?.file;
     if (!file || !file.startsWith(project.root) || isLibraryFile(file)) continue;
+    // Partials (`_card.html`, or only ever included) are not pages to extend.
+    if (path.basename(name).startsWith('_') || (catalog.includers(file).length > 0 && catalog.children(file).length === 0)) continue;
     out.push({ value: name, label: name, description: path.relative(project.root, file) });
   }
   const rank = (n: string) => (/(^|\/)(base|layout)[\w-]*\.html$/.test(n) ? 0 : 1);

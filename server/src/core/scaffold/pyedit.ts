@@ -168,8 +168,10 @@ export function ensureImport(text: string, module: string, name: string): string
       }
       return line + text;
     }
+    // The first relative import starts its own group, after a blank line (isort's and Django's layout).
+    const group = relative && anchor === lastAbsolute ? `\n${line}` : line;
     const eol = text.indexOf('\n', anchor.endIndex);
-    return eol < 0 ? `${text}\n${line}` : `${text.slice(0, eol + 1)}${line}${text.slice(eol + 1)}`;
+    return eol < 0 ? `${text}\n${group}` : `${text.slice(0, eol + 1)}${group}${text.slice(eol + 1)}`;
   } finally {
     tree.delete();
   }

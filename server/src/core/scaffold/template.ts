@@ -47,13 +47,17 @@ export function planNewTemplate(project: DjangoProject, name: string, parent: st
   const file = path.join(templateFolder(project, name), name);
   if (project.host.stat(file)) throw new ScaffoldError(`${file} already exists`);
   const notes: string[] = [];
-  return { edits: [{ file, after: templateText(project, base, notes) }], notes };
+  // Not a page (an email body, a sitemap, JSON): no HTML skeleton, just the blocks to fill.
+  const page = /\.html?$/.test(name);
+  const text = base || page ? templateText(project, base, notes) : '{% block content %}{% endblock %}\n';
+  if (!base && page && parent === undefined) notes.push('no base.html found: the new template stands alone with title and content blocks');
+  return { edits: [{ file, after: text }], notes };
 }
 
 /**
  * A new template's text: `{% extends parent %}` with the parent's overridable blocks (its own and
- * its ancestors', each keeping the parent's content until edited), or a small standalone page when there is no parent. `fill` goes in the block
- * named `content` (a view's starting markup).
+ * its ancestors', each keeping the parent's content until edited), or a small standalone page
+ * when there is no parent. `fill` goes in the block named `content` (a view's starting markup).
  */
 export function templateText(project: DjangoProject, parent: string | undefined, notes: string[], fill: Record<string, string> = {}): string {
   const catalog = project.templates();
@@ -68,6 +72,5 @@ export function templateText(project: DjangoProject, parent: string | undefined,
       ? `\n{% block ${b} %}\n${fill[b]}{% endblock ${b} %}\n`
       : `\n{% block ${b} %}{{ block.super }}{% endblock ${b} %}\n`)).join('');
   }
-  notes.push('no base.html found: the new template stands alone with title and content blocks');
   return `<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n  <title>{% block title %}{% endblock %}</title>\n</head>\n<body>\n  {% block content %}\n${fill.content ?? ''}  {% endblock %}\n</body>\n</html>\n`;
 }

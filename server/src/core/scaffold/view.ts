@@ -52,6 +52,21 @@ export function checkViewName(project: DjangoProject, appName: string, name: str
   if (project.getModule(`${app.name}.views`)?.scope.has(name)) throw new ScaffoldError(`${app.label}.views already defines '${name}'`);
 }
 
+/**
+ * Refuses a route the new pattern could never answer: it goes last in the app's urls.py, so an
+ * earlier pattern that already answers its path (`<slug:slug>/` before `cart/`) would hide it.
+ */
+export function checkRoute(project: DjangoProject, appName: string, route: string): void {
+  if (route.startsWith('/')) throw new ScaffoldError('a route does not start with \'/\' (Django strips the leading slash before matching)');
+  const app = ownApp(project, appName);
+  const prefix = includePrefix(project, path.join(app.dir, 'urls.py')) ?? `${app.label}/`;
+  const example = entryExample({ route: prefix + route, regex: false });
+  const taken = example !== undefined ? resolverFor(project).resolve(`/${example}`).match : null;
+  if (taken) {
+    throw new ScaffoldError(`'/${example}' is already answered by ${taken.leaf.name ?? taken.leaf.route} (${taken.leaf.route}), an earlier pattern: the new one would never be reached; choose another route`);
+  }
+}
+
 /** Whether a view of this kind needs a model. */
 export const needsModel = (kind: string): boolean => NEEDS_MODEL.has(kind as ViewKind);
 
@@ -88,13 +103,7 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
   const urlName = kebab(isClass ? base(name) : name);
   const route = o.route || defaultRoute(o.kind, name, model?.name);
 
-  // The new pattern goes last in its urls.py: an earlier pattern that already answers its path would hide it.
-  const prefix = includePrefix(project, path.join(dir, 'urls.py')) ?? `${app.label}/`;
-  const example = entryExample({ route: prefix + route, regex: false });
-  const taken = example !== undefined ? resolverFor(project).resolve(`/${example}`).match : null;
-  if (taken) {
-    throw new ScaffoldError(`'/${example}' is already answered by ${taken.leaf.name ?? taken.leaf.route} (${taken.leaf.route}); the new pattern would never be reached: choose another --route`);
-  }
+  checkRoute(project, appName, route);
 
   // The view.
   let code: string;
@@ -156,6 +165,7 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
   if (project.host.stat(tfile) || project.templates().resolve(templateName)) throw new ScaffoldError(`a template '${templateName}' already exists`);
   const parent = project.templates().resolve('base.html') ? 'base.html' : undefined;
   const fill = { content: contentFor(o.kind, model) };
+  if (!parent) notes.push('no base.html found: the new template stands alone with title and content blocks');
   edits.push({ file: tfile, after: templateText(project, parent, notes, fill) });
   return { edits, notes };
 }
