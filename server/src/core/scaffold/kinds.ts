@@ -10,12 +10,13 @@ import { isLibraryFile } from '../files';
 import type { DjangoProject } from '../project';
 import { asString } from '../python/values';
 import { ScaffoldError, type Plan } from './edits';
-import { checkAppName, ownApp, planNewApp } from './app';
+import { checkAppName, ownApp, ownApps, planNewApp } from './app';
 import { checkViewName, defaultRoute, needsModel, planNewView, VIEW_KINDS, type ViewKind } from './view';
 import { checkModelName, parseFields, planNewModel } from './model';
 import { checkTemplateName, planNewTemplate } from './template';
 import { checkMiddlewareName, planNewMiddleware } from './middleware';
 import { checkCommandName, planNewCommand } from './command';
+import { checkLibraryName, planNewTagLibrary } from './tags';
 
 export type ScaffoldValues = Record<string, string | undefined>;
 
@@ -56,14 +57,12 @@ export interface ScaffoldKind {
 }
 
 /** The project's own installed apps (not Django's, not site-packages'). */
-export function ownApps(project: DjangoProject): ScaffoldChoice[] {
-  return project.installedApps()
-    .filter((a) => a.dir && a.dir.startsWith(project.root) && !isLibraryFile(a.dir))
-    .map((a) => ({ value: a.label, label: a.label, description: a.name !== a.label ? a.name : undefined }));
+export function appChoices(project: DjangoProject): ScaffoldChoice[] {
+  return ownApps(project).map((a) => ({ value: a.label, label: a.label, description: a.name !== a.label ? a.name : undefined }));
 }
 
 const appInput: ScaffoldInput = {
-  id: 'app', prompt: 'App it goes in', positional: 'APP', choices: ownApps, check: (p, v) => void ownApp(p, v),
+  id: 'app', prompt: 'App it goes in', positional: 'APP', choices: appChoices, check: (p, v) => void ownApp(p, v),
 };
 
 const need = (v: ScaffoldValues, id: string): string => {
@@ -154,6 +153,11 @@ export const SCAFFOLDS: ScaffoldKind[] = [
     id: 'command', title: 'Management Command', description: 'a manage.py command (management/commands/NAME.py)',
     inputs: [appInput, { id: 'name', prompt: 'Name of the command (manage.py NAME)', positional: 'NAME', placeholder: 'import_posts', check: (p, name) => checkCommandName(p, name) }],
     plan: (p, v) => planNewCommand(p, need(v, 'app'), need(v, 'name')),
+  },
+  {
+    id: 'tags', title: 'Template Tag Library', description: 'a {% load %}-able library (templatetags/NAME.py) with an example tag and filter',
+    inputs: [appInput, { id: 'name', prompt: 'Name of the library ({% load NAME %})', positional: 'NAME', placeholder: 'blog_extras', check: (p, name) => checkLibraryName(p, name) }],
+    plan: (p, v) => planNewTagLibrary(p, need(v, 'app'), need(v, 'name')),
   },
 ];
 
