@@ -39,6 +39,12 @@ commands:
                                       its URL in the app's urls.py and its template extending base.html
   new model APP NAME ROOT [--fields "title:CharField,author:ForeignKey(auth.User)"] [--dry-run] [--json]
                                       a model with its fields and its ModelAdmin registration
+  new signal APP NAME ROOT --signal S [--sender MODEL] [--dry-run] [--json]
+                                      a receiver NAME of S (post_save, pre_delete, m2m_changed, request_finished,
+                                      user_logged_in, ...) in signals.py, imported from the AppConfig's ready()
+  new tags APP NAME ROOT [--dry-run] [--json]
+                                      a template tag library {% load NAME %} (templatetags/NAME.py) with an
+                                      example simple tag and filter
   new middleware APP NAME ROOT [--position N] [--dry-run] [--json]
                                       a middleware class, added to MIDDLEWARE at N (0 = first; default last)
   new command APP NAME ROOT [--dry-run] [--json]
@@ -110,12 +116,7 @@ async function main(argv: string[]): Promise<number> {
       method: { type: 'string', default: 'GET' },
       json: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
-      extends: { type: 'string' },
-      kind: { type: 'string' },
-      model: { type: 'string' },
-      route: { type: 'string' },
-      fields: { type: 'string' },
-      position: { type: 'string' },
+      ...scaffoldOptions(),
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -225,6 +226,13 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new CliError(`unknown command '${command}'\n${USAGE}`);
   }
+}
+
+/** The scaffolds' non-positional inputs as options: `--id VALUE`. */
+function scaffoldOptions(): Record<string, { type: 'string' }> {
+  const out: Record<string, { type: 'string' }> = {};
+  for (const i of SCAFFOLDS.flatMap((k) => k.inputs)) if (!i.positional) out[i.id] = { type: 'string' };
+  return out;
 }
 
 /** `new KIND ARGS... ROOT`: plan, then print the diff (--dry-run), the edits (--json) or apply them. */

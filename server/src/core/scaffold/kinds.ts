@@ -17,6 +17,7 @@ import { checkTemplateName, planNewTemplate } from './template';
 import { checkMiddlewareName, planNewMiddleware } from './middleware';
 import { checkCommandName, planNewCommand } from './command';
 import { checkLibraryName, planNewTagLibrary } from './tags';
+import { checkReceiverName, m2mSenders, planNewReceiver, receiverName, senderOf, signalSpec, SIGNALS, takesSender } from './signal';
 
 export type ScaffoldValues = Record<string, string | undefined>;
 
@@ -158,6 +159,28 @@ export const SCAFFOLDS: ScaffoldKind[] = [
     id: 'tags', title: 'Template Tag Library', description: 'a {% load %}-able library (templatetags/NAME.py) with an example tag and filter',
     inputs: [appInput, { id: 'name', prompt: 'Name of the library ({% load NAME %})', positional: 'NAME', placeholder: 'blog_extras', check: (p, name) => checkLibraryName(p, name) }],
     plan: (p, v) => planNewTagLibrary(p, need(v, 'app'), need(v, 'name')),
+  },
+  {
+    id: 'signal', title: 'Signal Receiver', description: 'a @receiver function in signals.py, connected from AppConfig.ready()',
+    inputs: [
+      appInput,
+      {
+        id: 'signal', prompt: 'Signal it receives', initial: () => 'post_save',
+        choices: () => Object.entries(SIGNALS).map(([value, s]) => ({ value, label: value, description: s.module })),
+        check: (_p, x) => void signalSpec(x),
+      },
+      {
+        id: 'sender', prompt: 'Model that sends it', when: (v) => takesSender(v.signal ?? 'post_save'), optional: true, free: true,
+        choices: (p, v) => (v.signal === 'm2m_changed' ? m2mSenders(p).map((x) => ({ value: x, label: x, description: 'its through model' })) : modelChoices(p, v.app)),
+        check: (p, x, v) => void senderOf(p, ownApp(p, need(v, 'app')), v.signal ?? 'post_save', x),
+      },
+      {
+        id: 'name', prompt: 'Name of the receiver function', positional: 'NAME', placeholder: 'post_saved',
+        initial: (_p, v) => receiverName(v.signal ?? 'post_save', v.sender),
+        check: (p, name, v) => checkReceiverName(p, need(v, 'app'), name),
+      },
+    ],
+    plan: (p, v) => planNewReceiver(p, need(v, 'app'), need(v, 'name'), opt(v, 'signal'), opt(v, 'sender')),
   },
 ];
 
