@@ -37,8 +37,12 @@ commands:
   new view APP NAME ROOT --kind K [--model MODEL] [--route ROUTE] [--dry-run] [--json]
                                       a view (K: function|class|template|list|detail|create|update|delete|form),
                                       its URL in the app's urls.py and its template extending base.html
-  new model APP NAME ROOT [--fields "title:CharField,author:ForeignKey(auth.User)"] [--dry-run] [--json]
-                                      a model with its fields and its ModelAdmin registration
+  new model APP NAME ROOT [--fields "title:CharField,author:ForeignKey(auth.User)"] [--form] [--serializer] [--dry-run] [--json]
+                                      a model with its fields and its ModelAdmin registration; --form: a
+                                      ModelForm in forms.py, --serializer: a DRF ModelSerializer in serializers.py
+  new endpoint APP MODEL ROOT [--prefix P] [--dry-run] [--json]
+                                      a DRF ModelSerializer + ModelViewSet for MODEL, registered on the project's
+                                      router as P (default: the model's plural), or on a new one in APP's urls.py
   new signal APP NAME ROOT --signal S [--sender MODEL] [--dry-run] [--json]
                                       a receiver NAME of S (post_save, pre_delete, m2m_changed, request_finished,
                                       user_logged_in, ...) in signals.py, imported from the AppConfig's ready()
@@ -228,10 +232,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The scaffolds' non-positional inputs as options: `--id VALUE`. */
-function scaffoldOptions(): Record<string, { type: 'string' }> {
-  const out: Record<string, { type: 'string' }> = {};
-  for (const i of SCAFFOLDS.flatMap((k) => k.inputs)) if (!i.positional) out[i.id] = { type: 'string' };
+/** The scaffolds' non-positional inputs as options: `--id VALUE`, or a bare `--id` for a yes/no one. */
+function scaffoldOptions(): Record<string, { type: 'string' | 'boolean' }> {
+  const out: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const i of SCAFFOLDS.flatMap((k) => k.inputs)) if (!i.positional) out[i.id] = { type: i.flag ? 'boolean' : 'string' };
   return out;
 }
 
@@ -244,7 +248,10 @@ async function scaffold(args: string[], values: Record<string, string | boolean 
   if (rest.length !== positional.length + 1) throw new CliError(`usage: django-atlas new ${kind} ${positional.map((i) => i.positional).join(' ')} ROOT [--dry-run] [--json]`);
   const given: ScaffoldValues = {};
   positional.forEach((i, n) => { given[i.id] = rest[n]; });
-  for (const i of k.inputs) if (!i.positional && typeof values[i.id] === 'string') given[i.id] = values[i.id] as string;
+  for (const i of k.inputs) {
+    const x = values[i.id];
+    if (!i.positional && x !== undefined) given[i.id] = typeof x === 'boolean' ? (x ? 'yes' : 'no') : x;
+  }
   const root = rest[rest.length - 1];
   const project = await openProject(root, values.settings as string | undefined, !!values.verbose);
   let plan: Plan;

@@ -10,7 +10,7 @@ import { isLibraryFile } from '../files';
 import type { DjangoProject } from '../project';
 import { asString } from '../python/values';
 import { ScaffoldError, type Plan } from './edits';
-import { checkAppName, ownApp, ownApps, planNewApp } from './app';
+import { checkAppName, checkFreeName, ownApp, ownApps, planNewApp } from './app';
 import { checkViewName, defaultRoute, needsModel, planNewView, VIEW_KINDS, type ViewKind } from './view';
 import { checkModelName, parseFields, planNewModel } from './model';
 import { checkTemplateName, planNewTemplate } from './template';
@@ -18,6 +18,7 @@ import { checkMiddlewareName, planNewMiddleware } from './middleware';
 import { checkCommandName, planNewCommand } from './command';
 import { checkLibraryName, planNewTagLibrary } from './tags';
 import { checkReceiverName, m2mSenders, planNewReceiver, receiverName, senderOf, signalSpec, SIGNALS, takesSender } from './signal';
+import { checkEndpointModel, checkPrefix, defaultPrefix, planNewEndpoint, requireDrf } from './endpoint';
 
 export type ScaffoldValues = Record<string, string | undefined>;
 
@@ -46,6 +47,8 @@ export interface ScaffoldInput {
   check?: (p: DjangoProject, value: string, v: ScaffoldValues) => void;
   /** Asked only when this holds for the inputs given so far. */
   when?: (v: ScaffoldValues) => boolean;
+  /** A yes/no question (`yes` or `no`): the CLI's `--id` flag, present for yes. */
+  flag?: boolean;
 }
 
 export interface ScaffoldKind {
@@ -72,6 +75,19 @@ const need = (v: ScaffoldValues, id: string): string => {
   return x;
 };
 const opt = (v: ScaffoldValues, id: string): string | undefined => v[id]?.trim() || undefined;
+const yes = (v: ScaffoldValues, id: string): boolean => opt(v, id) === 'yes';
+
+/** A yes/no input, `no` unless asked for; `check` runs on a yes. */
+function yesNo(id: string, prompt: string, yesHelp: string, check?: (p: DjangoProject, v: ScaffoldValues) => void): ScaffoldInput {
+  return {
+    id, prompt, optional: true, flag: true, initial: () => 'no',
+    choices: () => [{ value: 'no', label: 'no' }, { value: 'yes', label: 'yes', description: yesHelp }],
+    check: (p, x, v) => {
+      if (x !== 'yes' && x !== 'no') throw new ScaffoldError(`${id}: yes or no`);
+      if (x === 'yes') check?.(p, v);
+    },
+  };
+}
 
 const VIEW_KIND_HELP: Record<ViewKind, string> = {
   function: 'def view(request) rendering a template', class: 'View subclass with get()', template: 'TemplateView',
@@ -121,8 +137,10 @@ export const SCAFFOLDS: ScaffoldKind[] = [
         id: 'fields', prompt: 'Fields (name:Type, relations as name:ForeignKey(app_label.Model))', optional: true,
         placeholder: 'title:CharField, body:TextField, author:ForeignKey(auth.User)', check: (_p, f) => void parseFields(f),
       },
+      yesNo('form', 'A ModelForm for it in forms.py?', 'forms.ModelForm over the new fields', (p, v) => checkFreeName(p, ownApp(p, need(v, 'app')), 'forms', `${need(v, 'name')}Form`)),
+      yesNo('serializer', 'A ModelSerializer for it in serializers.py (Django REST framework)?', 'serializers.ModelSerializer over the new fields', (p) => requireDrf(p, 'a serializer')),
     ],
-    plan: (p, v) => planNewModel(p, need(v, 'app'), need(v, 'name'), opt(v, 'fields')),
+    plan: (p, v) => planNewModel(p, need(v, 'app'), need(v, 'name'), opt(v, 'fields'), { form: yes(v, 'form'), serializer: yes(v, 'serializer') }),
   },
   {
     id: 'template', title: 'Template', description: 'a template extending a parent, its blocks ready to fill',
@@ -181,6 +199,21 @@ export const SCAFFOLDS: ScaffoldKind[] = [
       },
     ],
     plan: (p, v) => planNewReceiver(p, need(v, 'app'), need(v, 'name'), opt(v, 'signal'), opt(v, 'sender')),
+  },
+  {
+    id: 'endpoint', title: 'REST Endpoint', description: 'a DRF ModelSerializer and ModelViewSet registered on a router',
+    inputs: [
+      appInput,
+      {
+        id: 'model', prompt: 'Model it serves', positional: 'MODEL', free: true, choices: (p, v) => modelChoices(p, v.app),
+        check: (p, m, v) => void checkEndpointModel(p, need(v, 'app'), m),
+      },
+      {
+        id: 'prefix', prompt: 'URL prefix on the router', optional: true,
+        initial: (_p, v) => (v.model ? defaultPrefix(v.model) : undefined), check: (_p, x) => checkPrefix(x),
+      },
+    ],
+    plan: (p, v) => planNewEndpoint(p, need(v, 'app'), need(v, 'model'), opt(v, 'prefix')),
   },
 ];
 
