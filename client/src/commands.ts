@@ -23,7 +23,7 @@ interface JsonLocation {
 type Handler = (...args: any[]) => unknown;
 
 /** The scaffolds with a command of their own (`djangoAtlas.new.KIND`, declared in package.json); the server's table has the same ids. */
-export const SCAFFOLD_KINDS = ['app', 'view', 'model', 'template', 'middleware', 'command'];
+export const SCAFFOLD_KINDS = ['app', 'view', 'model', 'template', 'middleware', 'command', 'tags', 'signal', 'endpoint'];
 
 export const commands: Record<string, (ctx: Ctx) => Handler> = {
   'djangoAtlas.showOutput': (ctx) => () => ctx.output.show(true),

@@ -106,14 +106,17 @@ function ask(ctx: Ctx, kind: ScaffoldKindInfo, q: ScaffoldQuestion, params: Scaf
   // The app already chosen (or taken from the explorer) stays in sight.
   const app = params.values.app && q.id !== 'app' ? ` in ${params.values.app}` : '';
   const title = `Django Atlas: New ${kind.title}${app} (${q.index + 1}/${q.count})`;
-  return q.choices ? pick(title, q, canGoBack) : input(ctx, title, q, params, canGoBack);
+  const check = (value: string) => ctx.request('scaffold check', (c) => c.sendRequest(ScaffoldCheckRequest, { ...params, id: q.id, value }));
+  return q.choices ? pick(title, q, canGoBack, check) : input(title, q, canGoBack, check);
 }
 
 interface ChoiceItem extends vscode.QuickPickItem {
   value: string;
 }
 
-function pick(title: string, q: ScaffoldQuestion, canGoBack: boolean): Promise<Answer> {
+type Check = (value: string) => Promise<string | null | undefined>;
+
+function pick(title: string, q: ScaffoldQuestion, canGoBack: boolean, check: Check): Promise<Answer> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<ChoiceItem>();
     const items: ChoiceItem[] = q.choices!.map((c) => ({ label: c.label, description: c.description, value: c.value }));
@@ -133,17 +136,23 @@ function pick(title: string, q: ScaffoldQuestion, canGoBack: boolean): Promise<A
       qp.dispose();
     };
     qp.onDidTriggerButton(() => finish(BACK));
-    qp.onDidAccept(() => {
+    qp.onDidAccept(async () => {
       const chosen = qp.selectedItems[0] ?? qp.activeItems[0];
-      if (chosen) finish(chosen.value);
-      else if (q.free && qp.value.trim()) finish(qp.value.trim());
+      const value = chosen ? chosen.value : q.free ? qp.value.trim() : undefined;
+      if (value === undefined || (!chosen && !value)) return;
+      // A typed value, or "none", can still be wrong for this scaffold: say why in the title and stay.
+      qp.busy = true;
+      const problem = await check(value);
+      qp.busy = false;
+      if (problem) qp.title = `${title}: ${problem}`;
+      else finish(value);
     });
     qp.onDidHide(() => finish(undefined));
     qp.show();
   });
 }
 
-function input(ctx: Ctx, title: string, q: ScaffoldQuestion, params: ScaffoldParams, canGoBack: boolean): Promise<Answer> {
+function input(title: string, q: ScaffoldQuestion, canGoBack: boolean, check: Check): Promise<Answer> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
     box.title = title;
@@ -160,24 +169,24 @@ function input(ctx: Ctx, title: string, q: ScaffoldQuestion, params: ScaffoldPar
       box.dispose();
     };
     /** The server's verdict on the value; the latest one typed wins. */
-    const check = async (value: string): Promise<string | null | undefined> => {
+    const verdict = async (value: string): Promise<string | null | undefined> => {
       const n = ++checking;
-      const message = await ctx.request('scaffold check', (c) => c.sendRequest(ScaffoldCheckRequest, { ...params, id: q.id, value }));
+      const message = await check(value);
       if (n === checking && !done) box.validationMessage = message ?? undefined;
       return message;
     };
-    box.onDidChangeValue((v) => void check(v));
+    box.onDidChangeValue((v) => void verdict(v));
     box.onDidTriggerButton(() => finish(BACK));
     box.onDidAccept(async () => {
       const value = box.value.trim();
       box.busy = true;
-      const problem = await check(value);
+      const problem = await verdict(value);
       box.busy = false;
       if (!problem) finish(value);
     });
     box.onDidHide(() => finish(undefined));
     box.show();
-    if (box.value) void check(box.value);
+    if (box.value) void verdict(box.value);
   });
 }
 

@@ -7,37 +7,16 @@
 import { describe, test, expect, beforeAll } from 'vitest';
 import { spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { FIXTURES, DEBIAN_PYTHON, pythonHas } from '../helpers';
+import { DEBIAN_PYTHON, pythonHas, runCli, copyFixture, snapshot } from '../helpers';
 import { appendToList, ensureImport, quoteStyle } from '../../server/src/core/scaffold/pyedit';
 import { initPython } from '../../server/src/core/python/parser';
 import { DiskHost } from '../../server/src/core/host';
 import { Workspace } from '../../server/src/core/workspace';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const django = pythonHas('django', 'rest_framework');
-
-function run(...args: string[]) {
-  const r = spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 60000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function copy(fixture: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `atlas-new-${fixture.replace(/\W/g, '_')}-`));
-  fs.cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
-  return dir;
-}
-
-/** Every file's bytes, to tell that nothing changed. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
-    const p = path.join(dir, f);
-    if (fs.statSync(p).isFile() && !f.includes('__pycache__')) out.set(f, fs.readFileSync(p, 'latin1'));
-  }
-  return out;
-}
+const run = runCli;
+const copy = copyFixture;
 
 describe('Python edits keep the file as it was around them', () => {
   beforeAll(() => initPython());

@@ -37,8 +37,18 @@ commands:
   new view APP NAME ROOT --kind K [--model MODEL] [--route ROUTE] [--dry-run] [--json]
                                       a view (K: function|class|template|list|detail|create|update|delete|form),
                                       its URL in the app's urls.py and its template extending base.html
-  new model APP NAME ROOT [--fields "title:CharField,author:ForeignKey(auth.User)"] [--dry-run] [--json]
-                                      a model with its fields and its ModelAdmin registration
+  new model APP NAME ROOT [--fields "title:CharField,author:ForeignKey(auth.User)"] [--form] [--serializer] [--dry-run] [--json]
+                                      a model with its fields and its ModelAdmin registration; --form: a
+                                      ModelForm in forms.py, --serializer: a DRF ModelSerializer in serializers.py
+  new endpoint APP MODEL ROOT [--prefix P] [--dry-run] [--json]
+                                      a DRF ModelSerializer + ModelViewSet for MODEL, registered on the project's
+                                      router as P (default: the model's plural), or on a new one in APP's urls.py
+  new signal APP NAME ROOT --signal S [--sender MODEL] [--dry-run] [--json]
+                                      a receiver NAME of S (post_save, pre_delete, m2m_changed, request_finished,
+                                      user_logged_in, ...) in signals.py, imported from the AppConfig's ready()
+  new tags APP NAME ROOT [--dry-run] [--json]
+                                      a template tag library {% load NAME %} (templatetags/NAME.py) with an
+                                      example simple tag and filter
   new middleware APP NAME ROOT [--position N] [--dry-run] [--json]
                                       a middleware class, added to MIDDLEWARE at N (0 = first; default last)
   new command APP NAME ROOT [--dry-run] [--json]
@@ -110,12 +120,7 @@ async function main(argv: string[]): Promise<number> {
       method: { type: 'string', default: 'GET' },
       json: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
-      extends: { type: 'string' },
-      kind: { type: 'string' },
-      model: { type: 'string' },
-      route: { type: 'string' },
-      fields: { type: 'string' },
-      position: { type: 'string' },
+      ...scaffoldOptions(),
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -227,6 +232,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The scaffolds' non-positional inputs as options: `--id VALUE`, or a bare `--id` for a yes/no one. */
+function scaffoldOptions(): Record<string, { type: 'string' | 'boolean' }> {
+  const out: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const i of SCAFFOLDS.flatMap((k) => k.inputs)) if (!i.positional) out[i.id] = { type: i.flag ? 'boolean' : 'string' };
+  return out;
+}
+
 /** `new KIND ARGS... ROOT`: plan, then print the diff (--dry-run), the edits (--json) or apply them. */
 async function scaffold(args: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const [kind, ...rest] = args;
@@ -236,7 +248,10 @@ async function scaffold(args: string[], values: Record<string, string | boolean 
   if (rest.length !== positional.length + 1) throw new CliError(`usage: django-atlas new ${kind} ${positional.map((i) => i.positional).join(' ')} ROOT [--dry-run] [--json]`);
   const given: ScaffoldValues = {};
   positional.forEach((i, n) => { given[i.id] = rest[n]; });
-  for (const i of k.inputs) if (!i.positional && typeof values[i.id] === 'string') given[i.id] = values[i.id] as string;
+  for (const i of k.inputs) {
+    const x = values[i.id];
+    if (!i.positional && x !== undefined) given[i.id] = typeof x === 'boolean' ? (x ? 'yes' : 'no') : x;
+  }
   const root = rest[rest.length - 1];
   const project = await openProject(root, values.settings as string | undefined, !!values.verbose);
   let plan: Plan;

@@ -21,20 +21,47 @@ export function validateIdentifier(name: string, what: string): void {
   if (KEYWORDS.has(name)) throw new ScaffoldError(`'${name}' is a Python keyword and cannot be a ${what} name`);
 }
 
+const isOwn = (project: DjangoProject, a: AppInfo): a is AppInfo & { dir: string } => !!a.dir && a.dir.startsWith(project.root) && !isLibraryFile(a.dir);
+
+/** The project's own installed apps (not Django's, not site-packages'). */
+export function ownApps(project: DjangoProject): (AppInfo & { dir: string })[] {
+  return project.installedApps().filter((a) => isOwn(project, a));
+}
+
 /** One of the project's own installed apps (by label or module), or a clear refusal. */
 export function ownApp(project: DjangoProject, name: string): AppInfo & { dir: string } {
   const a = project.installedApps().find((x) => x.label === name || x.name === name);
   if (!a) throw new ScaffoldError(`no installed app '${name}' (installed: ${project.installedApps().map((x) => x.label).join(', ')})`);
-  if (!a.dir || !a.dir.startsWith(project.root) || isLibraryFile(a.dir)) throw new ScaffoldError(`'${name}' is not one of the project's own apps`);
-  return a as AppInfo & { dir: string };
+  if (!isOwn(project, a)) throw new ScaffoldError(`'${name}' is not one of the project's own apps`);
+  return a;
 }
 
-/** The style of new code in an app: `first` (the file edited), then the app's other modules, then the settings. */
-export function appStyle(project: DjangoProject, app: AppInfo & { dir: string }, first?: string): { q: '"' | "'"; ind: string } {
+/** How new code in an app is written: the quotes and indentation of the first given text that shows them, then of the app's other modules, then of the settings. */
+export function appStyle(project: DjangoProject, app: AppInfo & { dir: string }, ...texts: (string | undefined)[]): { q: '"' | "'"; ind: string; s: (v: string) => string } {
   const read = (f: string) => project.host.readFile(path.join(app.dir, f));
   const settings = project.settingsEnv()?.file;
-  return codeStyle(first, read('models.py'), read('views.py'), read('apps.py'), read('admin.py'), read('urls.py'), settings ? project.host.readFile(settings) : undefined);
+  const { q, ind } = codeStyle(...texts, read('models.py'), read('views.py'), read('apps.py'), read('admin.py'), read('urls.py'), settings ? project.host.readFile(settings) : undefined);
+  return { q, ind, s: (v: string) => pyString(v, q) };
 }
+
+/** Appends `code` (a class) to a module of the app, made when missing, with its imports. */
+export function addToModule(project: DjangoProject, app: AppInfo & { dir: string }, stem: string, imports: [string, string][], code: (s: ReturnType<typeof appStyle>) => string, edits: FileEdit[]): void {
+  const file = path.join(app.dir, `${stem}.py`);
+  const before = project.host.readFile(file);
+  const style = appStyle(project, app, before);
+  const text = `${imports.reduce((t, [m, n]) => ensureImport(t, m, n), before ?? '').replace(/\n*$/, '')}\n\n\n${code(style)}`.replace(/^\n+/, '');
+  edits.push(before === undefined ? { file, after: text } : { file, before, after: text });
+}
+
+/** Refuses a class name the app's module `stem` already binds, or a module that is a package. */
+export function checkFreeName(project: DjangoProject, app: AppInfo & { dir: string }, stem: string, name: string): void {
+  if (project.host.stat(path.join(app.dir, stem))?.isDirectory) throw new ScaffoldError(`${app.label}'s ${stem} are a package: add ${name} to one of its modules by hand`);
+  if (project.getModule(`${app.name}.${stem}`)?.scope.has(name)) throw new ScaffoldError(`${app.label}.${stem} already defines '${name}'`);
+}
+
+/** How module `stem` of the app imports a model: relatively from its own app, else by module. */
+export const modelImport = (app: AppInfo, model: { name: string; appLabel: string; module: string }): [string, string] =>
+  [model.appLabel === app.label ? '.models' : model.module, model.name];
 
 /** Where the project's own apps live: the folder holding most of them, else the project root. */
 function appsFolder(project: DjangoProject): string {
@@ -116,9 +143,10 @@ export function planNewApp(project: DjangoProject, name: string): Plan {
 export function includeInRoot(project: DjangoProject, route: string, module: string, edits: FileEdit[], notes: string[]): void {
   const urlconf = project.urlTree().rootFile;
   const urlText = urlconf ? project.host.readFile(urlconf) : undefined;
-  if (urlconf && urlText !== undefined && hasTopLevelList(urlText, 'urlpatterns')) {
+  // `urlpatterns = [...]`, or the last `urlpatterns += [...]` (after `urlpatterns = format_suffix_patterns(...)`).
+  if (urlconf && urlText !== undefined && hasTopLevelList(urlText, 'urlpatterns', true)) {
     const uq = quoteStyle(urlText);
-    let after = appendToList(urlText, 'urlpatterns', `path(${pyString(route, uq)}, include(${pyString(module, uq)}))`)!;
+    let after = appendToList(urlText, 'urlpatterns', `path(${pyString(route, uq)}, include(${pyString(module, uq)}))`, true)!;
     after = ensureImport(ensureImport(after, 'django.urls', 'path'), 'django.urls', 'include');
     edits.push({ file: urlconf, before: urlText, after });
   } else {

@@ -10,12 +10,15 @@ import { isLibraryFile } from '../files';
 import type { DjangoProject } from '../project';
 import { asString } from '../python/values';
 import { ScaffoldError, type Plan } from './edits';
-import { checkAppName, ownApp, planNewApp } from './app';
+import { checkAppName, checkFreeName, ownApp, ownApps, planNewApp } from './app';
 import { checkRoute, checkViewName, defaultRoute, needsModel, planNewView, VIEW_KINDS, type ViewKind } from './view';
 import { checkModelName, parseFields, planNewModel } from './model';
 import { checkTemplateName, planNewTemplate } from './template';
 import { checkMiddlewareName, planNewMiddleware } from './middleware';
 import { checkCommandName, planNewCommand } from './command';
+import { checkLibraryName, planNewTagLibrary } from './tags';
+import { checkReceiverName, m2mSenders, planNewReceiver, receiverName, senderOf, signalSpec, SIGNALS, takesSender } from './signal';
+import { checkEndpointModel, checkPrefix, defaultPrefix, planNewEndpoint, requireDrf } from './endpoint';
 
 export type ScaffoldValues = Record<string, string | undefined>;
 
@@ -46,6 +49,8 @@ export interface ScaffoldInput {
   check?: (p: DjangoProject, value: string, v: ScaffoldValues) => void;
   /** Asked only when this holds for the inputs given so far. */
   when?: (v: ScaffoldValues) => boolean;
+  /** A yes/no question (`yes` or `no`): the CLI's `--id` flag, present for yes. */
+  flag?: boolean;
 }
 
 export interface ScaffoldKind {
@@ -58,14 +63,12 @@ export interface ScaffoldKind {
 }
 
 /** The project's own installed apps (not Django's, not site-packages'). */
-export function ownApps(project: DjangoProject): ScaffoldChoice[] {
-  return project.installedApps()
-    .filter((a) => a.dir && a.dir.startsWith(project.root) && !isLibraryFile(a.dir))
-    .map((a) => ({ value: a.label, label: a.label, description: a.name !== a.label ? a.name : undefined }));
+export function appChoices(project: DjangoProject): ScaffoldChoice[] {
+  return ownApps(project).map((a) => ({ value: a.label, label: a.label, description: a.name !== a.label ? a.name : undefined }));
 }
 
 const appInput: ScaffoldInput = {
-  id: 'app', prompt: 'App it goes in', positional: 'APP', choices: ownApps, check: (p, v) => void ownApp(p, v),
+  id: 'app', prompt: 'App it goes in', positional: 'APP', choices: appChoices, check: (p, v) => void ownApp(p, v),
 };
 
 const need = (v: ScaffoldValues, id: string): string => {
@@ -74,6 +77,19 @@ const need = (v: ScaffoldValues, id: string): string => {
   return x;
 };
 const opt = (v: ScaffoldValues, id: string): string | undefined => v[id]?.trim() || undefined;
+const yes = (v: ScaffoldValues, id: string): boolean => opt(v, id) === 'yes';
+
+/** A yes/no input, `no` unless asked for; `check` runs on a yes. */
+function yesNo(id: string, prompt: string, yesHelp: string, check?: (p: DjangoProject, v: ScaffoldValues) => void): ScaffoldInput {
+  return {
+    id, prompt, optional: true, flag: true, initial: () => 'no',
+    choices: () => [{ value: 'no', label: 'no' }, { value: 'yes', label: 'yes', description: yesHelp }],
+    check: (p, x, v) => {
+      if (x !== 'yes' && x !== 'no') throw new ScaffoldError(`${id}: yes or no`);
+      if (x === 'yes') check?.(p, v);
+    },
+  };
+}
 
 const VIEW_KIND_HELP: Record<ViewKind, string> = {
   function: 'def view(request) rendering a template', class: 'View subclass with get()', template: 'TemplateView',
@@ -123,8 +139,10 @@ export const SCAFFOLDS: ScaffoldKind[] = [
         id: 'fields', prompt: 'Fields (name:Type, relations as name:ForeignKey(app_label.Model))', optional: true,
         placeholder: 'title:CharField, body:TextField, author:ForeignKey(auth.User)', check: (_p, f) => void parseFields(f),
       },
+      yesNo('form', 'A ModelForm for it in forms.py?', 'forms.ModelForm over the new fields', (p, v) => checkFreeName(p, ownApp(p, need(v, 'app')), 'forms', `${need(v, 'name')}Form`)),
+      yesNo('serializer', 'A ModelSerializer for it in serializers.py (Django REST framework)?', 'serializers.ModelSerializer over the new fields', (p) => requireDrf(p, 'a serializer')),
     ],
-    plan: (p, v) => planNewModel(p, need(v, 'app'), need(v, 'name'), opt(v, 'fields')),
+    plan: (p, v) => planNewModel(p, need(v, 'app'), need(v, 'name'), opt(v, 'fields'), { form: yes(v, 'form'), serializer: yes(v, 'serializer') }),
   },
   {
     id: 'template', title: 'Template', description: 'a template extending a parent, its blocks ready to fill',
@@ -134,7 +152,7 @@ export const SCAFFOLDS: ScaffoldKind[] = [
         id: 'extends', prompt: 'Template it extends', optional: true, none: 'No parent: a standalone page', free: true,
         initial: (p) => (p.templates().resolve('base.html') ? 'base.html' : undefined),
         choices: (p) => parentChoices(p),
-        check: (p, name) => { if (!p.templates().resolve(name)) throw new ScaffoldError(`the parent template '${name}' cannot be found`); },
+        check: (p, name) => { if (name && !p.templates().resolve(name)) throw new ScaffoldError(`the parent template '${name}' cannot be found`); },
       },
     ],
     plan: (p, v) => planNewTemplate(p, need(v, 'name'), v.extends === undefined ? undefined : v.extends.trim()),
@@ -158,6 +176,53 @@ export const SCAFFOLDS: ScaffoldKind[] = [
     inputs: [appInput, { id: 'name', prompt: 'Name of the command (manage.py NAME)', positional: 'NAME', placeholder: 'import_posts', check: (p, name) => checkCommandName(p, name) }],
     plan: (p, v) => planNewCommand(p, need(v, 'app'), need(v, 'name')),
   },
+  {
+    id: 'tags', title: 'Template Tag Library', description: 'a {% load %}-able library (templatetags/NAME.py) with an example tag and filter',
+    inputs: [appInput, { id: 'name', prompt: 'Name of the library ({% load NAME %})', positional: 'NAME', placeholder: 'blog_extras', check: (p, name) => checkLibraryName(p, name) }],
+    plan: (p, v) => planNewTagLibrary(p, need(v, 'app'), need(v, 'name')),
+  },
+  {
+    id: 'signal', title: 'Signal Receiver', description: 'a @receiver function in signals.py, connected from AppConfig.ready()',
+    inputs: [
+      appInput,
+      {
+        id: 'signal', prompt: 'Signal it receives', initial: () => 'post_save',
+        choices: () => Object.entries(SIGNALS).map(([value, s]) => ({ value, label: value, description: s.module })),
+        check: (_p, x) => void signalSpec(x),
+      },
+      {
+        id: 'sender', prompt: 'Model that sends it', when: (v) => takesSender(v.signal ?? 'post_save'), optional: true, free: true,
+        none: 'Any sender',
+        choices: (p, v) => (v.signal === 'm2m_changed' ? m2mSenders(p).map((x) => ({ value: x, label: x, description: 'its through model' })) : modelChoices(p, v.app)),
+        check: (p, x, v) => {
+          const signal = v.signal ?? 'post_save';
+          if (x) void senderOf(p, ownApp(p, need(v, 'app')), signal, x);
+          else if (SIGNALS[signal]?.group === 'model') throw new ScaffoldError(`${signal} needs the model it is about as its sender`);
+        },
+      },
+      {
+        id: 'name', prompt: 'Name of the receiver function', positional: 'NAME', placeholder: 'post_saved',
+        initial: (_p, v) => receiverName(v.signal ?? 'post_save', v.sender),
+        check: (p, name, v) => checkReceiverName(p, need(v, 'app'), name),
+      },
+    ],
+    plan: (p, v) => planNewReceiver(p, need(v, 'app'), need(v, 'name'), opt(v, 'signal'), opt(v, 'sender')),
+  },
+  {
+    id: 'endpoint', title: 'REST Endpoint', description: 'a DRF ModelSerializer and ModelViewSet registered on a router',
+    inputs: [
+      appInput,
+      {
+        id: 'model', prompt: 'Model it serves', positional: 'MODEL', free: true, choices: (p, v) => modelChoices(p, v.app),
+        check: (p, m, v) => void checkEndpointModel(p, need(v, 'app'), m),
+      },
+      {
+        id: 'prefix', prompt: 'URL prefix on the router', optional: true,
+        initial: (_p, v) => (v.model ? defaultPrefix(v.model) : undefined), check: (_p, x) => checkPrefix(x),
+      },
+    ],
+    plan: (p, v) => planNewEndpoint(p, need(v, 'app'), need(v, 'model'), opt(v, 'prefix')),
+  },
 ];
 
 export function scaffoldKind(id: string): ScaffoldKind | undefined {
@@ -173,7 +238,8 @@ export function activeInputs(kind: ScaffoldKind, v: ScaffoldValues): ScaffoldInp
 export function checkInput(project: DjangoProject, kind: ScaffoldKind, id: string, value: string, v: ScaffoldValues): string | undefined {
   const input = kind.inputs.find((i) => i.id === id);
   if (!input) return `unknown input '${id}'`;
-  if (!value.trim()) return input.optional ? undefined : `${input.prompt}: a value is needed`;
+  // An empty answer is checked only when it is a choice of its own (`none`).
+  if (!value.trim() && !input.none) return input.optional ? undefined : `${input.prompt}: a value is needed`;
   try {
     input.check?.(project, value.trim(), v);
     return undefined;
@@ -218,9 +284,8 @@ function middlewarePositions(project: DjangoProject): ScaffoldChoice[] {
 /** The own app whose folder holds `file` (the explorer selection a command was run on), if any. */
 export function appAt(project: DjangoProject, file: string | undefined): string | undefined {
   if (!file) return undefined;
-  const apps = ownApps(project).map((c) => ({ c, dir: project.installedApps().find((a) => a.label === c.value)?.dir ?? '' }));
-  const hit = apps.filter((a) => a.dir && (file === a.dir || file.startsWith(a.dir + path.sep))).sort((a, b) => b.dir.length - a.dir.length)[0];
-  return hit?.c.value;
+  const hit = ownApps(project).filter((a) => file === a.dir || file.startsWith(a.dir + path.sep)).sort((a, b) => b.dir.length - a.dir.length)[0];
+  return hit?.label;
 }
 
 /** The next input to ask given the answers so far, with its position among the inputs asked. */

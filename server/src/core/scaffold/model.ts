@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { DjangoProject } from '../project';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
 import { ensureImport, pyString } from './pyedit';
-import { appStyle, ownApp, validateIdentifier } from './app';
+import { addToModule, appStyle, checkFreeName, ownApp, validateIdentifier } from './app';
+import { addSerializer, requireDrf } from './endpoint';
 
 const SIMPLE = new Set(['CharField', 'TextField', 'SlugField', 'EmailField', 'URLField', 'IntegerField', 'PositiveIntegerField',
   'BigIntegerField', 'SmallIntegerField', 'FloatField', 'DecimalField', 'BooleanField', 'DateField', 'DateTimeField', 'TimeField',
@@ -47,10 +48,22 @@ export function checkModelName(project: DjangoProject, appName: string, name: st
   if (project.host.stat(path.join(app.dir, 'models'))?.isDirectory) throw new ScaffoldError(`${app.label}'s models are a package: add the model to one of its modules by hand`);
 }
 
-export function planNewModel(project: DjangoProject, appName: string, name: string, fieldSpec: string | undefined): Plan {
+export interface NewModelOptions {
+  /** Also a ModelForm in forms.py. */
+  form?: boolean;
+  /** Also a ModelSerializer in serializers.py (Django REST framework). */
+  serializer?: boolean;
+}
+
+export function planNewModel(project: DjangoProject, appName: string, name: string, fieldSpec: string | undefined, o: NewModelOptions = {}): Plan {
   checkModelName(project, appName, name);
   const app = ownApp(project, appName);
   const fields = parseFields(fieldSpec);
+  if (o.form) checkFreeName(project, app, 'forms', `${name}Form`);
+  if (o.serializer) {
+    requireDrf(project, 'a serializer');
+    checkFreeName(project, app, 'serializers', `${name}Serializer`);
+  }
   const models = project.models();
   for (const f of fields) {
     if (!f.target || f.target === 'self' || f.target === name || f.target === `${app.label}.${name}`) continue;
@@ -89,5 +102,18 @@ export function planNewModel(project: DjangoProject, appName: string, name: stri
   let admin = ensureImport(ensureImport(adminBefore ?? '', 'django.contrib', 'admin'), '.models', name);
   admin = `${admin.replace(/\n*$/, '')}\n\n\n${adminCode}`;
   edits.push(adminBefore === undefined ? { file: adminFile, after: admin } : { file: adminFile, before: adminBefore, after: admin });
+
+  const names = fields.map((f) => f.name);
+  const modelRef = { name, appLabel: app.label, module: `${app.name}.models` };
+  if (o.form) {
+    addToModule(project, app, 'forms', [['django', 'forms'], ['.models', name]], (st) => [
+      `class ${name}Form(forms.ModelForm):`,
+      `${st.ind}class Meta:`,
+      `${st.ind}${st.ind}model = ${name}`,
+      `${st.ind}${st.ind}fields = ${names.length ? `[${names.map(st.s).join(', ')}]` : st.s('__all__')}`,
+      '',
+    ].join('\n'), edits);
+  }
+  if (o.serializer) addSerializer(project, app, modelRef, ['id', ...names], edits);
   return { edits, notes: ['run `python manage.py makemigrations` to create its migration'] };
 }

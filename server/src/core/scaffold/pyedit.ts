@@ -132,7 +132,9 @@ function lineIndent(text: string, offset: number): string {
 
 /**
  * `text` importing `name` from `module`: added to an existing `from module import …` (kept sorted
- * when it was), else a new import line after the last top-level import. Unchanged when imported.
+ * when it was), else a new import line: among the imports from the same package (in order when
+ * they are), else after the last absolute import (a relative one after the last import, the
+ * first relative one after a blank line). Unchanged when imported.
  */
 export function ensureImport(text: string, module: string, name: string): string {
   const tree = parsePython(text);
@@ -140,12 +142,17 @@ export function ensureImport(text: string, module: string, name: string): string
     let lastImport: Node | undefined;
     // A new absolute import goes with the absolute ones, before `from . import …` lines.
     let lastAbsolute: Node | undefined;
+    // `from` imports of the same top-level package (`django.…`): the new one joins them, in order when they are.
+    const kin: Node[] = [];
     const relative = module.startsWith('.');
+    const top = (m: string | undefined) => m?.split('.')[0];
     for (const stmt of tree.rootNode.namedChildren) {
       if (!stmt) continue;
       if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') {
         lastImport = stmt;
-        if (!stmt.childForFieldName('module_name')?.text.startsWith('.')) lastAbsolute = stmt;
+        const from = stmt.childForFieldName('module_name')?.text;
+        if (!from?.startsWith('.')) lastAbsolute = stmt;
+        if (!relative && stmt.type === 'import_from_statement' && top(from) === top(module)) kin.push(stmt);
       }
       if (stmt.type !== 'import_from_statement' || stmt.childForFieldName('module_name')?.text !== module) continue;
       const names = stmt.childrenForFieldName('name').filter((n): n is Node => !!n);
@@ -159,7 +166,13 @@ export function ensureImport(text: string, module: string, name: string): string
       return `${text.slice(0, last.endIndex)}, ${name}${text.slice(last.endIndex)}`;
     }
     const line = `from ${module} import ${name}\n`;
-    const anchor = relative ? lastImport : lastAbsolute ?? undefined;
+    const kinModules = kin.map((k) => k.childForFieldName('module_name')!.text);
+    const next = kinModules.every((m, i) => i === 0 || kinModules[i - 1] <= m) ? kin.find((_k, i) => kinModules[i] > module) : undefined;
+    if (next) {
+      const at = text.lastIndexOf('\n', next.startIndex - 1) + 1;
+      return `${text.slice(0, at)}${line}${text.slice(at)}`;
+    }
+    const anchor = relative ? lastImport : kin[kin.length - 1] ?? lastAbsolute;
     if (!anchor) {
       // No absolute import yet: before the relative ones (or at the top).
       if (!relative && lastImport) {
@@ -168,10 +181,175 @@ export function ensureImport(text: string, module: string, name: string): string
       }
       return line + text;
     }
-    // The first relative import starts its own group, after a blank line (isort's and Django's layout).
-    const group = relative && anchor === lastAbsolute ? `\n${line}` : line;
+    // The first relative import starts its own group, after a blank line.
+    const group = relative && !lastImport?.childForFieldName('module_name')?.text.startsWith('.') ? '\n' : '';
     const eol = text.indexOf('\n', anchor.endIndex);
-    return eol < 0 ? `${text}\n${group}` : `${text.slice(0, eol + 1)}${group}${text.slice(eol + 1)}`;
+    return eol < 0 ? `${text}\n${group}${line}` : `${text.slice(0, eol + 1)}${group}${line}${text.slice(eol + 1)}`;
+  } finally {
+    tree.delete();
+  }
+}
+
+/** The top-level statement nodes, decorated definitions unwrapped. */
+function topLevel(root: Node): Node[] {
+  return root.namedChildren.filter((c): c is Node => !!c).map((c) => (c.type === 'decorated_definition' ? c.childForFieldName('definition') ?? c : c));
+}
+
+/** The offset just past the end of the line `offset` is on (the text's end when it is the last line). */
+function lineEnd(text: string, offset: number): number {
+  const eol = text.indexOf('\n', offset);
+  return eol < 0 ? text.length : eol;
+}
+
+/** Whether the statement is a docstring (a lone string expression). */
+const isDocstring = (n: Node | undefined): boolean => n?.type === 'expression_statement' && n.namedChildren.length === 1 && n.namedChildren[0]?.type === 'string';
+
+/**
+ * `text` with `line` (an import) run by the `ready()` method of the top-level class `className`:
+ * at the start of `ready`'s body (after its docstring) when it has one, else in a new `ready`
+ * after the class's last statement; in the file's indentation. Unchanged when `ready` already
+ * imports something named `mentions`; undefined when the class is missing or written on one line.
+ */
+export function addToReady(text: string, className: string, line: string, mentions: string): string | undefined {
+  const tree = parsePython(text);
+  try {
+    const cls = topLevel(tree.rootNode).find((n) => n.type === 'class_definition' && n.childForFieldName('name')?.text === className);
+    const body = cls?.childForFieldName('body');
+    if (!cls || !body || body.startPosition.row === cls.startPosition.row) return undefined;
+    const bodyIndent = lineIndent(text, body.startIndex);
+    const unit = bodyIndent.slice(lineIndent(text, cls.startIndex).length) || indentUnit(text);
+    const ready = body.namedChildren
+      .map((c) => (c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c))
+      .find((c): c is Node => c?.type === 'function_definition' && c.childForFieldName('name')?.text === 'ready');
+    if (!ready) {
+      const at = lineEnd(text, body.endIndex);
+      return `${text.slice(0, at)}\n\n${bodyIndent}def ready(self):\n${bodyIndent}${unit}${line}${at < text.length ? '' : '\n'}${text.slice(at)}`;
+    }
+    const rbody = ready.childForFieldName('body');
+    if (!rbody) return undefined;
+    const word = new RegExp(`\\b${mentions}\\b`);
+    const imports = [...rbody.descendantsOfType('import_statement'), ...rbody.descendantsOfType('import_from_statement')];
+    if (imports.some((i) => i && word.test(i.text))) return text;
+    const first = rbody.namedChildren.find((c): c is Node => !!c);
+    if (!first) return undefined;
+    if (rbody.startPosition.row === ready.startPosition.row) {
+      // `def ready(self): pass`: the body moves to its own lines.
+      const indent = lineIndent(text, ready.startIndex) + unit;
+      return `${text.slice(0, rbody.startIndex).trimEnd()}\n${indent}${line}\n${indent}${text.slice(rbody.startIndex)}`;
+    }
+    const indent = lineIndent(text, first.startIndex);
+    if (isDocstring(first)) {
+      const at = lineEnd(text, first.endIndex);
+      return `${text.slice(0, at)}\n${indent}${line}${text.slice(at)}`;
+    }
+    // Before the comment lines right above the first statement (they go with it).
+    let at = text.lastIndexOf('\n', first.startIndex - 1) + 1;
+    const defLineEnd = lineEnd(text, ready.startIndex);
+    for (let prev = text.lastIndexOf('\n', at - 2) + 1; prev > defLineEnd && /^[ \t]*#/.test(text.slice(prev, at)); prev = text.lastIndexOf('\n', prev - 2) + 1) at = prev;
+    return `${text.slice(0, at)}${indent}${line}\n${text.slice(at)}`;
+  } finally {
+    tree.delete();
+  }
+}
+
+/** The first top-level `name = ...` assignment statement (any name when undefined; with `at`, the one whose value starts there). */
+function topAssignment(root: Node, name: string | undefined, at?: { line: number; character: number }): Node | undefined {
+  return root.namedChildren.find((s): s is Node => {
+    const a = s?.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+    if (a?.type !== 'assignment') return false;
+    if (name !== undefined && a.childForFieldName('left')?.text !== name) return false;
+    const p = a.childForFieldName('right')?.startPosition;
+    return !at || (p?.row === at.line && p.column === at.character);
+  });
+}
+
+/** The name a top-level assignment whose value starts at line:character (0-based) binds (`router` in `router = DefaultRouter()`). */
+export function assignedName(text: string, line: number, character: number): string | undefined {
+  const tree = parsePython(text);
+  try {
+    const left = topAssignment(tree.rootNode, undefined, { line, character })?.namedChildren[0]?.childForFieldName('left');
+    return left?.type === 'identifier' ? left.text : undefined;
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * `text` with `router.register(prefix, viewset[, basename=…])` after the last top-level
+ * registration on `router` (its comment kept on its line), else after `router = …`; the prefix
+ * written as the last registration writes its own (raw or not, its quote). Undefined when the
+ * file does not assign `router` at the top level.
+ */
+export function registerOnRouter(text: string, router: string, prefix: string, viewset: string, basename?: string): string | undefined {
+  const tree = parsePython(text);
+  try {
+    const assign = topAssignment(tree.rootNode, router);
+    if (!assign) return undefined;
+    let anchor: Node = assign;
+    let example: Node | undefined;
+    for (const s of tree.rootNode.namedChildren) {
+      const call = s?.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+      if (!s || call?.type !== 'call' || call.childForFieldName('function')?.text !== `${router}.register` || s.startIndex < assign.startIndex) continue;
+      anchor = s;
+      example = call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'string') ?? undefined;
+    }
+    const written = example ? /^([rRuU]*)(["'])/.exec(example.text) : null;
+    const q = (written?.[2] as '"' | "'" | undefined) ?? quoteStyle(text);
+    const raw = /r/i.test(written?.[1] ?? '') ? written![1] : '';
+    const args = [`${raw}${pyString(prefix, q)}`, viewset, ...(basename ? [`basename=${pyString(basename, q)}`] : [])];
+    const at = lineEnd(text, anchor.endIndex);
+    return `${text.slice(0, at)}\n${router}.register(${args.join(', ')})${at < text.length ? '' : '\n'}${text.slice(at)}`;
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * `text` with `code` (whole lines) before the top-level `name = …` assignment, and before the
+ * comment lines right above it; undefined when there is none.
+ */
+export function insertBeforeAssignment(text: string, name: string, code: string): string | undefined {
+  const tree = parsePython(text);
+  try {
+    const assign = topAssignment(tree.rootNode, name);
+    if (!assign) return undefined;
+    let first = assign;
+    for (let prev = assign.previousNamedSibling; prev?.type === 'comment' && prev.endPosition.row === first.startPosition.row - 1; prev = prev.previousNamedSibling) first = prev;
+    const at = text.lastIndexOf('\n', first.startIndex - 1) + 1;
+    return `${text.slice(0, at)}${code}${text.slice(at)}`;
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * How the file reaches module `target`'s attributes through its top-level imports (`views`,
+ * `api_views`, `api.views`), or undefined. `pkg` is the file's package, for relative imports.
+ */
+export function moduleReference(text: string, pkg: string, target: string): string | undefined {
+  const absolute = (m: string): string => {
+    const dots = /^\.*/.exec(m)![0].length;
+    if (!dots) return m;
+    const base = pkg.split('.').slice(0, pkg.split('.').length - (dots - 1)).join('.');
+    return [base, m.slice(dots)].filter(Boolean).join('.');
+  };
+  const tree = parsePython(text);
+  try {
+    for (const s of tree.rootNode.namedChildren) {
+      if (s?.type === 'import_from_statement') {
+        const from = absolute(s.childForFieldName('module_name')?.text ?? '');
+        for (const n of s.childrenForFieldName('name')) {
+          const [name, alias] = n?.type === 'aliased_import' ? [n.childForFieldName('name')?.text, n.childForFieldName('alias')?.text] : [n?.text, n?.text];
+          if (name && `${from}.${name}` === target) return alias;
+        }
+      } else if (s?.type === 'import_statement') {
+        for (const n of s.childrenForFieldName('name')) {
+          if (n?.type === 'aliased_import' && n.childForFieldName('name')?.text === target) return n.childForFieldName('alias')?.text;
+          if (n?.type === 'dotted_name' && n.text === target) return target;
+        }
+      }
+    }
+    return undefined;
   } finally {
     tree.delete();
   }

@@ -9,7 +9,7 @@ import type { DjangoProject, AppInfo } from '../project';
 import type { ModelInfo } from '../models/index';
 import type { UrlEntry } from '../urls/tree';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
-import { appendToList, ensureImport, hasTopLevelList, pyString } from './pyedit';
+import { appendToList, ensureImport, hasTopLevelList, insertBeforeAssignment, pyString, quoteStyle } from './pyedit';
 import { appStyle, includeInRoot, ownApp, validateIdentifier } from './app';
 import { templateText } from './template';
 import { entryExample } from '../urls/example';
@@ -23,14 +23,15 @@ const GENERIC: Partial<Record<ViewKind, string>> = {
 };
 const NEEDS_MODEL = new Set<ViewKind>(['list', 'detail', 'create', 'update', 'delete']);
 
-const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+export const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const kebab = (s: string) => snake(s).replace(/_/g, '-');
 
-function findModel(project: DjangoProject, app: AppInfo, model: string): ModelInfo {
+/** A model given as `Model` (the app's first) or `app_label.Model`, concrete, or a refusal. */
+export function findModel(project: DjangoProject, app: AppInfo, model: string): ModelInfo {
   const models = project.models();
   const m = model.includes('.') ? models.byLabel(model) : models.models().find((x) => x.name === model && x.appLabel === app.label) ?? models.models().find((x) => x.name === model);
   if (!m) throw new ScaffoldError(`no model '${model}' (give it as Model or app_label.Model)`);
-  if (m.abstract) throw new ScaffoldError(`'${m.label}' is abstract: a view needs a concrete model`);
+  if (m.abstract) throw new ScaffoldError(`'${m.label}' is abstract: a concrete model is needed`);
   return m;
 }
 
@@ -142,23 +143,13 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
   edits.push(viewsText === undefined ? { file: viewsFile, after: views } : { file: viewsFile, before: viewsText, after: views });
 
   // The URL pattern, in the app's urls.py (made, and included, when missing).
-  const urlsFile = path.join(dir, 'urls.py');
-  const urlsText = project.host.readFile(urlsFile);
-  const uq = urlsText === undefined ? q : appStyle(project, app, urlsText).q;
-  const pattern = `path(${pyString(route, uq)}, views.${name}${isClass ? '.as_view()' : ''}, name=${pyString(urlName, uq)})`;
-  if (urlsText === undefined) {
-    edits.push({ file: urlsFile, after: `from django.urls import path\n\nfrom . import views\n\napp_name = ${pyString(app.label, uq)}\n\nurlpatterns = [\n${ind}${pattern},\n]\n` });
-    includeInRoot(project, `${app.label}/`, `${app.name}.urls`, edits, notes);
-  } else {
-    if (!hasTopLevelList(urlsText, 'urlpatterns')) throw new ScaffoldError(`${urlsFile} has no urlpatterns list we can add to`);
-    if (project.urlTree().leaves.some((l) => l.name === `${app.label}:${urlName}` || (l.name === urlName && l.pattern.loc.file === urlsFile))) {
-      throw new ScaffoldError(`a URL named '${urlName}' already exists in ${app.label}`);
-    }
-    const after = ensureImport(ensureImport(appendToList(urlsText, 'urlpatterns', pattern)!, 'django.urls', 'path'), '.', 'views');
-    edits.push({ file: urlsFile, before: urlsText, after });
-    const reaches = (e: UrlEntry): boolean => e.kind === 'resolver' && (e.moduleFile === urlsFile || e.children.some(reaches));
-    if (!project.urlTree().entries.some(reaches)) includeInRoot(project, `${app.label}/`, `${app.name}.urls`, edits, notes);
+  if (project.urlTree().leaves.some((l) => l.name === `${app.label}:${urlName}` || (l.name === urlName && l.pattern.loc.file === path.join(dir, 'urls.py')))) {
+    throw new ScaffoldError(`a URL named '${urlName}' already exists in ${app.label}`);
   }
+  addToAppUrls(project, app, {
+    pattern: (uq) => `path(${pyString(route, uq)}, views.${name}${isClass ? '.as_view()' : ''}, name=${pyString(urlName, uq)})`,
+    imports: [['.', 'views']],
+  }, { q, ind }, edits, notes);
 
   // The template, extending the project's base template.
   const tfile = path.join(dir, 'templates', templateName);
@@ -170,8 +161,43 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
   return { edits, notes };
 }
 
+export interface AppUrlsAddition {
+  /** The pattern, written with the urls.py's quote. */
+  pattern: (q: '"' | "'") => string;
+  /** Imports it needs besides `path`. */
+  imports: [string, string][];
+  /** Statements to put before `urlpatterns` (a router and its registrations), with the urls.py's quote. */
+  before?: (q: '"' | "'") => string;
+}
+
+/**
+ * Appends a pattern to the app's urls.py with its imports (and `before` above its urlpatterns);
+ * makes urls.py with `app_name` when missing (in the style given), and includes it from
+ * ROOT_URLCONF when nothing reaches it yet.
+ */
+export function addToAppUrls(project: DjangoProject, app: AppInfo & { dir: string }, add: AppUrlsAddition, style: { q: '"' | "'"; ind: string }, edits: FileEdit[], notes: string[]): void {
+  const urlsFile = path.join(app.dir, 'urls.py');
+  const urlsText = project.host.readFile(urlsFile);
+  const uq = quoteStyle(urlsText ?? style.q.repeat(2));
+  const imports: [string, string][] = [['django.urls', 'path'], ...add.imports];
+  const withImports = (text: string) => imports.reduce((t, [mod, n]) => ensureImport(t, mod, n), text);
+  if (urlsText === undefined) {
+    const body = `app_name = ${pyString(app.label, uq)}\n\n${add.before?.(uq) ?? ''}urlpatterns = [\n${style.ind}${add.pattern(uq)},\n]\n`;
+    edits.push({ file: urlsFile, after: `${withImports('')}\n${body}` });
+    includeInRoot(project, `${app.label}/`, `${app.name}.urls`, edits, notes);
+    return;
+  }
+  // `urlpatterns = [...]`, or the last `urlpatterns += [...]` (after `urlpatterns = format_suffix_patterns(...)`).
+  if (!hasTopLevelList(urlsText, 'urlpatterns', true)) throw new ScaffoldError(`${urlsFile} has no urlpatterns list we can add to`);
+  let after = appendToList(urlsText, 'urlpatterns', add.pattern(uq), true)!;
+  if (add.before) after = insertBeforeAssignment(after, 'urlpatterns', add.before(uq))!;
+  edits.push({ file: urlsFile, before: urlsText, after: withImports(after) });
+  const reaches = (e: UrlEntry): boolean => e.kind === 'resolver' && (e.moduleFile === urlsFile || e.children.some(reaches));
+  if (!project.urlTree().entries.some(reaches)) includeInRoot(project, `${app.label}/`, `${app.name}.urls`, edits, notes);
+}
+
 /** The route prefix the root URLconf includes a URLconf file under (the first place), if it does. */
-function includePrefix(project: DjangoProject, file: string): string | undefined {
+export function includePrefix(project: DjangoProject, file: string): string | undefined {
   const walk = (entries: UrlEntry[], prefix: string): string | undefined => {
     for (const e of entries) {
       if (e.kind !== 'resolver') continue;
