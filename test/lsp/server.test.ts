@@ -464,6 +464,23 @@ describe('demo project', () => {
     }
   });
 
+  test('12b. plain Python is Pylance\'s: no definition, hover or completion from us at positions without Django meaning', async () => {
+    const text = read(BLOG_VIEWS);
+    const at = (needle: string, delta = 1) => positionOf(text, needle, delta);
+    for (const pos of [at('def index(request)', 11), at('    posts = Post', 5), at('return render(', 8), at('.order_by(', 2), at('import get_object_or_404', 9)]) {
+      expect(await def(BLOG_VIEWS, pos) ?? []).toEqual([]);
+      expect(await hover(BLOG_VIEWS, pos)).toBeNull();
+    }
+    // Completion after `posts.` in an unsaved buffer: nothing of ours (attributes are Pylance's).
+    const edited = text.replace('    return render(request, "blog/index.html", {"posts": posts})', '    posts.\n    return render(request, "blog/index.html", {"posts": posts})');
+    await c.openDoc(BLOG_VIEWS, 'python', edited);
+    try {
+      expect(await complete(BLOG_VIEWS, positionOf(edited, 'posts.\n', 6))).toEqual([]);
+    } finally {
+      await c.closeDoc(BLOG_VIEWS);
+    }
+  });
+
   test('12. djangoAtlas/status', async () => {
     const s = await c.request<StatusParams>('djangoAtlas/status', null);
     expect(s.state).toBe('ready');
@@ -551,6 +568,36 @@ describe('templates (templates_site)', () => {
       expect(folds.some((f) => f.startLine === lineOf(read(TWO_COL), '<div'))).toBe(true);
     } finally {
       await c.closeDoc(TWO_COL);
+    }
+  });
+
+  test('T6. HTML completion and hover in django-html templates outside Django tokens; none inside them, none for html documents', async () => {
+    const file = t('templates/pages/html_mix.html');
+    const text = '{% extends "base.html" %}\n{% block content %}\n<a href="{% url \'blog:index\' %}" cl>x</a>\n<di\n{% endblock %}\n';
+    const complete = async (line: number, character: number) => {
+      const r = await c.request<CompletionItem[] | { items: CompletionItem[] }>('textDocument/completion', { textDocument: td(file), position: { line, character }, context: { triggerKind: 1 } });
+      return (Array.isArray(r) ? r : r.items).map((i) => i.label);
+    };
+    await c.openDoc(file, 'django-html', text);
+    try {
+      // An element after `<di`, an attribute inside `<a … cl`: the HTML service's answers.
+      expect(await complete(3, 3)).toContain('div');
+      expect(await complete(2, 35)).toContain('class');
+      // Inside `{% … %}` the answers are ours (tags), not HTML's.
+      const inTag = await complete(1, 3);
+      expect(inTag).toContain('block');
+      expect(inTag).not.toContain('div');
+      const h = await c.request<Hover | null>('textDocument/hover', { textDocument: td(file), position: { line: 2, character: 1 } });
+      expect(JSON.stringify(h?.contents ?? '')).toMatch(/hyperlink|anchor/i);
+    } finally {
+      await c.closeDoc(file);
+    }
+    // An `html` document is VS Code's HTML extension's: no HTML answers from us there.
+    await c.openDoc(file, 'html', text);
+    try {
+      expect(await complete(3, 3)).not.toContain('div');
+    } finally {
+      await c.closeDoc(file);
     }
   });
 

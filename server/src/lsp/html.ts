@@ -1,12 +1,16 @@
 /**
  * HTML inside templates, through vscode-html-languageservice: a document folding provider
  * replaces the editor's own indentation folding, so the HTML elements' folding ranges are given
- * together with the Django tags' ones (block/if/for/with/comment…).
+ * together with the Django tags' ones (block/if/for/with/comment…). In `django-html` documents,
+ * which VS Code's HTML extension does not serve, HTML completion and hover are given too, outside
+ * `{% %}`, `{{ }}` and `{# #}` (which are ours): the HTML service reads the template with the
+ * Django tokens blanked out, so `<a href="{% url 'x' %}">` is a plain attribute to it.
  */
-import { getLanguageService, type FoldingRange } from 'vscode-html-languageservice';
+import { getLanguageService, type FoldingRange, type CompletionList, type Hover } from 'vscode-html-languageservice';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Doc } from '../features/session';
 import { templateFolds } from '../features/templates';
+import { lexTemplate } from '../core/templates/lexer';
 
 const html = getLanguageService();
 
@@ -20,4 +24,33 @@ export function templateFoldingRanges(doc: Doc): FoldingRange[] {
   }
   const seen = new Set<string>();
   return out.filter((r) => r.endLine > r.startLine && !seen.has(`${r.startLine}:${r.endLine}`) && seen.add(`${r.startLine}:${r.endLine}`) !== undefined);
+}
+
+/** The template as HTML: every Django token blanked out (newlines kept, so positions stay). */
+function htmlView(doc: Doc): TextDocument {
+  let text = doc.text;
+  for (const t of lexTemplate(doc.text)) {
+    if (t.kind === 'text') continue;
+    text = text.slice(0, t.start) + text.slice(t.start, t.end).replace(/[^\n]/g, ' ') + text.slice(t.end);
+  }
+  return TextDocument.create(`file://${doc.file}`, 'html', 0, text);
+}
+
+/** Whether the offset is inside a Django token (its delimiters included), where the answers are ours. */
+function inDjango(doc: Doc, offset: number): boolean {
+  return lexTemplate(doc.text).some((t) => t.kind !== 'text' && offset > t.start && (offset < t.end || !t.closed));
+}
+
+/** HTML completion at a position of a template that is not Django's, else undefined. */
+export function htmlCompletions(doc: Doc, offset: number, position: { line: number; character: number }): CompletionList | undefined {
+  if (inDjango(doc, offset)) return undefined;
+  const td = htmlView(doc);
+  return html.doComplete(td, position, html.parseHTMLDocument(td));
+}
+
+/** HTML hover (an element's or attribute's documentation) at a position that is not Django's. */
+export function htmlHover(doc: Doc, offset: number, position: { line: number; character: number }): Hover | null {
+  if (inDjango(doc, offset)) return null;
+  const td = htmlView(doc);
+  return html.doHover(td, position, html.parseHTMLDocument(td));
 }

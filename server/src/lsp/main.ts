@@ -7,7 +7,7 @@
  */
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType, CodeActionKind,
-  type InitializeParams, type InitializeResult, type Connection,
+  type InitializeParams, type InitializeResult, type Connection, type CompletionItem, type CompletionList,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
@@ -21,7 +21,7 @@ import { ProjectSession, type Doc } from '../features/session';
 import { definition, references } from '../features/navigation';
 import { hover, codeLenses, completions } from '../features/presentation';
 import { templateSymbols } from '../features/templates';
-import { templateFoldingRanges } from './html';
+import { templateFoldingRanges, htmlCompletions, htmlHover } from './html';
 import { projectMap, filterMap } from '../features/map';
 import { workspaceSymbols } from '../features/symbols';
 import { traceFlow, routeExamples } from '../core/flow/flow';
@@ -380,7 +380,8 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         // ' ' opens the list after `{% ` in templates (Python answers nothing there, cheaply).
-        completionProvider: { triggerCharacters: ["'", '"', ':', '|', '/', ' '] },
+        // '<' and '=' for the HTML of django-html templates (lsp/html.ts).
+        completionProvider: { triggerCharacters: ["'", '"', ':', '|', '/', ' ', '<', '='] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
@@ -451,14 +452,21 @@ export function startServer(connection: Connection): void {
     return withDoc(p.textDocument.uri, [], (s, doc) =>
       references(s, doc, offsetOf(doc, p.position.line, p.position.character), p.context.includeDeclaration).map(toLocation));
   });
+  /** VS Code's HTML extension serves `html` documents; `django-html` ones get HTML from us (lsp/html.ts). */
+  const servesHtml = (uri: string) => documents.get(uri)?.languageId === 'django-html';
   connection.onHover((p) => withDoc(p.textDocument.uri, null, (s, doc) => {
-    const h = hover(s, doc, offsetOf(doc, p.position.line, p.position.character));
-    return h ? toHover(h) : null;
+    const offset = offsetOf(doc, p.position.line, p.position.character);
+    const h = hover(s, doc, offset);
+    if (h) return toHover(h);
+    return doc.kind === 'template' && servesHtml(p.textDocument.uri) ? htmlHover(doc, offset, p.position) : null;
   }));
   connection.onCodeLens((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
     settings.codeLens?.enable === false ? [] : codeLenses(s, doc).map(toCodeLens)));
-  connection.onCompletion((p) => withDoc(p.textDocument.uri, [], (s, doc) =>
-    completions(s, doc, p.position.line, p.position.character).map(toCompletion)));
+  connection.onCompletion((p) => withDoc<CompletionItem[] | CompletionList>(p.textDocument.uri, [], (s, doc) => {
+    const ours = completions(s, doc, p.position.line, p.position.character).map(toCompletion);
+    if (ours.length || doc.kind !== 'template' || !servesHtml(p.textDocument.uri)) return ours;
+    return htmlCompletions(doc, offsetOf(doc, p.position.line, p.position.character), p.position) ?? [];
+  }));
   connection.onCodeAction((p) => toQuickFixes(p.textDocument.uri, p.context.diagnostics));
   connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, [], (_s, doc) => (doc.kind === 'template' ? templateSymbols(doc).map(toDocumentSymbol) : [])));
   connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, [], (_s, doc) => (doc.kind === 'template' ? templateFoldingRanges(doc) : [])));
