@@ -9,6 +9,7 @@ import { type Ctx } from './ctx';
 import { plural } from './statusBar';
 import { traceUrl } from './traceUrl';
 import { newScaffold, undoLastScaffold } from './scaffold';
+import { chooseSettingsModule } from './onboarding';
 
 /** A position / range / location as the server sends them (LSP JSON, zero-based). */
 interface JsonPosition {
@@ -29,6 +30,7 @@ export const commands: Record<string, (ctx: Ctx) => Handler> = {
   'djangoAtlas.showOutput': (ctx) => () => ctx.output.show(true),
   'djangoAtlas.restartServer': (ctx) => () => ctx.restart(),
   'djangoAtlas.showStatus': (ctx) => () => showStatus(ctx),
+  'djangoAtlas.chooseSettingsModule': () => () => chooseSettingsModule(),
   /** Args: (uri: string, line: number, character: number). Opens the file at that position. */
   'djangoAtlas.openLocation': () => (uri: string, line: number, character: number) =>
     open(uri, new vscode.Range(line, character, line, character)),
