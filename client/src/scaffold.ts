@@ -36,26 +36,46 @@ export async function newScaffold(ctx: Ctx, kindId?: string, at?: vscode.Uri): P
   if (root === null) return;
   if (root) base.root = root;
 
-  const values: Record<string, string> = {};
-  const asked: string[] = [];
-  /** Answers taken back with ←: proposed again when their question comes back. */
-  const earlier: Record<string, string> = {};
+  /** Answers taken back with ← (or to be changed after a refusal): proposed again when their question comes back. */
+  let earlier: Record<string, string> = {};
   for (;;) {
-    const step = await ctx.request('scaffold step', (c) => c.sendRequest(ScaffoldStepRequest, { ...base, values }));
-    if (!step) return notRunning(ctx);
-    if (step.error) {
-      void vscode.window.showErrorMessage(`Django Atlas: cannot create the ${kind.title.toLowerCase()}: ${step.error}`);
+    const values = await answers(ctx, kind, base, fromExplorer, earlier);
+    if (!values) return;
+    const plan = await ctx.request('scaffold plan', (c) => c.sendRequest(ScaffoldPlanRequest, { ...base, values }));
+    if (!plan) return notRunning(ctx);
+    if (!plan.error) {
+      if (await confirm(kind, plan)) await apply(ctx, kind, plan);
       return;
     }
+    const again = await vscode.window.showErrorMessage(`Django Atlas: cannot create the ${kind.title.toLowerCase()}: ${plan.error}. Nothing was changed.`, 'Change Answers');
+    if (!again) return;
+    earlier = values;
+  }
+}
+
+/** Asks the scaffold's questions one after another; undefined when the user cancels. */
+async function answers(ctx: Ctx, kind: ScaffoldKindInfo, base: Omit<ScaffoldParams, 'values'>, fromExplorer: boolean, earlier: Record<string, string>): Promise<Record<string, string> | undefined> {
+  const values: Record<string, string> = {};
+  const asked: string[] = [];
+  for (;;) {
+    const step = await ctx.request('scaffold step', (c) => c.sendRequest(ScaffoldStepRequest, { ...base, values }));
+    if (!step) {
+      notRunning(ctx);
+      return undefined;
+    }
+    if (step.error) {
+      void vscode.window.showErrorMessage(`Django Atlas: cannot create the ${kind.title.toLowerCase()}: ${step.error}`);
+      return undefined;
+    }
     const q = step.question;
-    if (!q) break;
+    if (!q) return values;
     if (q.id === 'app' && fromExplorer && q.initial) {
       values.app = q.initial;
       continue;
     }
     if (earlier[q.id] !== undefined) q.initial = earlier[q.id];
     const answer = await ask(ctx, kind, q, { ...base, values }, asked.length > 0);
-    if (answer === undefined) return;
+    if (answer === undefined) return undefined;
     if (answer === BACK) {
       const id = asked.pop()!;
       earlier[id] = values[id];
@@ -65,14 +85,6 @@ export async function newScaffold(ctx: Ctx, kindId?: string, at?: vscode.Uri): P
     values[q.id] = answer;
     asked.push(q.id);
   }
-
-  const plan = await ctx.request('scaffold plan', (c) => c.sendRequest(ScaffoldPlanRequest, { ...base, values }));
-  if (!plan) return notRunning(ctx);
-  if (plan.error) {
-    void vscode.window.showErrorMessage(`Django Atlas: cannot create the ${kind.title.toLowerCase()}: ${plan.error}. Nothing was changed.`);
-    return;
-  }
-  if (await confirm(kind, plan)) await apply(ctx, kind, plan);
 }
 
 function notRunning(ctx: Ctx): void {
