@@ -1,7 +1,7 @@
 // Bundles the three entry points (client, server, CLI) and the benchmark with esbuild, and copies
 // the tree-sitter wasm files next to them so nothing is fetched at run time.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -36,3 +36,5 @@ await Promise.all([
 
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(out, 'web-tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), path.join(out, 'tree-sitter-python.wasm'));
+// The package's `bin` entries, runnable straight from a clone (a symlink on PATH), as npm makes them when installing.
+for (const bin of ['server.js', 'cli.js']) chmodSync(path.join(out, bin), 0o755);

@@ -13,7 +13,7 @@ import {
   createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import {
-  InitializeRequest, InitializedNotification, ShutdownRequest, ExitNotification,
+  InitializeRequest, InitializedNotification, type InitializeParams, ShutdownRequest, ExitNotification,
   DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
   PublishDiagnosticsNotification, WorkDoneProgressCreateRequest, LogMessageNotification,
   DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DidChangeWorkspaceFoldersNotification,
@@ -131,8 +131,8 @@ export class LspClient {
 
   private constructor(readonly proc: ChildProcess, readonly conn: MessageConnection, readonly folder: string) {}
 
-  /** Spawns the server on one workspace folder, initializes it; does not wait for the index. */
-  static async start(folder: string, initializationOptions: object = {}): Promise<LspClient> {
+  /** Spawns the server on one workspace folder, initializes it; does not wait for the index. `init` overrides initialize params (other editors' shapes). */
+  static async start(folder: string, initializationOptions: object = {}, init: Partial<InitializeParams> = {}): Promise<LspClient> {
     // The server's disk cache goes to a folder of the test run's own, not the user's ~/.cache.
     const env = { ...process.env, XDG_CACHE_HOME: TEST_CACHE };
     const proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { cwd: folder, stdio: ['pipe', 'pipe', 'pipe'], env });
@@ -174,6 +174,7 @@ export class LspClient {
       capabilities: CLIENT_CAPABILITIES,
       initializationOptions,
       workspaceFolders: [{ uri: uriOf(folder), name }],
+      ...init,
     }), 15_000, 'initialize');
     await conn.sendNotification(InitializedNotification.type, {});
     return c;

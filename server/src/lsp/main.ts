@@ -46,7 +46,8 @@ type Settings = Partial<Omit<DjangoAtlasSettings, 'codeLens' | 'diagnostics'>> &
   diagnostics?: { enable?: boolean };
 };
 
-const TEMPLATE_LANGUAGES = new Set(['django-html', 'html', 'jinja', 'jinja-html', 'django-txt']);
+/** Language ids of template buffers: VS Code's (ours and the Django extensions'), and Neovim's and Helix's `htmldjango`. */
+const TEMPLATE_LANGUAGES = new Set(['django-html', 'html', 'htmldjango', 'jinja', 'jinja-html', 'django-txt']);
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -370,8 +371,10 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     settings = (params.initializationOptions as Settings) ?? {};
-    folders = (params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p)) ??
-      (params.rootUri ? [uriToPath(params.rootUri)!].filter(Boolean) : []);
+    // Helix sends `workspaceFolders: []` and `rootUri: null` when it finds no root, with the folder in `rootPath`.
+    const listed = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p) ?? [];
+    const root = (params.rootUri ? uriToPath(params.rootUri) : undefined) ?? params.rootPath ?? undefined;
+    folders = listed.length ? listed : root ? [root] : [];
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
