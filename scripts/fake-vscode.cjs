@@ -7,8 +7,9 @@
 const Module = require('node:module');
 const path = require('node:path');
 
-/** Command ids passed to commands.registerCommand, in order. */
+/** Command ids passed to commands.registerCommand, in order, and their handlers. */
 const registered = [];
+const handlers = new Map();
 /** Status bar items created, by id (their text and tooltip as last set). */
 const statusBarItems = new Map();
 
@@ -115,8 +116,9 @@ function createVscode(workspaceFolder) {
     EventEmitter,
     Disposable,
     commands: partial('commands', {
-      registerCommand: (id) => {
+      registerCommand: (id, handler) => {
         registered.push(id);
+        handlers.set(id, handler);
         return disposable();
       },
       executeCommand: async () => undefined,
@@ -197,4 +199,4 @@ function installFakeVscode(workspaceFolder = process.cwd()) {
   };
 }
 
-module.exports = { installFakeVscode, createContext, registered, statusBarItems };
+module.exports = { installFakeVscode, createContext, registered, handlers, statusBarItems };
