@@ -1,17 +1,21 @@
 /**
  * Ctx: the one object that owns the client side of Django Atlas — the LanguageClient, the output
  * channel, the status bar and every disposable. Commands (commands.ts) receive it; nothing else
- * holds a reference to the client. The server itself is `dist/server.js`, started over IPC.
+ * holds a reference to the client. The server itself is `dist/server.js`, over IPC: the process
+ * activate() spawned first, then a new one (serverProcess.ts) each time the client (re)starts it.
  */
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
+  IPCMessageReader,
+  IPCMessageWriter,
   LanguageClient,
   type LanguageClientOptions,
-  type ServerOptions,
+  type MessageTransports,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
+import { reap, spawnServer, startedInDebugMode, workspaceDir } from './serverProcess';
 import { TemplateLanguage } from './templateLanguage';
 import {
   IndexChangedNotification, StatusRequest, ProjectMapRequest, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest,
@@ -37,12 +41,15 @@ export class Ctx implements vscode.Disposable {
   /** The `django` tasks (manage.py) and the "Run server" status bar item. */
   readonly tasks: ManageTasks;
   private client: LanguageClient | undefined;
+  /** The server process the client talks to (or will: the one activate() spawned). */
+  private serverProcess: ChildProcess | undefined;
   /** Settles when the first start() is over (requests made earlier wait for it). */
   private started: Promise<void>;
   private markStarted: () => void = () => undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(readonly extension: vscode.ExtensionContext, showOutputCommand: string) {
+  /** `firstServer`: the server process activate() spawned before loading the client, connected to by the first start(). */
+  constructor(readonly extension: vscode.ExtensionContext, showOutputCommand: string, private firstServer?: ChildProcess) {
     this.output = vscode.window.createOutputChannel('Django Atlas');
     this.statusBar = new StatusBar(showOutputCommand);
     this.map = new ProjectMap((params) => this.projectMap(params));
@@ -168,19 +175,32 @@ export class Ctx implements vscode.Disposable {
     try {
       await client?.dispose();
     } finally {
+      reap(this.serverProcess);
+      this.firstServer?.kill();
+      this.firstServer = undefined;
       for (const d of this.disposables.splice(0).reverse()) d.dispose();
     }
   }
 
+  /**
+   * The IPC channel to a server process: the one activate() spawned, if it is still running, else a
+   * new one (a restart, or after a crash). The process before it has been asked to exit by then; it
+   * is killed if it has not within two seconds.
+   */
+  private async connect(serverModule: string): Promise<MessageTransports> {
+    const first = this.firstServer;
+    this.firstServer = undefined;
+    const proc = first && first.exitCode === null && first.signalCode === null ? first : spawnServer(serverModule, workspaceDir());
+    if (!proc) throw new Error(`${serverModule} is missing`);
+    reap(this.serverProcess);
+    this.serverProcess = proc;
+    // What the server prints (it logs through the connection; this is for crashes).
+    proc.stdout?.on('data', (data) => this.output.append(String(data)));
+    proc.stderr?.on('data', (data) => this.output.append(String(data)));
+    return { reader: new IPCMessageReader(proc), writer: new IPCMessageWriter(proc) };
+  }
+
   private createClient(serverModule: string): LanguageClient {
-    const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc },
-      debug: {
-        module: serverModule,
-        transport: TransportKind.ipc,
-        options: { execArgv: ['--nolazy', '--inspect=6009'] },
-      },
-    };
     const watcher = vscode.workspace.createFileSystemWatcher(WATCHED_FILES);
     // A folder deleted outside the editor comes as one event for the folder, which WATCHED_FILES
     // does not match: without it the server would still see the modules and templates inside.
@@ -200,7 +220,8 @@ export class Ctx implements vscode.Disposable {
       initializationOptions: () => readSettings(),
       outputChannel: this.output,
     };
-    const client = new LanguageClient('djangoAtlas', 'Django Atlas', serverOptions, clientOptions);
+    // In debug mode (the server's inspector on 6009) a restart waits for the port to be free.
+    const client = new LanguageClient('djangoAtlas', 'Django Atlas', () => this.connect(serverModule), clientOptions, startedInDebugMode());
     // Handlers registered on the client survive restarts.
     this.disposables.push(
       client.onNotification(IndexChangedNotification, (result) => {
