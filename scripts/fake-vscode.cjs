@@ -136,6 +136,7 @@ function createVscode(workspaceFolder) {
       onDidChangeTextDocument: event,
       onDidSaveTextDocument: event,
       createFileSystemWatcher: () => partial('FileSystemWatcher', { onDidCreate: event, onDidChange: event, onDidDelete: event, dispose() {} }),
+      registerTextDocumentContentProvider: () => disposable(),
     }),
     window: partial('window', {
       activeTextEditor: undefined,

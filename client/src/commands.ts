@@ -8,7 +8,7 @@ import type { ProjectStatus } from '../../server/src/protocol';
 import { type Ctx } from './ctx';
 import { plural } from './statusBar';
 import { traceUrl } from './traceUrl';
-import { newScaffold, undoLastScaffold } from './scaffold';
+import { newScaffold, registerPlanDocuments, undoLastScaffold } from './scaffold';
 import { chooseSettingsModule } from './onboarding';
 
 /** A position / range / location as the server sends them (LSP JSON, zero-based). */
@@ -69,6 +69,7 @@ export const commands: Record<string, (ctx: Ctx) => Handler> = {
 };
 
 export function registerCommands(ctx: Ctx): void {
+  ctx.push(registerPlanDocuments());
   for (const [name, factory] of Object.entries(commands)) {
     ctx.push(vscode.commands.registerCommand(name, factory(ctx)));
   }

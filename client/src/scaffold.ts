@@ -47,7 +47,7 @@ export async function newScaffold(ctx: Ctx, kindId?: string, at?: vscode.Uri): P
       if (await confirm(kind, plan)) await apply(ctx, kind, plan);
       return;
     }
-    const again = await vscode.window.showErrorMessage(`Django Atlas: cannot create the ${kind.title.toLowerCase()}: ${plan.error}. Nothing was changed.`, 'Change Answers');
+    const again = await vscode.window.showErrorMessage(`Django Atlas: cannot create the ${noun(kind.title)}: ${plan.error}. Nothing was changed.`, 'Change Answers');
     if (!again) return;
     earlier = values;
   }
@@ -64,7 +64,7 @@ async function answers(ctx: Ctx, kind: ScaffoldKindInfo, base: Omit<ScaffoldPara
       return undefined;
     }
     if (step.error) {
-      void vscode.window.showErrorMessage(`Django Atlas: cannot create the ${kind.title.toLowerCase()}: ${step.error}`);
+      void vscode.window.showErrorMessage(`Django Atlas: cannot create the ${noun(kind.title)}: ${step.error}`);
       return undefined;
     }
     const q = step.question;
@@ -209,10 +209,14 @@ interface Applied {
   edited: { uri: vscode.Uri; before: string; after: string }[];
   /** Folders the scaffold made (deepest first): removed by Undo when they hold nothing else. */
   folders: vscode.Uri[];
+  undone?: boolean;
 }
-let lastApplied: Applied | undefined;
+/** The scaffolds applied in this window, the last one last. */
+const applied: Applied[] = [];
 
 const rel = (uri: vscode.Uri) => vscode.workspace.asRelativePath(uri);
+/** A title inside a sentence: "REST Endpoint" → "REST endpoint", "New View" → "new view". */
+const noun = (title: string) => title.split(' ').map((w) => (/^[A-Z]{2,}$/.test(w) ? w : w.toLowerCase())).join(' ');
 const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
 /** A note for a message: capitalised, `code` in quotes (messages show no Markdown), a full stop. */
 const sentence = (n: string) => `${n.charAt(0).toUpperCase()}${n.slice(1).replace(/`([^`]*)`/g, '\u2018$1\u2019')}.`;
@@ -228,12 +232,31 @@ async function confirm(kind: ScaffoldKindInfo, plan: ScaffoldPlanResult): Promis
     return `  ~ ${rel(vscode.Uri.parse(e.uri))} (+${lines(added)})`;
   });
   const detail = [...(created.length ? ['Creates:', ...created] : []), ...(edited.length ? ['Changes:', ...edited] : []), ...plan.notes.map(sentence)].join('\n');
-  const question = `Django Atlas: create the new ${kind.title.toLowerCase()}?`;
+  const question = `Django Atlas: create the new ${noun(kind.title)}?`;
   const answer = await vscode.window.showInformationMessage(question, { modal: true, detail }, 'Create', 'Show Changes');
   if (answer !== 'Show Changes') return answer === 'Create';
-  const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: plan.diff ?? '' });
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
-  return (await vscode.window.showInformationMessage(`${question} The changes are shown beside.`, 'Create', 'Cancel')) === 'Create';
+  // A read-only document (closing it asks nothing), beside the editor when there is one; then a
+  // question that stays up while the diff is read (a notification would hide itself).
+  const uri = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/New ${kind.title}.diff`, query: String(++planCount) });
+  planTexts.set(uri.toString(), plan.diff ?? '');
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.languages.setTextDocumentLanguage(doc, 'diff');
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preview: true });
+  const picked = await vscode.window.showQuickPick([
+    { label: '$(check) Create', create: true },
+    { label: '$(close) Cancel', create: false },
+  ], { title: question, placeHolder: 'The changes are in the editor', ignoreFocusOut: true });
+  return picked?.create === true;
+}
+
+/** The plans shown by "Show Changes", as read-only documents. */
+const PLAN_SCHEME = 'django-atlas-plan';
+const planTexts = new Map<string, string>();
+let planCount = 0;
+
+/** Serves the plans' diffs (registered once by the command table). */
+export function registerPlanDocuments(): vscode.Disposable {
+  return vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, { provideTextDocumentContent: (uri) => planTexts.get(uri.toString()) ?? '' });
 }
 
 /**
@@ -242,12 +265,12 @@ async function confirm(kind: ScaffoldKindInfo, plan: ScaffoldPlanResult): Promis
  * had no unsaved changes, puts the cursor on the new code and offers Undo.
  */
 async function apply(ctx: Ctx, kind: ScaffoldKindInfo, plan: ScaffoldPlanResult): Promise<void> {
-  const label = `New ${kind.title.toLowerCase()}`;
+  const label = `New ${noun(kind.title)}`;
   const record: Applied = { label, created: [], edited: [], folders: [] };
   const edit = new vscode.WorkspaceEdit();
   const wasClean = new Set<string>();
   const stale = (what: string) =>
-    void vscode.window.showErrorMessage(`Django Atlas: ${what} since the ${kind.title.toLowerCase()} was planned. Nothing was changed; run the command again.`);
+    void vscode.window.showErrorMessage(`Django Atlas: ${what} since the ${noun(kind.title)} was planned. Nothing was changed; run the command again.`);
   for (const e of plan.edits) {
     const uri = vscode.Uri.parse(e.uri);
     if (e.created) {
@@ -269,7 +292,7 @@ async function apply(ctx: Ctx, kind: ScaffoldKindInfo, plan: ScaffoldPlanResult)
     record.edited.push({ uri, before: e.before!, after: '' });
   }
   if (!(await vscode.workspace.applyEdit(edit))) {
-    void vscode.window.showErrorMessage(`Django Atlas: the editor refused the ${kind.title.toLowerCase()}'s changes; nothing was changed.`);
+    void vscode.window.showErrorMessage(`Django Atlas: the editor refused the ${noun(kind.title)}'s changes; nothing was changed.`);
     return;
   }
   // Save what had no unsaved changes (created files too); then remember the texts as saved
@@ -284,7 +307,7 @@ async function apply(ctx: Ctx, kind: ScaffoldKindInfo, plan: ScaffoldPlanResult)
     else r.after = doc.getText();
   }
   record.folders.sort((a, b) => b.path.length - a.path.length);
-  lastApplied = record;
+  applied.push(record);
   if (plan.focus) {
     const at = new vscode.Position(plan.focus.line, plan.focus.character);
     await vscode.window.showTextDocument(vscode.Uri.parse(plan.focus.uri), { selection: new vscode.Range(at, at) });
@@ -295,7 +318,8 @@ async function apply(ctx: Ctx, kind: ScaffoldKindInfo, plan: ScaffoldPlanResult)
   ].filter(Boolean).join('; ');
   ctx.output.appendLine(`[client] ${label}: ${summary}`);
   const message = [`Django Atlas: ${label}: ${summary}.`, ...(unsaved.length ? [`${unsaved.join(', ')} had unsaved changes and ${unsaved.length === 1 ? 'is' : 'are'} left unsaved.`] : []), ...plan.notes.map(sentence)].join(' ');
-  if ((await vscode.window.showInformationMessage(message, 'Undo')) === 'Undo') await undoLastScaffold(ctx);
+  // This message's Undo is for this scaffold, however many come after it.
+  if ((await vscode.window.showInformationMessage(message, 'Undo')) === 'Undo') await undoScaffold(ctx, record);
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -312,9 +336,21 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
  * files back to their text before — only when none of them changed since, else nothing is done.
  */
 export async function undoLastScaffold(ctx: Ctx): Promise<void> {
-  const last = lastApplied;
+  const last = [...applied].reverse().find((a) => !a.undone);
   if (!last) {
     void vscode.window.showInformationMessage('Django Atlas: no scaffold to undo in this window.');
+    return;
+  }
+  await undoScaffold(ctx, last);
+}
+
+/**
+ * Takes one scaffold back (an older one too: a later scaffold that changed the same files makes
+ * them "changed since", and then nothing is done).
+ */
+async function undoScaffold(ctx: Ctx, last: Applied): Promise<void> {
+  if (last.undone) {
+    void vscode.window.showInformationMessage(`Django Atlas: the ${noun(last.label)} was already undone.`);
     return;
   }
   const changed: string[] = [];
@@ -336,7 +372,7 @@ export async function undoLastScaffold(ctx: Ctx): Promise<void> {
     if (entries.some(([name]) => name !== '__pycache__' && !mine.has(vscode.Uri.joinPath(f, name).toString()))) changed.push(`${rel(f)}/`);
   }
   if (changed.length) {
-    void vscode.window.showWarningMessage(`Django Atlas: cannot undo the ${last.label.toLowerCase()}: ${changed.join(', ')} changed since. Nothing was undone.`);
+    void vscode.window.showWarningMessage(`Django Atlas: cannot undo the ${noun(last.label)}: ${changed.join(', ')} changed since. Nothing was undone.`);
     return;
   }
   const edit = new vscode.WorkspaceEdit();
@@ -347,14 +383,14 @@ export async function undoLastScaffold(ctx: Ctx): Promise<void> {
   for (const c of last.created) edit.deleteFile(c.uri, { ignoreIfNotExists: true });
   for (const f of last.folders) edit.deleteFile(f, { recursive: true, ignoreIfNotExists: true });
   if (!(await vscode.workspace.applyEdit(edit))) {
-    void vscode.window.showErrorMessage(`Django Atlas: the editor refused to undo the ${last.label.toLowerCase()}.`);
+    void vscode.window.showErrorMessage(`Django Atlas: the editor refused to undo the ${noun(last.label)}.`);
     return;
   }
   for (const e of last.edited) {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
     if (doc?.isDirty) await doc.save();
   }
-  lastApplied = undefined;
+  last.undone = true;
   ctx.output.appendLine(`[client] ${last.label} undone`);
-  void vscode.window.showInformationMessage(`Django Atlas: ${last.label.toLowerCase()} undone.`);
+  void vscode.window.showInformationMessage(`Django Atlas: ${noun(last.label)} undone.`);
 }

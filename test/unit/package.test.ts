@@ -70,9 +70,14 @@ describe('commands', () => {
       }
     }
     for (const k of PACKAGE.contributes.keybindings ?? []) if (!contributed.includes(k.command)) missing.push(`keybinding ${k.command}`);
-    for (const w of PACKAGE.contributes.viewsWelcome ?? []) {
-      for (const [, c] of (w.contents as string).matchAll(/\(command:([\w.]+)\)/g)) if (!contributed.includes(c)) missing.push(`welcome ${c}`);
-    }
+    // Links in welcome views and walkthrough steps: our commands, a view's `.focus`, or VS Code's own.
+    const views = Object.values(PACKAGE.contributes.views as Record<string, { id: string }[]>).flat().map((v) => `${v.id}.focus`);
+    const builtin = ['vscode.openFolder', 'workbench.action.openWalkthrough'];
+    const linked = (where: string, text: string) => {
+      for (const [, c] of text.matchAll(/\(command:([\w.]+)[)?]/g)) if (!contributed.includes(c) && !views.includes(c) && !builtin.includes(c)) missing.push(`${where} ${c}`);
+    };
+    for (const w of PACKAGE.contributes.viewsWelcome ?? []) linked('welcome', w.contents);
+    for (const w of PACKAGE.contributes.walkthroughs ?? []) for (const st of w.steps) linked(`walkthrough ${st.id}`, st.description);
     expect(missing).toEqual([]);
   });
 });
@@ -116,6 +121,7 @@ describe('.vscodeignore', () => {
       ...c.snippets.map((s: { path: string }) => rel(s.path)),
       ...c.languages.filter((l: { configuration?: string }) => l.configuration).map((l: { configuration: string }) => rel(l.configuration)),
       ...Object.values(c.viewsContainers as Record<string, { icon: string }[]>).flat().map((v) => rel(v.icon)),
+      ...(c.walkthroughs ?? []).flatMap((w: { steps: { media: Record<string, string> }[] }) => w.steps.flatMap((st) => Object.values(st.media).filter((m) => typeof m === 'string').map(rel))),
     ];
     // Files of media/ the client names (the webview's stylesheet and script, panel icons).
     for (const file of fs.readdirSync(path.join(ROOT, 'client/src'))) {
