@@ -235,7 +235,12 @@ function toTask(spec: TaskSpec, from?: vscode.Task): vscode.Task {
   const task = new vscode.Task(from?.definition ?? spec.definition, scope, from?.name ?? spec.label, 'Django', execution, spec.problemMatchers);
   task.detail = spec.detail;
   task.isBackground = spec.isBackground;
-  if (spec.group === 'test') task.group = vscode.TaskGroup.Test;
+  if (spec.group === 'test') {
+    task.group = vscode.TaskGroup.Test;
+    // Seen in code-server 1.139: in a reused terminal the multi-line traceback matchers report
+    // nothing after the first run; a new terminal per run gets every failure into Problems.
+    task.presentationOptions = { panel: vscode.TaskPanelKind.New };
+  }
   if (spec.interactive) task.presentationOptions = { focus: true, reveal: vscode.TaskRevealKind.Always };
   return task;
 }

@@ -98,8 +98,10 @@ describe('scaffolds over LSP (a copy of demo)', () => {
     expect(await check('name', 'class', { app: 'blog', kind: 'function' })).toMatch(/keyword/);
     expect(await check('app', 'admin', {})).toMatch(/not one of the project's own apps/);
     expect(await check('route', '/tags/', { app: 'blog' })).toMatch(/does not start with '\/'/);
-    // A route an earlier pattern answers is refused while typed, not after the last question.
-    expect(await check('route', 'cart/', { app: 'shop', kind: 'function', name: 'cart' })).toMatch(/already answered by shop:product .*choose another route/);
+    // A route an earlier pattern with the same path answers is refused while typed, not after the last question;
+    // one a capturing pattern of the app's urls.py answers (`<slug:slug>/`) is fine: it goes before it.
+    expect(await check('route', 'posts/', { app: 'blog', kind: 'function', name: 'posts' })).toMatch(/already answered by blog:post-list .*choose another route/);
+    expect(await check('route', 'cart/', { app: 'shop', kind: 'function', name: 'cart' })).toBeNull();
     expect(await check('route', 'cart/checkout/', { app: 'shop', kind: 'function', name: 'cart' })).toBeNull();
     expect(await c.request<string | null>('djangoAtlas/scaffoldCheck', { kind: 'app', id: 'name', value: 'blog', values: {} })).toMatch(/already named 'blog'/);
   });

@@ -151,6 +151,19 @@ describe('django-atlas new view', () => {
     }
   });
 
+  test('a route a capturing pattern of the same urls.py answers (shop\'s <slug:slug>/) goes right before it', async () => {
+    const dir = copy('demo');
+    const r = run('new', 'view', 'shop', 'cart', dir, '--kind', 'function');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/placed before shop:product \(shop\/<slug:slug>\/\)/);
+    const urls = fs.readFileSync(path.join(dir, 'shop/urls.py'), 'utf8');
+    expect(urls).toContain('    path("cart/", views.cart, name="cart"),\n    path("<slug:slug>/", ProductDetailView.as_view(), name="product"),');
+    const p = (await Workspace.open(new DiskHost(), dir)).projects[0];
+    const { resolverFor } = await import('../../server/src/core/flow/flow');
+    expect(['/shop/cart/', '/shop/lamp/'].map((u) => resolverFor(p).resolve(u).match?.leaf.pattern.view?.qualname)).toEqual(['cart', 'ProductDetailView']);
+    if (django) expect(djangoResolve(dir, ['/shop/cart/', '/shop/lamp/'])).toEqual(['cart', 'ProductDetailView']);
+  });
+
   test('an app without urls.py gets one, with app_name, included from ROOT_URLCONF', async () => {
     const dir = copy('models_site');
     const r = run('new', 'view', 'store', 'ProductList', dir, '--kind', 'list', '--model', 'Product');

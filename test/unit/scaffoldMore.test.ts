@@ -366,5 +366,9 @@ describe('the editor asks and refuses as the CLI does (kinds.ts)', () => {
     expect(check('model', 'serializer', 'yes', { app: 'blog', name: 'Note' })).toMatch(/'rest_framework' is not in INSTALLED_APPS/);
     expect(check('model', 'serializer', 'no', { app: 'blog', name: 'Note' })).toBeUndefined();
     expect(check('model', 'form', 'maybe', { app: 'blog', name: 'Note' })).toBe('form: yes or no');
+    // A prefix the project's router already registers is refused while typed, not after the last question.
+    const drf = await openFixture('drf_i18n');
+    expect(checkInput(drf, kind('endpoint'), 'prefix', 'tags', { app: 'polls', model: 'api.Feedback' })).toMatch(/'tags' is already registered on router \(project\/urls\.py:13\): choose another prefix/);
+    expect(checkInput(drf, kind('endpoint'), 'prefix', 'choices', { app: 'polls', model: 'api.Feedback' })).toBeUndefined();
   });
 });

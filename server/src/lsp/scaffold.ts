@@ -85,7 +85,8 @@ function position(text: string, offset: number): { line: number; character: numb
 function focusOf(edits: FileEdit[]): ScaffoldPlanResult['focus'] {
   const main = edits.find((e) => !['__init__.py', '.gitkeep'].includes(path.basename(e.file)));
   if (!main) return undefined;
-  if (main.before === undefined) return { uri: pathToUri(main.file), line: 0, character: 0 };
+  // A new module: its first class or function (past imports and decorators); a template: its top.
+  if (main.before === undefined) return { uri: pathToUri(main.file), line: Math.max(0, main.after.split('\n').findIndex((l) => /^(class|def|async def) /.test(l))), character: 0 };
   const changes = textChanges(main.before, main.after);
   const last = changes[changes.length - 1];
   if (!last) return { uri: pathToUri(main.file), line: 0, character: 0 };

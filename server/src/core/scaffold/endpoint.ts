@@ -152,32 +152,40 @@ export function checkEndpointModel(project: DjangoProject, appName: string, mode
   return model;
 }
 
-export function planNewEndpoint(project: DjangoProject, appName: string, modelName: string, prefixGiven: string | undefined): Plan {
-  const model = checkEndpointModel(project, appName, modelName);
-  const app = ownApp(project, appName);
-  const prefix = prefixGiven ?? defaultPrefix(model.name);
+/**
+ * Where the endpoint is routed, refusing a prefix its router already registers or whose list and
+ * detail URLs an earlier pattern already answers (a new pattern comes last).
+ */
+export function endpointPlace(project: DjangoProject, appName: string, model: ModelInfo, prefix: string) {
   checkPrefix(prefix);
-  const edits: FileEdit[] = [];
-  const notes: string[] = [];
-
-  // Where it is routed, checked before anything is written.
+  const app = ownApp(project, appName);
   const found = chooseRouter(project, app, projectRouters(project));
   const taken = found?.router.registry.find((r) => r.prefix === prefix);
-  if (taken) throw new ScaffoldError(`'${prefix}' is already registered on ${found!.name} (${path.relative(project.root, taken.loc.file)}:${taken.loc.line + 1}): choose another --prefix`);
+  if (taken) throw new ScaffoldError(`'${prefix}' is already registered on ${found!.name} (${path.relative(project.root, taken.loc.file)}:${taken.loc.line + 1}): choose another prefix`);
   const urlsFile = path.join(app.dir, 'urls.py');
   const { mount, names } = found ? routerPlace(project, found.router) : {
     mount: `${includePrefix(project, urlsFile) ?? `${app.label}/`}api/`,
     names: new Set(project.urlTree().leaves.filter((l) => l.pattern.loc.file === urlsFile).map((l) => l.pattern.name)),
   };
+  const slash = found && !found.router.trailingSlash ? '' : '/';
+  for (const url of mount === undefined ? [] : [`/${mount}${prefix}${slash}`, `/${mount}${prefix}/1${slash}`]) {
+    const answered = resolverFor(project).resolve(url).match;
+    if (answered) throw new ScaffoldError(`'${url}' is already answered by ${answered.leaf.name ?? answered.leaf.route}: choose another prefix`);
+  }
+  return { app, found, urlsFile, mount, names };
+}
+
+export function planNewEndpoint(project: DjangoProject, appName: string, modelName: string, prefixGiven: string | undefined): Plan {
+  const model = checkEndpointModel(project, appName, modelName);
+  const prefix = prefixGiven ?? defaultPrefix(model.name);
+  const edits: FileEdit[] = [];
+  const notes: string[] = [];
+
+  // Where it is routed, checked before anything is written.
+  const { app, found, urlsFile, names } = endpointPlace(project, appName, model, prefix);
   // DRF names the routes `<basename>-list`…: another basename when those names are taken (the app's HTML `post-list`).
   const base = model.name.toLowerCase();
   const basename = names.has(`${base}-list`) || names.has(`${base}-detail`) ? `${base}-api` : undefined;
-  const slash = found && !found.router.trailingSlash ? '' : '/';
-  // Its list and detail URLs must not be answered already (a new pattern comes last).
-  for (const url of mount === undefined ? [] : [`/${mount}${prefix}${slash}`, `/${mount}${prefix}/1${slash}`]) {
-    const answered = resolverFor(project).resolve(url).match;
-    if (answered) throw new ScaffoldError(`'${url}' is already answered by ${answered.leaf.name ?? answered.leaf.route}: choose another --prefix`);
-  }
 
   // The serializer and the viewset.
   const serializer = addSerializer(project, app, model, serializerFields(model), edits);

@@ -18,7 +18,7 @@ import { checkMiddlewareName, planNewMiddleware } from './middleware';
 import { checkCommandName, planNewCommand } from './command';
 import { checkLibraryName, planNewTagLibrary } from './tags';
 import { checkReceiverName, m2mSenders, planNewReceiver, receiverName, senderOf, signalSpec, SIGNALS, takesSender } from './signal';
-import { checkEndpointModel, checkPrefix, defaultPrefix, planNewEndpoint, requireDrf } from './endpoint';
+import { checkEndpointModel, checkPrefix, defaultPrefix, endpointPlace, planNewEndpoint, requireDrf } from './endpoint';
 
 export type ScaffoldValues = Record<string, string | undefined>;
 
@@ -218,7 +218,11 @@ export const SCAFFOLDS: ScaffoldKind[] = [
       },
       {
         id: 'prefix', prompt: 'URL prefix on the router', optional: true,
-        initial: (_p, v) => (v.model ? defaultPrefix(v.model) : undefined), check: (_p, x) => checkPrefix(x),
+        initial: (_p, v) => (v.model ? defaultPrefix(v.model) : undefined),
+        check: (p, x, v) => {
+          checkPrefix(x);
+          if (v.model) endpointPlace(p, need(v, 'app'), checkEndpointModel(p, need(v, 'app'), v.model), x);
+        },
       },
     ],
     plan: (p, v) => planNewEndpoint(p, need(v, 'app'), need(v, 'model'), opt(v, 'prefix')),

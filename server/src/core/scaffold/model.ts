@@ -94,14 +94,19 @@ export function planNewModel(project: DjangoProject, appName: string, name: stri
   text = `${text.replace(/\n*$/, '')}\n\n\n${code}`;
   const edits: FileEdit[] = [before === undefined ? { file, after: text } : { file, before, after: text }];
 
-  // The admin: @admin.register(Model) with the fields in list_display.
-  const adminFile = path.join(app.dir, 'admin.py');
-  const adminBefore = project.host.readFile(adminFile);
-  const shown = fields.filter((f) => f.type !== 'ManyToManyField' && f.type !== 'TextField' && f.type !== 'JSONField').slice(0, 5).map((f) => s(f.name));
-  const adminCode = `@admin.register(${name})\nclass ${name}Admin(admin.ModelAdmin):\n${ind}list_display = [${shown.length ? shown.join(', ') : s('__str__')}]\n`;
-  let admin = ensureImport(ensureImport(adminBefore ?? '', 'django.contrib', 'admin'), '.models', name);
-  admin = `${admin.replace(/\n*$/, '')}\n\n\n${adminCode}`;
-  edits.push(adminBefore === undefined ? { file: adminFile, after: admin } : { file: adminFile, before: adminBefore, after: admin });
+  // The admin: @admin.register(Model) with the fields in list_display — when the project has an admin.
+  const notes = ['run `python manage.py makemigrations` to create its migration'];
+  if (project.installedApps().some((a) => a.name === 'django.contrib.admin' || a.label === 'admin')) {
+    const adminFile = path.join(app.dir, 'admin.py');
+    const adminBefore = project.host.readFile(adminFile);
+    const shown = fields.filter((f) => f.type !== 'ManyToManyField' && f.type !== 'TextField' && f.type !== 'JSONField').slice(0, 5).map((f) => s(f.name));
+    const adminCode = `@admin.register(${name})\nclass ${name}Admin(admin.ModelAdmin):\n${ind}list_display = [${shown.length ? shown.join(', ') : s('__str__')}]\n`;
+    let admin = ensureImport(ensureImport(adminBefore ?? '', 'django.contrib', 'admin'), '.models', name);
+    admin = `${admin.replace(/\n*$/, '')}\n\n\n${adminCode}`;
+    edits.push(adminBefore === undefined ? { file: adminFile, after: admin } : { file: adminFile, before: adminBefore, after: admin });
+  } else {
+    notes.push('django.contrib.admin is not installed, so no ModelAdmin was written');
+  }
 
   const names = fields.map((f) => f.name);
   const modelRef = { name, appLabel: app.label, module: `${app.name}.models` };
@@ -115,5 +120,5 @@ export function planNewModel(project: DjangoProject, appName: string, name: stri
     ].join('\n'), edits);
   }
   if (o.serializer) addSerializer(project, app, modelRef, ['id', ...names], edits);
-  return { edits, notes: ['run `python manage.py makemigrations` to create its migration'] };
+  return { edits, notes };
 }

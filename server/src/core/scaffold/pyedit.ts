@@ -104,13 +104,13 @@ export function appendToList(text: string, name: string, item: string, augmented
 }
 
 /** `text` with `item` inserted before the `index`-th item of the top-level list `name` (appended past the end). */
-export function insertIntoList(text: string, name: string, item: string, index: number): string | undefined {
+export function insertIntoList(text: string, name: string, item: string, index: number, augmented = false): string | undefined {
   const tree = parsePython(text);
   let at: number | undefined;
   let multiline = false;
   let indent = '';
   try {
-    const list = topLevelList(tree.rootNode, name);
+    const list = topLevelList(tree.rootNode, name, augmented);
     if (!list) return undefined;
     const items = list.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
     if (index < items.length) {
@@ -121,8 +121,20 @@ export function insertIntoList(text: string, name: string, item: string, index: 
   } finally {
     tree.delete();
   }
-  if (at === undefined) return appendToList(text, name, item);
+  if (at === undefined) return appendToList(text, name, item, augmented);
   return multiline ? `${text.slice(0, at)}${item},\n${indent}${text.slice(at)}` : `${text.slice(0, at)}${item}, ${text.slice(at)}`;
+}
+
+/** The index of the item of the top-level list `name` that starts on `line` (0-based), if there is one. */
+export function listItemAtLine(text: string, name: string, line: number, augmented = false): number | undefined {
+  const tree = parsePython(text);
+  try {
+    const items = topLevelList(tree.rootNode, name, augmented)?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+    const index = items.findIndex((c) => c.startPosition.row === line);
+    return index < 0 ? undefined : index;
+  } finally {
+    tree.delete();
+  }
 }
 
 function lineIndent(text: string, offset: number): string {

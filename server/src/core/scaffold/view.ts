@@ -9,7 +9,7 @@ import type { DjangoProject, AppInfo } from '../project';
 import type { ModelInfo } from '../models/index';
 import type { UrlEntry } from '../urls/tree';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
-import { appendToList, ensureImport, hasTopLevelList, insertBeforeAssignment, pyString, quoteStyle } from './pyedit';
+import { appendToList, ensureImport, hasTopLevelList, insertBeforeAssignment, insertIntoList, listItemAtLine, pyString, quoteStyle } from './pyedit';
 import { appStyle, includeInRoot, ownApp, validateIdentifier } from './app';
 import { templateText } from './template';
 import { entryExample } from '../urls/example';
@@ -54,18 +54,30 @@ export function checkViewName(project: DjangoProject, appName: string, name: str
 }
 
 /**
- * Refuses a route the new pattern could never answer: it goes last in the app's urls.py, so an
- * earlier pattern that already answers its path (`<slug:slug>/` before `cart/`) would hide it.
+ * Where the new pattern goes so that it answers its route: last in the app's urls.py, or right
+ * before the pattern of that file that would answer its path first (a catch-all like
+ * `<slug:slug>/`), as a Django developer would put it. Refused when what answers first is
+ * elsewhere (an earlier include, another URLconf).
  */
-export function checkRoute(project: DjangoProject, appName: string, route: string): void {
+export function checkRoute(project: DjangoProject, appName: string, route: string): { beforeLine?: number; shadows?: string } {
   if (route.startsWith('/')) throw new ScaffoldError('a route does not start with \'/\' (Django strips the leading slash before matching)');
   const app = ownApp(project, appName);
-  const prefix = includePrefix(project, path.join(app.dir, 'urls.py')) ?? `${app.label}/`;
+  const urls = path.join(app.dir, 'urls.py');
+  const prefix = includePrefix(project, urls) ?? `${app.label}/`;
   const example = entryExample({ route: prefix + route, regex: false });
   const taken = example !== undefined ? resolverFor(project).resolve(`/${example}`).match : null;
-  if (taken) {
-    throw new ScaffoldError(`'/${example}' is already answered by ${taken.leaf.name ?? taken.leaf.route} (${taken.leaf.route}), an earlier pattern: the new one would never be reached; choose another route`);
+  if (!taken) return {};
+  const what = `${taken.leaf.name ?? taken.leaf.route} (${taken.leaf.route})`;
+  const text = project.host.readFile(urls);
+  const loc = taken.leaf.pattern.loc;
+  // Only a literal route before a pattern that captures (a converter or a regex): `cart/` before
+  // `<slug:slug>/`. One written as this very path is the same route; a capturing new route would hide the old one.
+  const captures = !route.includes('<') && (taken.leaf.pattern.regex || taken.leaf.pattern.route.includes('<'));
+  if (captures && loc.file === urls && text !== undefined && listItemAtLine(text, 'urlpatterns', loc.line, true) !== undefined) {
+    return { beforeLine: loc.line, shadows: `the new pattern is placed before ${what}, which would answer '/${example}' first; that path now reaches the new view` };
   }
+  const where = captures ? `, an earlier pattern outside ${app.label}/urls.py` : '';
+  throw new ScaffoldError(`'/${example}' is already answered by ${what}${where}: the new pattern would never be reached; choose another route`);
 }
 
 /** Whether a view of this kind needs a model. */
@@ -104,7 +116,7 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
   const urlName = kebab(isClass ? base(name) : name);
   const route = o.route || defaultRoute(o.kind, name, model?.name);
 
-  checkRoute(project, appName, route);
+  const place = checkRoute(project, appName, route);
 
   // The view.
   let code: string;
@@ -149,7 +161,9 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
   addToAppUrls(project, app, {
     pattern: (uq) => `path(${pyString(route, uq)}, views.${name}${isClass ? '.as_view()' : ''}, name=${pyString(urlName, uq)})`,
     imports: [['.', 'views']],
+    beforeLine: place.beforeLine,
   }, { q, ind }, edits, notes);
+  if (place.shadows) notes.push(place.shadows);
 
   // The template, extending the project's base template.
   const tfile = path.join(dir, 'templates', templateName);
@@ -168,6 +182,8 @@ export interface AppUrlsAddition {
   imports: [string, string][];
   /** Statements to put before `urlpatterns` (a router and its registrations), with the urls.py's quote. */
   before?: (q: '"' | "'") => string;
+  /** Put the pattern before the list item starting on this line (0-based) instead of last. */
+  beforeLine?: number;
 }
 
 /**
@@ -189,7 +205,8 @@ export function addToAppUrls(project: DjangoProject, app: AppInfo & { dir: strin
   }
   // `urlpatterns = [...]`, or the last `urlpatterns += [...]` (after `urlpatterns = format_suffix_patterns(...)`).
   if (!hasTopLevelList(urlsText, 'urlpatterns', true)) throw new ScaffoldError(`${urlsFile} has no urlpatterns list we can add to`);
-  let after = appendToList(urlsText, 'urlpatterns', add.pattern(uq), true)!;
+  const index = add.beforeLine === undefined ? undefined : listItemAtLine(urlsText, 'urlpatterns', add.beforeLine, true);
+  let after = (index === undefined ? appendToList(urlsText, 'urlpatterns', add.pattern(uq), true) : insertIntoList(urlsText, 'urlpatterns', add.pattern(uq), index, true))!;
   if (add.before) after = insertBeforeAssignment(after, 'urlpatterns', add.before(uq))!;
   edits.push({ file: urlsFile, before: urlsText, after: withImports(after) });
   const reaches = (e: UrlEntry): boolean => e.kind === 'resolver' && (e.moduleFile === urlsFile || e.children.some(reaches));
