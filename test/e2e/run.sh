@@ -94,7 +94,7 @@ if [ "$("$NODE24" --version 2>/dev/null)" != "v$NODE24_VERSION" ]; then
 fi
 
 if ! code_server_ok; then
-  log "installing code-server $CODE_SERVER_VERSION into $CACHE/cs (about 2 minutes)"
+  log "installing code-server $CODE_SERVER_VERSION into $CACHE/cs (2-4 minutes)"
   rm -rf "$CACHE/cs"
   # With Node 24's npm, its native modules are built for the Node that runs it, with the headers
   # that package ships (npm_config_nodedir: node-gyp downloads nothing).
