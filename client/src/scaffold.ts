@@ -295,17 +295,23 @@ async function apply(ctx: Ctx, kind: ScaffoldKindInfo, plan: ScaffoldPlanResult)
     void vscode.window.showErrorMessage(`Django Atlas: the editor refused the ${noun(kind.title)}'s changes; nothing was changed.`);
     return;
   }
-  // Save what had no unsaved changes (created files too); then remember the texts as saved
+  // Save what had no unsaved changes (created files too), all at once: the editor opens a tab for
+  // each edited file still unsaved after a moment, which one save after another took long enough
+  // to trigger (seen in code-server: seven tabs after New App). Then remember the texts as saved
   // (format-on-save may have touched them), for Undo to compare with.
   const unsaved: string[] = [];
-  for (const r of [...record.created, ...record.edited]) {
-    const doc = await vscode.workspace.openTextDocument(r.uri);
-    const created = 'text' in r;
-    if (doc.isDirty && (created || wasClean.has(r.uri.toString()))) await doc.save();
-    else if (doc.isDirty) unsaved.push(rel(r.uri));
-    if ('text' in r) r.text = doc.getText();
-    else r.after = doc.getText();
-  }
+  const all = [...record.created, ...record.edited];
+  const docs = await Promise.all(all.map((r) => vscode.workspace.openTextDocument(r.uri)));
+  await Promise.all(docs.map((doc, i) => {
+    if (!doc.isDirty) return undefined;
+    if ('text' in all[i] || wasClean.has(doc.uri.toString())) return doc.save();
+    unsaved.push(rel(doc.uri));
+    return undefined;
+  }));
+  all.forEach((r, i) => {
+    if ('text' in r) r.text = docs[i].getText();
+    else r.after = docs[i].getText();
+  });
   record.folders.sort((a, b) => b.path.length - a.path.length);
   applied.push(record);
   if (plan.focus) {

@@ -363,6 +363,7 @@ async function traceUrl() {
 
 async function newApp() {
   if (existsSync(ws('journal'))) throw new Error('journal/ exists before the scaffold');
+  const tabsBefore = await page.locator('.part.editor .tab').count();
   await command('Django Atlas: New App');
   await quickInput().locator('.quick-input-title', { hasText: 'New App' }).waitFor({ timeout: 10_000 });
   await page.keyboard.type('journal');
@@ -378,7 +379,6 @@ async function newApp() {
   const files = ['journal/__init__.py', 'journal/apps.py', 'journal/models.py', 'journal/views.py', 'journal/urls.py', 'journal/migrations/__init__.py'];
   await until('the new app\'s files on disk', async () => files.every((f) => existsSync(ws(f))), 15_000)
     .catch((e) => { throw new Error(`${e.message}: missing ${files.filter((f) => !existsSync(ws(f))).join(', ')}`); });
-  // The edited files are saved one after the other, after the created ones.
   await until('journal in INSTALLED_APPS in mysite/settings.py on disk', async () => {
     const m = /INSTALLED_APPS\s*=\s*\[([\s\S]*?)\]/.exec(readFileSync(ws('mysite/settings.py'), 'utf8'));
     return m && /["']journal(\.apps\.JournalConfig)?["']/.test(m[1]);
@@ -386,6 +386,10 @@ async function newApp() {
   await until('include("journal.urls") in mysite/urls.py on disk', async () => /include\(["']journal\.urls["']\)/.test(readFileSync(ws('mysite/urls.py'), 'utf8')), 10_000);
   await page.locator('.notification-list-item-message', { hasText: 'New app: created' }).first().waitFor({ timeout: 10_000 });
   await until('no unsaved editor', async () => !(await page.locator('.part.editor .tab.dirty').count()), 10_000);
+  // Only the new code is opened (the cursor on it), not a tab per file the scaffold wrote.
+  await sleep(1500);
+  const opened = (await page.locator('.part.editor .tab').count()) - tabsBefore;
+  if (opened > 1) throw new Error(`${opened} tabs opened by the scaffold, expected 1 (the new code)`);
   await sleep(800); // the toast slides in
   await shot('new-app-created');
 }
