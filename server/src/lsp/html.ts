@@ -26,31 +26,32 @@ export function templateFoldingRanges(doc: Doc): FoldingRange[] {
   return out.filter((r) => r.endLine > r.startLine && !seen.has(`${r.startLine}:${r.endLine}`) && seen.add(`${r.startLine}:${r.endLine}`) !== undefined);
 }
 
-/** The template as HTML: every Django token blanked out (newlines kept, so positions stay). */
-function htmlView(doc: Doc): TextDocument {
-  let text = doc.text;
+/**
+ * The template as the HTML service should read it — every Django token blanked out (newlines
+ * kept, so positions stay) — or undefined when the offset is inside a Django token (its
+ * delimiters included), where the answers are ours. One lexing pass, one join.
+ */
+function htmlView(doc: Doc, offset: number): TextDocument | undefined {
+  const parts: string[] = [];
+  let at = 0;
   for (const t of lexTemplate(doc.text)) {
     if (t.kind === 'text') continue;
-    text = text.slice(0, t.start) + text.slice(t.start, t.end).replace(/[^\n]/g, ' ') + text.slice(t.end);
+    if (offset > t.start && (offset < t.end || !t.closed)) return undefined;
+    parts.push(doc.text.slice(at, t.start), doc.text.slice(t.start, t.end).replace(/[^\n]/g, ' '));
+    at = t.end;
   }
-  return TextDocument.create(`file://${doc.file}`, 'html', 0, text);
-}
-
-/** Whether the offset is inside a Django token (its delimiters included), where the answers are ours. */
-function inDjango(doc: Doc, offset: number): boolean {
-  return lexTemplate(doc.text).some((t) => t.kind !== 'text' && offset > t.start && (offset < t.end || !t.closed));
+  parts.push(doc.text.slice(at));
+  return TextDocument.create(`file://${doc.file}`, 'html', 0, parts.join(''));
 }
 
 /** HTML completion at a position of a template that is not Django's, else undefined. */
 export function htmlCompletions(doc: Doc, offset: number, position: { line: number; character: number }): CompletionList | undefined {
-  if (inDjango(doc, offset)) return undefined;
-  const td = htmlView(doc);
-  return html.doComplete(td, position, html.parseHTMLDocument(td));
+  const td = htmlView(doc, offset);
+  return td && html.doComplete(td, position, html.parseHTMLDocument(td));
 }
 
 /** HTML hover (an element's or attribute's documentation) at a position that is not Django's. */
 export function htmlHover(doc: Doc, offset: number, position: { line: number; character: number }): Hover | null {
-  if (inDjango(doc, offset)) return null;
-  const td = htmlView(doc);
-  return html.doHover(td, position, html.parseHTMLDocument(td));
+  const td = htmlView(doc, offset);
+  return td ? html.doHover(td, position, html.parseHTMLDocument(td)) : null;
 }
