@@ -32,6 +32,9 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: shebang }),
   build({ ...common, entryPoints: ['server/src/core/urls/scanWorker.ts'], outfile: 'dist/scanWorker.js' }),
   build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' }),
+  // The extension-host suite (test/exthost): one module per file, as Mocha loads them; vscode and
+  // mocha come from the extension host and node_modules.
+  build({ ...common, bundle: false, entryPoints: ['test/exthost/*.ts'], outdir: 'dist/exthost', banner: undefined, define: undefined }),
 ]);
 
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(out, 'web-tree-sitter.wasm'));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests in a real editor: the VSIX `npm run package` builds, installed into a clean
 # code-server (VS Code in the browser), driven in headless Chromium by test/e2e/ui.mjs on a
-# throwaway copy of test/fixtures/demo.
+# throwaway copy of test/fixtures/demo; then the extension-host suite (test/exthost, Mocha with the
+# real vscode API) in a second code-server, loaded by test/e2e/exthost.mjs.
 #
 #   npm run test:e2e        (or: bash test/e2e/run.sh)
 #
@@ -28,12 +29,14 @@ CODE_SERVER=$CACHE/cs/node_modules/code-server/out/node/entry.js
 PLAYWRIGHT=$CACHE/drv/node_modules/playwright-core
 
 START=$(date +%s)
-CHECKS=$(node test/e2e/ui.mjs --count 2>/dev/null || echo 1)
+UI_CHECKS=$(node test/e2e/ui.mjs --count 2>/dev/null || echo 1)
+EXTHOST_TESTS=$(cat test/exthost/*.suite.ts | grep -cE '^\s+test\(')
+CHECKS=$(( UI_CHECKS + EXTHOST_TESTS ))
 STATE=
 CS_PID=
 
 mkdir -p "$OUT" "$CACHE"
-rm -rf "$OUT"/*.png "$OUT"/*.log "$OUT/logs" "$OUT/results.json"
+rm -rf "$OUT"/*.png "$OUT"/*.log "$OUT/logs" "$OUT/logs-exthost" "$OUT/results.json" "$OUT/exthost-results.json"
 log() { echo "e2e [$(( $(date +%s) - START ))s] $*"; }
 
 # Every check counts as failed when the editor cannot be set up: never a silent skip.
@@ -142,6 +145,7 @@ cleanup() {
   CS_PID=
   if [ -n "$STATE" ]; then
     [ -d "$STATE/user-data/logs" ] && cp -r "$STATE/user-data/logs" "$OUT/logs" 2>/dev/null
+    [ -d "$STATE/exthost/user-data/logs" ] && cp -r "$STATE/exthost/user-data/logs" "$OUT/logs-exthost" 2>/dev/null
     if [ "${E2E_KEEP:-}" = 1 ]; then echo "e2e: kept $STATE" >&2; else rm -rf "$STATE"; fi
   fi
 }
@@ -178,17 +182,23 @@ log "code-server --install-extension django-atlas.vsix"
 step install-vsix 120 "${CS[@]}" --install-extension "$ROOT/django-atlas.vsix" || give_up "code-server could not install django-atlas.vsix"
 grep -q 'successfully installed' "$OUT/install-vsix.log" || give_up "code-server did not install django-atlas.vsix: $(cat "$OUT/install-vsix.log")"
 
-PORT=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
-"${CS[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check --disable-workspace-trust \
-  --disable-getting-started-override --reconnection-grace-time 5 --ignore-last-opened >"$OUT/code-server.log" 2>&1 &
-CS_PID=$!
-deadline=$(( $(date +%s) + 60 ))
-until curl -fsS --max-time 2 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
-  alive "$CS_PID" || give_up "code-server exited: $(tail -n 20 "$OUT/code-server.log")"
-  [ "$(date +%s)" -lt "$deadline" ] || give_up "code-server did not answer /healthz within 60 s"
-  sleep 0.3
-done
-log "code-server $CODE_SERVER_VERSION on 127.0.0.1:$PORT (pid $CS_PID)"
+# Starts code-server on a free loopback port (extra arguments appended); sets PORT and CS_PID.
+start_code_server() {
+  local log=$1
+  shift
+  PORT=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+  "${CS[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check --disable-workspace-trust \
+    --disable-getting-started-override --reconnection-grace-time 5 --ignore-last-opened "$@" >"$OUT/$log" 2>&1 &
+  CS_PID=$!
+  local deadline=$(( $(date +%s) + 60 ))
+  until curl -fsS --max-time 2 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
+    alive "$CS_PID" || give_up "code-server exited: $(tail -n 20 "$OUT/$log")"
+    [ "$(date +%s)" -lt "$deadline" ] || give_up "code-server did not answer /healthz within 60 s"
+    sleep 0.3
+  done
+  log "code-server $CODE_SERVER_VERSION on 127.0.0.1:$PORT (pid $CS_PID)"
+}
+start_code_server code-server.log
 
 # --- the UI test -------------------------------------------------------------------------------
 # HOME: Chromium's profile and caches go to the throwaway folder too.
@@ -196,22 +206,54 @@ HOME="$STATE/home" E2E_URL="http://127.0.0.1:$PORT" E2E_WORKSPACE="$WORKSPACE" E
   E2E_PLAYWRIGHT="$PLAYWRIGHT" E2E_CHROMIUM="$CHROMIUM" \
   timeout -k 15 420 node test/e2e/ui.mjs 2>&1 | tee "$OUT/ui.log"
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$OUT/ui.log" | tail -n 1)
+stop_tree "$CS_PID"
+CS_PID=
+if [ -n "$summary" ]; then
+  ui_passed=${summary%% passed,*}
+  ui_failed=${summary#* passed, }
+  ui_failed=${ui_failed% failed}
+else
+  echo "e2e: the UI test ended without a result (see $OUT/ui.log)"
+  ui_passed=0
+  ui_failed=$UI_CHECKS
+fi
+
+# --- the extension-host suite -----------------------------------------------------------------
+# test/exthost (built to dist/exthost by npm run package's build) in the extension host of a fresh
+# code-server with its own user data, no extension installed and the unpacked VSIX as the
+# development extension, on a fresh copy of demo. The suite writes its results to a JSON file.
+mkdir -p "$STATE/exthost/user-data/User" "$STATE/exthost/extensions" "$STATE/exthost/vsix"
+cp "$STATE/user-data/User/settings.json" "$STATE/exthost/user-data/User/"
+cp -r test/fixtures/demo "$STATE/exthost/demo"
+python3 -m zipfile -e django-atlas.vsix "$STATE/exthost/vsix" || give_up "could not unpack django-atlas.vsix"
+CS=(env "HOME=$STATE/home" "DJANGO_ATLAS_EXTHOST_RESULTS=$OUT/exthost-results.json" "$NODE24" "$CODE_SERVER" --config /dev/null
+  --user-data-dir "$STATE/exthost/user-data" --extensions-dir "$STATE/exthost/extensions")
+start_code_server code-server-exthost.log --vscode-option enable-smoke-test-driver
+log "the extension-host suite (test/exthost)"
+HOME="$STATE/home" E2E_URL="http://127.0.0.1:$PORT" E2E_WORKSPACE="$STATE/exthost/demo" E2E_OUT="$OUT" \
+  E2E_EXTENSION="$STATE/exthost/vsix/extension" E2E_TESTS="$ROOT/dist/exthost/index.js" \
+  E2E_PLAYWRIGHT="$PLAYWRIGHT" E2E_CHROMIUM="$CHROMIUM" \
+  timeout -k 15 360 node test/e2e/exthost.mjs 2>&1 | tee "$OUT/exthost.log"
+read -r ex_passed ex_failed < <(node -e '
+  try {
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    for (const f of r.failed) console.error(`e2e: extension host: FAIL ${f.title}\n${f.error.split("\n").slice(0, 6).join("\n")}`);
+    console.log(r.passed.length, r.failed.length);
+  } catch {
+    console.log(0, Number(process.argv[2]));
+  }' "$OUT/exthost-results.json" "$EXTHOST_TESTS")
+[ -f "$OUT/exthost-results.json" ] || echo "e2e: the extension-host suite wrote no results (see $OUT/exthost.log)"
 
 cleanup
 trap - EXIT
 channel=$(find "$OUT/logs" -name '*Django Atlas.log' 2>/dev/null | head -n 1)
-if [ -z "$summary" ] || [ "${summary#* passed, }" != "0 failed" ]; then
+if [ "$ui_failed" != 0 ] || [ "$ex_failed" != 0 ]; then
   if [ -n "$channel" ]; then
     echo "--- the Django Atlas output channel ($channel):"
     tail -n 30 "$channel"
   fi
   find "$OUT/logs" -path '*exthost*' -name 'remoteexthost.log' -exec grep -h -i -E 'django-atlas|error' {} + 2>/dev/null | tail -n 20
 fi
-log "done"
-if [ -z "$summary" ]; then
-  echo "e2e: the UI test ended without a result (see $OUT/ui.log)"
-  echo "0 passed, $CHECKS failed"
-  exit 1
-fi
-echo "$summary"
-[ "${summary#* passed, }" = "0 failed" ]
+log "done: UI $ui_passed passed, $ui_failed failed; extension host $ex_passed passed, $ex_failed failed"
+echo "$(( ui_passed + ex_passed )) passed, $(( ui_failed + ex_failed )) failed"
+[ "$(( ui_failed + ex_failed ))" = 0 ]
