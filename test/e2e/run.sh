@@ -13,6 +13,8 @@
 # and the logs (code-server's, the extension host's, the "Django Atlas" output channel) go to
 # $E2E_OUT (default test/e2e/out). Prints "N passed, N failed" as its last line; exit 1 on a failure.
 # Set E2E_KEEP=1 to keep the throwaway folders (workspace copy, user data) for a look afterwards.
+# `run.sh --setup` only installs what is missing and exits (0 when all is there): .ci/run starts it
+# in the background while the unit tests run.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -111,6 +113,11 @@ if [ "$(version_of "$PLAYWRIGHT")" != "$PLAYWRIGHT_VERSION" ]; then
   rm -rf "$CACHE/drv"
   step install-playwright 300 npm install --prefix "$CACHE/drv" --no-audit --no-fund "playwright-core@$PLAYWRIGHT_VERSION" \
     || give_up "could not install playwright-core@$PLAYWRIGHT_VERSION from npm"
+fi
+
+if [ "${1:-}" = --setup ]; then
+  log "set up: chromium, Node $NODE24_VERSION, code-server $CODE_SERVER_VERSION, playwright-core $PLAYWRIGHT_VERSION"
+  exit 0
 fi
 
 # --- the extension -----------------------------------------------------------------------------
