@@ -16,7 +16,7 @@ import { initPython } from '../../server/src/core/python/parser';
 import { DiskHost } from '../../server/src/core/host';
 import { Workspace } from '../../server/src/core/workspace';
 import { ProjectSession } from '../../server/src/features/session';
-import { activeInputs, checkInput, scaffoldKind } from '../../server/src/core/scaffold/kinds';
+import { activeInputs, checkInput, nextInput, scaffoldKind } from '../../server/src/core/scaffold/kinds';
 
 const django = pythonHas('django', 'rest_framework');
 
@@ -370,5 +370,10 @@ describe('the editor asks and refuses as the CLI does (kinds.ts)', () => {
     const drf = await openFixture('drf_i18n');
     expect(checkInput(drf, kind('endpoint'), 'prefix', 'tags', { app: 'polls', model: 'api.Feedback' })).toMatch(/'tags' is already registered on router \(project\/urls\.py:13\): choose another prefix/);
     expect(checkInput(drf, kind('endpoint'), 'prefix', 'choices', { app: 'polls', model: 'api.Feedback' })).toBeUndefined();
+    // The editor asks for a serializer only where DRF is installed (the CLI's --serializer is refused above).
+    const model = { app: 'blog', name: 'Note', fields: '', form: 'no' };
+    expect(nextInput(kind('model'), model, p)).toBeUndefined();
+    expect(nextInput(kind('model'), { app: 'blog', name: 'Note' }, p)).toMatchObject({ input: { id: 'fields' }, index: 2, count: 4 });
+    expect(nextInput(kind('model'), { ...model, app: 'polls' }, drf)).toMatchObject({ input: { id: 'serializer' }, index: 4, count: 5 });
   });
 });

@@ -25,7 +25,7 @@ function kindOf(params: ScaffoldParams): ScaffoldKind {
 export function scaffoldStep(project: DjangoProject, params: ScaffoldParams): ScaffoldStepResult {
   const kind = kindOf(params);
   const values: ScaffoldValues = { ...params.values };
-  const next = nextInput(kind, values);
+  const next = nextInput(kind, values, project);
   if (!next) return { root: project.root };
   const { input, index, count } = next;
   const choices = input.choices?.(project, values);

@@ -21,8 +21,12 @@ import { addToAppUrls, findModel, includePrefix } from './view';
 type App = AppInfo & { dir: string };
 
 /** Refuses when Django REST framework is not in INSTALLED_APPS. */
+export function hasDrf(project: DjangoProject): boolean {
+  return project.installedApps().some((a) => a.name === 'rest_framework');
+}
+
 export function requireDrf(project: DjangoProject, what: string): void {
-  if (!project.installedApps().some((a) => a.name === 'rest_framework')) {
+  if (!hasDrf(project)) {
     throw new ScaffoldError(`${what} needs Django REST framework: 'rest_framework' is not in INSTALLED_APPS`);
   }
 }

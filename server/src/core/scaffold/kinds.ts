@@ -18,7 +18,7 @@ import { checkMiddlewareName, planNewMiddleware } from './middleware';
 import { checkCommandName, planNewCommand } from './command';
 import { checkLibraryName, planNewTagLibrary } from './tags';
 import { checkReceiverName, m2mSenders, planNewReceiver, receiverName, senderOf, signalSpec, SIGNALS, takesSender } from './signal';
-import { checkEndpointModel, checkPrefix, defaultPrefix, endpointPlace, planNewEndpoint, requireDrf } from './endpoint';
+import { checkEndpointModel, checkPrefix, defaultPrefix, endpointPlace, planNewEndpoint, requireDrf, hasDrf } from './endpoint';
 
 export type ScaffoldValues = Record<string, string | undefined>;
 
@@ -49,6 +49,11 @@ export interface ScaffoldInput {
   check?: (p: DjangoProject, value: string, v: ScaffoldValues) => void;
   /** Asked only when this holds for the inputs given so far. */
   when?: (v: ScaffoldValues) => boolean;
+  /**
+   * Asked by the editor only when the project can take it (a serializer needs DRF installed); the
+   * CLI's option stays, and its check says why it cannot work.
+   */
+  offered?: (p: DjangoProject) => boolean;
   /** A yes/no question (`yes` or `no`): the CLI's `--id` flag, present for yes. */
   flag?: boolean;
 }
@@ -140,7 +145,10 @@ export const SCAFFOLDS: ScaffoldKind[] = [
         placeholder: 'title:CharField, body:TextField, author:ForeignKey(auth.User)', check: (_p, f) => void parseFields(f),
       },
       yesNo('form', 'A ModelForm for it in forms.py?', 'forms.ModelForm over the new fields', (p, v) => checkFreeName(p, ownApp(p, need(v, 'app')), 'forms', `${need(v, 'name')}Form`)),
-      yesNo('serializer', 'A ModelSerializer for it in serializers.py (Django REST framework)?', 'serializers.ModelSerializer over the new fields', (p) => requireDrf(p, 'a serializer')),
+      {
+        ...yesNo('serializer', 'A ModelSerializer for it in serializers.py (Django REST framework)?', 'serializers.ModelSerializer over the new fields', (p) => requireDrf(p, 'a serializer')),
+        offered: hasDrf,
+      },
     ],
     plan: (p, v) => planNewModel(p, need(v, 'app'), need(v, 'name'), opt(v, 'fields'), { form: yes(v, 'form'), serializer: yes(v, 'serializer') }),
   },
@@ -292,9 +300,9 @@ export function appAt(project: DjangoProject, file: string | undefined): string 
   return hit?.label;
 }
 
-/** The next input to ask given the answers so far, with its position among the inputs asked. */
-export function nextInput(kind: ScaffoldKind, v: ScaffoldValues): { input: ScaffoldInput; index: number; count: number } | undefined {
-  const active = activeInputs(kind, v);
+/** The next input the editor asks in `project` given the answers so far, with its position among the inputs asked. */
+export function nextInput(kind: ScaffoldKind, v: ScaffoldValues, project: DjangoProject): { input: ScaffoldInput; index: number; count: number } | undefined {
+  const active = activeInputs(kind, v).filter((i) => !i.offered || i.offered(project));
   const index = active.findIndex((i) => v[i.id] === undefined);
   return index < 0 ? undefined : { input: active[index], index, count: active.length };
 }
