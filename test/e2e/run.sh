@@ -160,7 +160,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 STATE=$(mktemp -d "${TMPDIR:-/tmp}/django-atlas-e2e.XXXXXX")
-mkdir -p "$STATE/home" "$STATE/user-data/User" "$STATE/extensions"
+mkdir -p "$STATE/home" "$STATE/tmp" "$STATE/user-data/User" "$STATE/extensions"
 WORKSPACE=$STATE/demo
 cp -r test/fixtures/demo "$WORKSPACE"
 # Quiet, predictable defaults: no chat side bar, no welcome page, nothing saved behind the test's
@@ -208,8 +208,8 @@ start_code_server() {
 start_code_server code-server.log
 
 # --- the UI test -------------------------------------------------------------------------------
-# HOME: Chromium's profile and caches go to the throwaway folder too.
-HOME="$STATE/home" E2E_URL="http://127.0.0.1:$PORT" E2E_WORKSPACE="$WORKSPACE" E2E_OUT="$OUT" \
+# HOME, TMPDIR: Chromium's profile, caches and playwright's artifacts go to the throwaway folder too.
+HOME="$STATE/home" TMPDIR="$STATE/tmp" E2E_URL="http://127.0.0.1:$PORT" E2E_WORKSPACE="$WORKSPACE" E2E_OUT="$OUT" \
   E2E_PLAYWRIGHT="$PLAYWRIGHT" E2E_CHROMIUM="$CHROMIUM" \
   timeout -k 15 420 node test/e2e/ui.mjs 2>&1 | tee "$OUT/ui.log"
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$OUT/ui.log" | tail -n 1)
@@ -237,7 +237,7 @@ CS=(env "HOME=$STATE/home" "DJANGO_ATLAS_EXTHOST_RESULTS=$OUT/exthost-results.js
   --user-data-dir "$STATE/exthost/user-data" --extensions-dir "$STATE/exthost/extensions")
 start_code_server code-server-exthost.log --vscode-option enable-smoke-test-driver
 log "the extension-host suite (test/exthost)"
-HOME="$STATE/home" E2E_URL="http://127.0.0.1:$PORT" E2E_WORKSPACE="$STATE/exthost/demo" E2E_OUT="$OUT" \
+HOME="$STATE/home" TMPDIR="$STATE/tmp" E2E_URL="http://127.0.0.1:$PORT" E2E_WORKSPACE="$STATE/exthost/demo" E2E_OUT="$OUT" \
   E2E_EXTENSION="$STATE/exthost/vsix/extension" E2E_TESTS="$ROOT/dist/exthost/index.js" \
   E2E_PLAYWRIGHT="$PLAYWRIGHT" E2E_CHROMIUM="$CHROMIUM" \
   timeout -k 15 360 node test/e2e/exthost.mjs 2>&1 | tee "$OUT/exthost.log"
