@@ -18,7 +18,7 @@ import {
 import { reap, spawnServer, startedInDebugMode, workspaceDir } from './serverProcess';
 import { TemplateLanguage } from './templateLanguage';
 import {
-  IndexChangedNotification, StatusRequest, ProjectMapRequest, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest,
+  IndexChangedNotification, StatusRequest, ProjectMapRequest, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest, LocateCheckProblemsRequest,
   type StatusResult, type MapNode, type ProjectMapParams, type FlowResult, type RouteSuggestion, type ProjectCommands,
 } from '../../server/src/protocol';
 import { ProjectMap } from './projectMap';
@@ -57,6 +57,8 @@ export class Ctx implements vscode.Disposable {
     this.diagram = new FlowDiagram(extension.extensionUri, this.flow);
     this.tasks = new ManageTasks({
       managementCommands: () => this.managementCommands(),
+      locateCheckProblems: (root, problems) =>
+        this.request('check problems', (c) => c.sendRequest(LocateCheckProblemsRequest, { root, problems })),
       log: (m) => this.output.appendLine(`[client] ${m}`),
     });
     this.started = new Promise((resolve) => (this.markStarted = resolve));

@@ -32,6 +32,14 @@ const DETAILS: Record<string, string> = {
   createsuperuser: 'Create an admin user (asks in the terminal)',
 };
 
+/**
+ * Commands whose system-check problems the extension places itself: it runs them (a
+ * CustomExecution), reads the problems from their output (parseCheckOutput) and asks the server
+ * where each object is (`djangoAtlas/locateCheckProblems`), so `blog.Tag.name: (fields.E120)` lands
+ * on the field instead of on manage.py's first line, as a problem matcher must put it.
+ */
+export const LOCATED_CHECKS = new Set(['check']);
+
 /** Commands that read from the terminal: their task takes the focus. */
 const INTERACTIVE = new Set(['shell', 'createsuperuser', 'dbshell', 'changepassword']);
 
@@ -43,7 +51,8 @@ const INTERACTIVE = new Set(['shell', 'createsuperuser', 'dbshell', 'changepassw
  */
 const TRACEBACK = ['$django-traceback', '$django-traceback-ranges'];
 export const PROBLEM_MATCHERS: Record<string, string[]> = {
-  check: ['$django-check', ...TRACEBACK],
+  // The check task's own problems are placed by the server (LOCATED_CHECKS), not by a matcher.
+  check: TRACEBACK,
   test: ['$django-check', ...TRACEBACK],
   runserver: ['$django-runserver', ...TRACEBACK],
 };
@@ -75,6 +84,48 @@ export interface TaskSpec {
   problemMatchers: string[];
   /** Reads from the terminal: focus it. */
   interactive: boolean;
+  /** Its system-check problems are located by the server (LOCATED_CHECKS). */
+  locatesChecks: boolean;
+}
+
+/** One problem of Django's system checks, as printed (`OBJECT: (ID) MESSAGE`, then `\tHINT: …`). */
+export interface CheckOutputProblem {
+  object: string;
+  id: string;
+  message: string;
+  hint?: string;
+  severity: 'error' | 'warning' | 'info';
+}
+
+const CHECK_LINE = /^(.*?): \(([^()\s]+)\) (.*)$/;
+const CHECK_SECTIONS: Record<string, CheckOutputProblem['severity']> = { CRITICALS: 'error', ERRORS: 'error', WARNINGS: 'warning', INFOS: 'info', DEBUGS: 'info' };
+
+/**
+ * The problems in the output of `manage.py check` (or of any command that runs the checks):
+ * Django prints them under ERRORS:/WARNINGS:/… headers, one per line, a hint on the next line. The
+ * severity comes from the id's letter (`fields.E120`), else from the header it is under.
+ */
+export function parseCheckOutput(output: string): CheckOutputProblem[] {
+  const out: CheckOutputProblem[] = [];
+  let section: CheckOutputProblem['severity'] = 'warning';
+  for (const raw of output.split(/\r?\n/)) {
+    const header = /^([A-Z]+):$/.exec(raw.trim());
+    if (header && CHECK_SECTIONS[header[1]]) {
+      section = CHECK_SECTIONS[header[1]];
+      continue;
+    }
+    const hint = /^\s+HINT: (.*)$/.exec(raw);
+    if (hint && out.length > 0) {
+      out[out.length - 1].hint = hint[1].trim();
+      continue;
+    }
+    const m = CHECK_LINE.exec(raw);
+    if (!m) continue;
+    const letter = /(?:^|\.)([CEWID])\d+$/.exec(m[2])?.[1];
+    const severity = letter === 'C' || letter === 'E' ? 'error' : letter === 'W' ? 'warning' : letter ? 'info' : section;
+    out.push({ object: m[1], id: m[2], message: m[3].trim(), severity });
+  }
+  return out;
 }
 
 /** What the Python extension told about the selected interpreter (either API), if anything. */
@@ -168,6 +219,7 @@ export function taskSpec(def: DjangoTaskDefinition, project: ProjectInfo, interp
     isBackground: def.command === 'runserver',
     problemMatchers: PROBLEM_MATCHERS[def.command] ?? [],
     interactive: INTERACTIVE.has(def.command),
+    locatesChecks: LOCATED_CHECKS.has(def.command),
   };
 }
 

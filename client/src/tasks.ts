@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProjectCommands, StatusResult } from '../../server/src/protocol';
+import { CheckProblems, CheckTerminal, type LocateCheckProblems } from './checkTask';
 import {
   TASK_TYPE, djangoTasks, taskSpec, projectFor, projectNames, interpreterCommand, isDjangoDefinition,
   type ProjectInfo, type PythonDetails, type TaskSpec,
@@ -19,6 +20,8 @@ import {
 export interface TaskSource {
   /** The projects with their own commands, or undefined when the server is not running. */
   managementCommands(): Promise<ProjectCommands[] | undefined>;
+  /** Where the problems a check run printed are (checkTask.ts). */
+  locateCheckProblems: LocateCheckProblems;
   log(message: string): void;
 }
 
@@ -38,12 +41,16 @@ export class ManageTasks implements vscode.Disposable {
   private roots: string[] = [];
   /** Running `runserver` tasks and the root each serves. */
   private readonly running = new Map<vscode.TaskExecution, string>();
+  /** The check task's problems, placed in the source. */
+  private readonly checks: CheckProblems;
 
   constructor(private readonly source: TaskSource) {
+    this.checks = new CheckProblems(source.locateCheckProblems);
     this.item = vscode.window.createStatusBarItem('djangoAtlas.runServer', vscode.StatusBarAlignment.Left, -1);
     this.item.name = 'Django Atlas: Run Server';
     this.disposables.push(
       this.item,
+      this.checks,
       vscode.tasks.registerTaskProvider(TASK_TYPE, {
         provideTasks: () => this.provideTasks(),
         resolveTask: (task) => this.resolveTask(task),
@@ -109,7 +116,7 @@ export class ManageTasks implements vscode.Disposable {
     const projects = await this.projects(true);
     const interpreters = new Map<string, string[]>();
     for (const p of projects) interpreters.set(p.root, await this.interpreter(vscode.Uri.file(p.root)));
-    return djangoTasks(projects, (p) => interpreters.get(p.root)!).map((spec) => toTask(spec));
+    return djangoTasks(projects, (p) => interpreters.get(p.root)!).map((spec) => toTask(spec, this.checks));
   }
 
   private async resolveTask(task: vscode.Task): Promise<vscode.Task | undefined> {
@@ -121,7 +128,7 @@ export class ManageTasks implements vscode.Disposable {
     if (!project && folder && fs.existsSync(path.join(folder, 'manage.py'))) project = { root: folder, folder, commands: [] };
     if (!project) return undefined;
     const spec = taskSpec(def, project, await this.interpreter(vscode.Uri.file(project.root)));
-    return toTask(spec, task);
+    return toTask(spec, this.checks, task);
   }
 
   /**
@@ -227,10 +234,12 @@ interface PythonApi {
   };
 }
 
-function toTask(spec: TaskSpec, from?: vscode.Task): vscode.Task {
+function toTask(spec: TaskSpec, checks: CheckProblems, from?: vscode.Task): vscode.Task {
   const folder = spec.folder ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(spec.folder)) : undefined;
   const scope = from?.scope ?? folder ?? vscode.TaskScope.Workspace;
-  const execution = new vscode.ProcessExecution(spec.process, spec.args, { cwd: spec.cwd });
+  const execution = spec.locatesChecks
+    ? new vscode.CustomExecution(async () => new CheckTerminal(spec, checks))
+    : new vscode.ProcessExecution(spec.process, spec.args, { cwd: spec.cwd });
   // A task resolved from tasks.json keeps its definition (VS Code matches them by it).
   const task = new vscode.Task(from?.definition ?? spec.definition, scope, from?.name ?? spec.label, 'Django', execution, spec.problemMatchers);
   task.detail = spec.detail;

@@ -277,3 +277,20 @@ export interface ProjectCommands {
 
 /** Client → server: every Django project with its own management commands, for the `django` tasks. */
 export const ManagementCommandsRequest = new RequestType0<ProjectCommands[], void>('djangoAtlas/managementCommands');
+
+/** One problem of `manage.py check` as Django printed it (`blog.Tag.name: (fields.E120) …`). */
+export interface CheckProblemInfo {
+  /** What Django printed before the colon: `app.Model.field`, `<class 'a.b.C'>`, `?`. */
+  object: string;
+  id: string;
+  message: string;
+}
+
+export interface LocateCheckProblemsParams {
+  /** The folder the check ran in (a project root); absent: the first project. */
+  root?: string;
+  problems: CheckProblemInfo[];
+}
+
+/** Client → server: where each problem is in the source (null: not known), in order. */
+export const LocateCheckProblemsRequest = new RequestType<LocateCheckProblemsParams, (MapLocation | null)[], void>('djangoAtlas/locateCheckProblems');

@@ -4,6 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { activated, definitions, open, positionOf, relOf, revert, setText, until, workspaceRoot } from './helpers';
@@ -80,5 +82,47 @@ suite('editing', () => {
     });
     await vscode.tasks.executeTask(check);
     assert.equal(await ended, 0, `manage.py check in ${workspaceRoot()} exited non-zero`);
+  });
+
+  test("the check task's problems land on the field and the ModelAdmin attribute, and go when fixed", async function () {
+    try {
+      execFileSync('python3', ['-c', 'import django'], { stdio: 'ignore' });
+    } catch {
+      this.skip();
+    }
+    const models = path.join(workspaceRoot(), 'blog', 'models.py');
+    const admin = path.join(workspaceRoot(), 'blog', 'admin.py');
+    const saved = [models, admin].map((f) => [f, readFileSync(f, 'utf8')] as const);
+    const runCheck = async () => {
+      const check = (await vscode.tasks.fetchTasks({ type: 'django' })).find((t) => t.definition.command === 'check');
+      assert.ok(check);
+      const ended = new Promise<number | undefined>((resolve) => {
+        const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+          if (e.execution.task.definition.command !== 'check') return;
+          sub.dispose();
+          resolve(e.exitCode);
+        });
+      });
+      await vscode.tasks.executeTask(check);
+      return ended;
+    };
+    const fromCheck = (file: string) => vscode.languages.getDiagnostics(vscode.Uri.file(file)).filter((d) => d.source === 'django check');
+    try {
+      writeFileSync(models, saved[0][1].replace('name = models.CharField(max_length=50, unique=True)', 'name = models.CharField(unique=True)'));
+      writeFileSync(admin, saved[1][1].replace('list_display = ["title", "author", "published", "created"]', 'list_display = ["title", "nope"]'));
+      assert.equal(await runCheck(), 1);
+      const [field] = await until('the fields.E120 problem in blog/models.py', () => fromCheck(models));
+      assert.equal(field.code, 'fields.E120');
+      assert.equal(field.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(field.range.start.line, readFileSync(models, 'utf8').split('\n').findIndex((l) => l.includes('name = models.CharField(unique=True)')));
+      const [attr] = fromCheck(admin);
+      assert.equal(attr?.code, 'admin.E108');
+      assert.equal(attr.range.start.line, readFileSync(admin, 'utf8').split('\n').findIndex((l) => l.includes('list_display =')));
+      assert.deepEqual(fromCheck(path.join(workspaceRoot(), 'manage.py')), []);
+    } finally {
+      for (const [f, text] of saved) writeFileSync(f, text);
+    }
+    assert.equal(await runCheck(), 0);
+    await until('no check problems after the fix', () => fromCheck(models).length === 0 && fromCheck(admin).length === 0, 10_000);
   });
 });

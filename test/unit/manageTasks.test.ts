@@ -39,7 +39,9 @@ describe('tasks', () => {
     expect(run.definition).toEqual({ type: 'django', command: 'runserver' });
     const byCommand = new Map(tasks.map((t) => [t.definition.command, t]));
     expect(byCommand.get('test')).toMatchObject({ group: 'test', isBackground: false, problemMatchers: ['$django-check', '$django-traceback', '$django-traceback-ranges'] });
-    expect(byCommand.get('check')!.problemMatchers).toEqual(['$django-check', '$django-traceback', '$django-traceback-ranges']);
+    // The check task's problems are placed by the server (checkTask.ts), tracebacks by the matchers.
+    expect(byCommand.get('check')).toMatchObject({ problemMatchers: ['$django-traceback', '$django-traceback-ranges'], locatesChecks: true });
+    expect(byCommand.get('test')!.locatesChecks).toBe(false);
     for (const c of ['migrate', 'makemigrations', 'shell', 'createsuperuser', 'publish_all']) {
       expect(byCommand.get(c)!.group, c).toBeUndefined();
       expect(byCommand.get(c)!.isBackground, c).toBe(false);
@@ -371,6 +373,9 @@ function expectedTestProblems(testsPy: string): Problem[] {
   ];
 }
 
+/** The matchers of a system-check run where nothing places its problems (tasks.json's own, `test`, `runserver`). */
+const CHECK_MATCHERS = ['$django-check', ...PROBLEM_MATCHERS.check];
+
 /** The problems of `manage.py check --deploy` on the demo with `title = models.CharField()`: the error, then the deployment warnings. */
 function expectCheckProblems(problems: Problem[], manage: string): void {
   expect(problems[0]).toEqual({ file: manage, message: "blog.Post.title: (fields.E120) CharFields must define a 'max_length' attribute.", severity: 'error', code: 'fields.E120' });
@@ -385,7 +390,7 @@ function expectCheckProblems(problems: Problem[], manage: string): void {
 
 describe('problem matchers on recorded Django 4.2 output', () => {
   test('manage.py check: each check line a problem on manage.py (the output names no file), its severity from the id', () => {
-    const { problems } = runMatchers(RECORDED_CHECK, PROBLEM_MATCHERS.check, '/tmp/djx');
+    const { problems } = runMatchers(RECORDED_CHECK, CHECK_MATCHERS, '/tmp/djx');
     expect(problems).toHaveLength(8);
     expectCheckProblems(problems, '/tmp/djx/manage.py');
   });
@@ -412,7 +417,7 @@ describe('problem matchers on recorded Django 4.2 output', () => {
                             ^
 SyntaxError: '(' was never closed
 `;
-    expect(runMatchers(out, PROBLEM_MATCHERS.check, '/srv/site').problems).toEqual([
+    expect(runMatchers(out, CHECK_MATCHERS, '/srv/site').problems).toEqual([
       { file: '/srv/site/blog/models.py', line: 9, message: "SyntaxError: '(' was never closed", severity: 'error' },
     ]);
     const stdlib = `Traceback (most recent call last):\n  File "/usr/lib/python3.11/json/decoder.py", line 355, in raw_decode\n    raise JSONDecodeError("Expecting value", s, err.value) from None\njson.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)\n`;
@@ -460,7 +465,7 @@ describe.skipIf(!django)('problem matchers on the output of Django 4.2 (live)', 
     try {
       const r = manage(dir, 'check', '--deploy');
       expect(r.status, r.output).toBe(1);
-      const { problems } = runMatchers(r.output, PROBLEM_MATCHERS.check, dir);
+      const { problems } = runMatchers(r.output, CHECK_MATCHERS, dir);
       expect(problems.length).toBeGreaterThan(2);
       expectCheckProblems(problems, path.join(dir, 'manage.py'));
     } finally {

@@ -24,10 +24,11 @@ import { templateSymbols } from '../features/templates';
 import { templateFoldingRanges, htmlCompletions, htmlHover } from './html';
 import { projectMap, filterMap } from '../features/map';
 import { workspaceSymbols } from '../features/symbols';
+import { locateCheckProblem } from '../features/checkObjects';
 import { traceFlow, routeExamples } from '../core/flow/flow';
 import { managementCommands } from '../core/management';
 import {
-  StatusRequest, ProjectMapRequest, IndexChangedNotification, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest,
+  StatusRequest, ProjectMapRequest, IndexChangedNotification, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest, LocateCheckProblemsRequest,
   ScaffoldKindsRequest, ScaffoldStepRequest, ScaffoldCheckRequest, ScaffoldPlanRequest,
   type StatusResult, type DjangoAtlasSettings, type FlowResult, type ProjectCommands, type ScaffoldParams,
 } from '../protocol';
@@ -569,6 +570,19 @@ export function startServer(connection: Connection): void {
       } catch (e) {
         log(`management commands failed for ${s.project.root}: ${(e as Error).stack ?? e}`);
         return { root: s.project.root, commands: [] };
+      }
+    });
+  });
+  connection.onRequest(LocateCheckProblemsRequest, async (params) => {
+    await ready;
+    const s = sessionOfRoot(params.root);
+    return params.problems.map((problem) => {
+      try {
+        const loc = s ? locateCheckProblem(s.project, problem) : undefined;
+        return loc ? { uri: pathToUri(loc.file), line: loc.line, character: loc.character } : null;
+      } catch (e) {
+        log(`locating ${problem.object} (${problem.id}) failed: ${(e as Error).stack ?? e}`);
+        return null;
       }
     });
   });
