@@ -106,6 +106,19 @@ describe('django-atlas templates, models, map', () => {
     expect(r.out).toMatch(/^ {4}blog\.Post {2}\(PostAdmin\) {2}blog\/admin\.py:\d+$/m);
   });
 
+  test("map: router and re_path() routes read as paths; DRF's .format variants folded into their pattern", () => {
+    const r = run('map', path.join(FIXTURES, 'drf_i18n'));
+    expect(r.code).toBe(0);
+    const urls = r.out.slice(r.out.indexOf('  URLs'), r.out.indexOf('  Views'));
+    expect(urls).toMatch(/^ {6}\/api\/users\/<pk>\/set-password\/ {2}\(user-set-password · UserViewSet · \+ \.format\) {2}project\/urls\.py:11$/m);
+    expect(urls).toMatch(/^ {6}\/api\/ {2}\(api-root · APIRootView · \+ \.format\)/m);
+    expect(urls).toMatch(/^ {6}\/api\/ping\/ {2}\(ping · ping · \+ \.format\) {2}api\/urls\.py:8$/m);
+    expect(urls).toMatch(/^ {4}\/feedback {2}\(feedback-list · FeedbackViewSet\)/m);
+    // No regex and no suffix variant is left; the v2 router has no suffixes, so nothing is noted there.
+    expect(urls).not.toMatch(/\^|\(\?P<|<drf_format_suffix|format>/);
+    expect(urls).toMatch(/^ {6}\/api\/v2\/articles\/<pk>\/ {2}\(article-detail · ArticleViewSet\)/m);
+  });
+
   test('check reports an unknown field in an ORM lookup', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-check-'));
     fs.cpSync(path.join(FIXTURES, 'models_site'), dir, { recursive: true });

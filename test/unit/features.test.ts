@@ -8,7 +8,7 @@ import path from 'node:path';
 import { openFixture, FIXTURES } from '../helpers';
 import { ProjectSession, type Doc } from '../../server/src/features/session';
 import { definition, references } from '../../server/src/features/navigation';
-import { hover, codeLenses, completions } from '../../server/src/features/presentation';
+import { hover, codeLenses, completions, readableRoute, formatSuffixBases } from '../../server/src/features/presentation';
 import { PythonDocument } from '../../server/src/core/python/parser';
 import type { Loc } from '../../server/src/core/python/values';
 
@@ -188,5 +188,23 @@ describe('after an edit to a views module', () => {
     expect(after).toEqual(before.map((l) => l + 3));
     const d: Doc = { file, text: host.readFile(file)!, kind: 'python', tree: new PythonDocument(host.readFile(file)!).tree };
     expect(references(session, d, at(d, 'def pub|lish'), true).length).toBe(1);
+  });
+});
+
+describe('routes as people read them (map labels)', () => {
+  test('readableRoute: simple regexes as path routes, anything else as written', () => {
+    expect(readableRoute('api/^users/(?P<pk>[^/.]+)/$')).toBe('/api/users/<pk>/');
+    expect(readableRoute('^archive/(?P<year>[0-9]{4})/(?P<slug>[\\w-]+)\\.html$')).toBe('/archive/<year>/<slug>.html');
+    expect(readableRoute('blog/<int:year>/<slug:slug>/')).toBe('/blog/<int:year>/<slug:slug>/');
+    expect(readableRoute('^$')).toBe('/');
+    for (const raw of ['^(?:en|de)/$', '^a\\d+/$', '^files/.*$', '^x/(?P<y>[a-z]+/$']) expect(readableRoute(raw)).toBe(`/${raw}`);
+  });
+
+  test('formatSuffixBases: the routes DRF made a .format variant from', () => {
+    expect(formatSuffixBases('^users/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$')).toEqual(['^users/(?P<pk>[^/.]+)/$', '^users/(?P<pk>[^/.]+)$']);
+    expect(formatSuffixBases('^\\.(?P<format>(?:json|html))/?$')).toEqual(['^/$', '^$']);
+    expect(formatSuffixBases('ping<drf_format_suffix:format>')).toEqual(['ping/', 'ping']);
+    expect(formatSuffixBases('ping<drf_format_suffix_json_html:format>')).toEqual(['ping/', 'ping']);
+    expect(formatSuffixBases('users/<str:format>/')).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { routeExamples } from '../core/flow/flow';
 import type { RouteExample } from '../core/flow/types';
 import type { ProjectSession } from './session';
 import { resolveDotted } from './navigation';
-import { displayRoute } from './presentation';
+import { displayRoute, formatSuffixBases, readableRoute } from './presentation';
 import { forcedItems } from '../core/templates/engines';
 import { managementCommands } from '../core/management';
 
@@ -64,17 +64,44 @@ function urlNodes(entries: UrlEntry[], prefix: string, depth: number, examples: 
       const full = prefix + e.route;
       const example = examples.get(e)?.find((x) => x.leaf.route === full)?.example;
       return {
-        label: displayRoute(full), description: [e.name, e.view ? `${e.view.qualname}` : undefined].filter(Boolean).join(' · '),
-        kind: 'url', loc: e.loc, route: displayRoute(full), tooltip: e.view ? `${e.view.module}.${e.view.qualname}` : undefined,
+        ...urlNode(full, [e.name, e.view ? `${e.view.qualname}` : undefined].filter(Boolean).join(' · '), e.loc, e.view ? `${e.view.module}.${e.view.qualname}` : undefined),
         ...(example ? { example } : {}),
       } satisfies AtlasNode;
     }
     const full = prefix + e.route;
     return {
-      label: displayRoute(full), description: [e.module, e.namespace ? `namespace ${e.namespace}` : undefined].filter(Boolean).join(' · '),
+      label: readableRoute(full), description: [e.module, e.namespace ? `namespace ${e.namespace}` : undefined].filter(Boolean).join(' · '),
       kind: 'include', loc: e.loc, route: displayRoute(full), children: urlNodes(e.children, full, depth + 1, examples),
+      ...(readableRoute(full) !== displayRoute(full) ? { tooltip: displayRoute(full) } : {}),
     } satisfies AtlasNode;
-  });
+  }).filter(foldSuffixVariants());
+}
+
+/** A URL node: labelled with the readable route; the route as Django has it in the tooltip (and to copy). */
+function urlNode(full: string, description: string | undefined, loc: Loc | undefined, tooltip?: string): AtlasNode {
+  const raw = displayRoute(full);
+  const label = readableRoute(full);
+  const tip = [label !== raw ? raw : undefined, tooltip].filter(Boolean).join('\n');
+  return { label, ...(description ? { description } : {}), kind: 'url', loc, route: raw, ...(tip ? { tooltip: tip } : {}) };
+}
+
+/**
+ * A filter for sibling nodes that drops the format-suffix variants DRF adds next to a pattern
+ * (`/api/users.<format>` beside `/api/users/`, from the same source line) and notes them on it.
+ */
+function foldSuffixVariants(): (n: AtlasNode, i: number, all: AtlasNode[]) => boolean {
+  return (n, _i, all) => {
+    if (n.kind !== 'url' || !n.route) return true;
+    const bases = formatSuffixBases(n.route.slice(1)).map((b) => `/${b}`);
+    const base = bases.length ? all.find((b) => b.kind === 'url' && b.route && bases.includes(b.route) && sameLine(b.loc, n.loc)) : undefined;
+    if (!base) return true;
+    if (!base.description?.endsWith('+ .format')) base.description = [base.description, '+ .format'].filter(Boolean).join(' · ');
+    return false;
+  };
+}
+
+function sameLine(a: Loc | undefined, b: Loc | undefined): boolean {
+  return !!a && !!b && a.file === b.file && a.line === b.line;
 }
 
 /** Each pattern's example paths (one per place it is included), for the map's "Trace" action. */
@@ -111,8 +138,9 @@ export function projectMap(s: ProjectSession, want: (group: number) => boolean =
       const key = `${v.module}.${v.qualname}`;
       let n = byView.get(key);
       if (!n) byView.set(key, (n = { label: v.qualname, description: v.module, kind: 'view', loc: v.loc, children: [] }));
-      n.children!.push({ label: displayRoute(l.route), description: l.name ?? undefined, kind: 'url', loc: l.pattern.loc, route: displayRoute(l.route) });
+      n.children!.push(urlNode(l.route, l.name ?? undefined, l.pattern.loc));
     }
+    for (const n of byView.values()) n.children = n.children!.filter(foldSuffixVariants());
     return [...byView.values()].filter((n) => !n.loc || isOwn(s, n.loc.file));
   }));
   children.push(safely(s, 'Models', () => {
@@ -186,8 +214,9 @@ export function projectMap(s: ProjectSession, want: (group: number) => boolean =
       const key = v ? `${v.module}.${v.qualname}` : l.route;
       let n = byView.get(key);
       if (!n) byView.set(key, (n = { label: v?.qualname ?? l.route, description: v ? `viewset · ${v.module}` : 'router', kind: 'drf', loc: v?.loc, children: [] }));
-      n.children!.push({ label: displayRoute(l.route), description: l.name ?? undefined, kind: 'url', loc: l.pattern.loc, route: displayRoute(l.route) });
+      n.children!.push(urlNode(l.route, l.name ?? undefined, l.pattern.loc));
     }
+    for (const n of byView.values()) n.children = n.children!.filter(foldSuffixVariants());
     // Serializers of the project's apps (`<app>.serializers`), with the model they serialize.
     const serializers: AtlasNode[] = [];
     for (const a of p.installedApps()) {

@@ -19,6 +19,73 @@ export function displayRoute(route: string): string {
   return '/' + route;
 }
 
+/**
+ * A route as a person reads it, for labels: the regex parts of `re_path()` and DRF routers
+ * written as path() routes — `api/^users/(?P<pk>[^/.]+)/$` → `/api/users/<pk>/` — when they are
+ * that simple (anchors, named groups, escaped punctuation); any other regex is shown as written.
+ */
+export function readableRoute(route: string): string {
+  let out = '';
+  for (let i = 0; i < route.length; ) {
+    const c = route[i];
+    if (c === '^' || (c === '$' && (i === route.length - 1 || route[i + 1] !== '$'))) {
+      i++;
+    } else if (route.startsWith('(?P<', i)) {
+      const close = route.indexOf('>', i);
+      const end = groupEnd(route, i);
+      if (close < 0 || end < 0) return displayRoute(route);
+      out += `<${route.slice(i + 4, close)}>`;
+      i = end + 1;
+    } else if (c === '\\') {
+      const next = route[i + 1];
+      if (next === undefined || /\w/.test(next)) return displayRoute(route);
+      out += next;
+      i += 2;
+    } else if (c === '<') {
+      // A path() converter (`<int:pk>`), as written.
+      const close = route.indexOf('>', i);
+      if (close < 0) return displayRoute(route);
+      out += route.slice(i, close + 1);
+      i = close + 1;
+    } else if ('()[]{}*+?|.'.includes(c)) {
+      return displayRoute(route);
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return '/' + out;
+}
+
+/** The index of the `)` closing the group opened at `start`, or -1. */
+function groupEnd(s: string, start: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = start; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * The routes a DRF format-suffix pattern (`format_suffix_patterns`, a router's `.json` variants)
+ * may have been made from (DRF drops the trailing slash, then appends the suffix):
+ * `^users\.(?P<format>[a-z0-9]+)/?$` → `^users/$` or `^users$`, `ping<drf_format_suffix:format>`
+ * → `ping/` or `ping`; none for any other route.
+ */
+export function formatSuffixBases(route: string): string[] {
+  const re = route.lastIndexOf('\\.(?P<format>');
+  if (re >= 0 && route.endsWith('/?$')) return [`${route.slice(0, re)}/$`, `${route.slice(0, re)}$`];
+  const conv = /<drf_format_suffix\w*:format>$/.exec(route);
+  if (conv) return [`${route.slice(0, conv.index)}/`, route.slice(0, conv.index)];
+  return [];
+}
+
 /** `file:line` as a link that opens the place (markdown), relative to the project when inside it. */
 function where(s: ProjectSession, loc: Loc | undefined): string {
   if (!loc) return 'library code';
