@@ -38,13 +38,56 @@ export async function chooseSettingsModule(): Promise<void> {
   const current = vscode.workspace.getConfiguration(SECTION, folder.uri).get<string>('settingsModule', '');
   const items: (vscode.QuickPickItem & { module: string })[] = [...candidates].sort(([a], [b]) => a.localeCompare(b))
     .map(([module, file]) => ({ label: module, description: file, module, ...(module === current ? { detail: 'in use' } : {}) }));
-  items.push({ label: '$(discard) Detect it', description: 'from manage.py, pytest/tox/setup.cfg/pyproject, .env', module: '' });
-  const picked = await vscode.window.showQuickPick(items, {
-    title: 'Django Atlas: settings module',
-    placeHolder: candidates.size ? 'The settings module Django uses (DJANGO_SETTINGS_MODULE)' : 'No settings.py found: type a dotted module name',
-    matchOnDescription: true,
+  const detect = { label: '$(discard) Detect it', description: 'from manage.py, pytest/tox/setup.cfg/pyproject, .env', module: '' };
+  const picked = await pickModule(items, detect, candidates.size
+    ? 'The settings module Django uses (DJANGO_SETTINGS_MODULE), or type a dotted module name'
+    : 'No settings.py found: type a dotted module name');
+  if (picked === undefined) return;
+  await vscode.workspace.getConfiguration(SECTION, folder.uri).update('settingsModule', picked, vscode.ConfigurationTarget.Workspace);
+  if (!vscode.workspace.isTrusted) {
+    // restrictedConfigurations: VS Code ignores the workspace's value until the folder is trusted.
+    const manage = await vscode.window.showWarningMessage(
+      `Django Atlas: ${picked ? `${picked} is saved` : 'detection is saved'} in the workspace settings, but Restricted Mode ignores them: trust this folder to use it.`,
+      'Manage Workspace Trust');
+    if (manage) await vscode.commands.executeCommand('workbench.trust.manage');
+    return;
+  }
+  void vscode.window.showInformationMessage(picked ? `Django Atlas: using ${picked}.` : 'Django Atlas: detecting the settings module.');
+}
+
+const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * The candidates, "Detect it", and what is typed when it is a dotted module name not in the list
+ * (a `settings_dev.py`, or a module the search cannot see): the module, '' to detect, undefined when
+ * dismissed.
+ */
+function pickModule(items: (vscode.QuickPickItem & { module: string })[], detect: vscode.QuickPickItem & { module: string }, placeholder: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { module: string }>();
+    qp.title = 'Django Atlas: settings module';
+    qp.placeholder = placeholder;
+    qp.matchOnDescription = true;
+    qp.items = [...items, detect];
+    let done = false;
+    const finish = (v: string | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(v);
+      qp.dispose();
+    };
+    qp.onDidChangeValue((value) => {
+      const typed = value.trim();
+      const typedItem = DOTTED.test(typed) && !items.some((i) => i.module === typed)
+        ? [{ label: typed, description: 'use this module', alwaysShow: true, module: typed }]
+        : [];
+      qp.items = [...typedItem, ...items, detect];
+    });
+    qp.onDidAccept(() => {
+      const item = qp.selectedItems[0] ?? qp.activeItems[0];
+      if (item) finish(item.module);
+    });
+    qp.onDidHide(() => finish(undefined));
+    qp.show();
   });
-  if (!picked) return;
-  await vscode.workspace.getConfiguration(SECTION, folder.uri).update('settingsModule', picked.module, vscode.ConfigurationTarget.Workspace);
-  void vscode.window.showInformationMessage(picked.module ? `Django Atlas: using ${picked.module}.` : 'Django Atlas: detecting the settings module.');
 }

@@ -64,7 +64,8 @@ export class ManageTasks implements vscode.Disposable {
 
   /** The index changed: the item shows when a Django project is found. */
   update(result: StatusResult): void {
-    this.roots = result.projects.map((p) => p.root);
+    // A project found from its settings module alone (no manage.py) has nothing to run.
+    this.roots = result.projects.map((p) => p.root).filter((r) => fs.existsSync(path.join(r, 'manage.py')));
     this.render();
   }
 
@@ -83,6 +84,12 @@ export class ManageTasks implements vscode.Disposable {
     const busy = new Set(this.running.values());
     const idle = [...byRoot.keys()].filter((r) => !busy.has(r));
     if (idle.length === 0) {
+      if (byRoot.size === 0 && !vscode.workspace.isTrusted) {
+        // VS Code lists no task in Restricted Mode (its trust dialog was just dismissed).
+        const manage = await vscode.window.showInformationMessage('Django Atlas: tasks run only in a trusted workspace (Restricted Mode is on).', 'Manage Workspace Trust');
+        if (manage) await vscode.commands.executeCommand('workbench.trust.manage');
+        return;
+      }
       void vscode.window.showInformationMessage(byRoot.size === 0
         ? 'Django Atlas: no Django project (a folder with manage.py) to run.'
         : 'Django Atlas: the development server is already running.');
@@ -137,7 +144,8 @@ export class ManageTasks implements vscode.Disposable {
    */
   private async projects(commands: boolean): Promise<ProjectInfo[]> {
     const fromServer = commands ? await this.source.managementCommands() : undefined;
-    let list: { root: string; commands: ProjectInfo['commands'] }[] = fromServer ?? this.roots.map((root) => ({ root, commands: [] }));
+    let list: { root: string; commands: ProjectInfo['commands'] }[] = fromServer?.filter((p) => fs.existsSync(path.join(p.root, 'manage.py')))
+      ?? this.roots.map((root) => ({ root, commands: [] }));
     if (list.length === 0) {
       const found = await vscode.workspace.findFiles('**/manage.py', '{**/node_modules/**,**/.venv/**,**/venv/**,**/site-packages/**}', 50);
       list = found.map((u) => ({ root: path.dirname(u.fsPath), commands: [] }));
