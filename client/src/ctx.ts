@@ -17,8 +17,9 @@ import {
 } from 'vscode-languageclient/node';
 import { reap, spawnServer, startedInDebugMode, workspaceDir } from './serverProcess';
 import { TemplateLanguage } from './templateLanguage';
+import { registerHtmlAutoInsert } from './htmlAutoInsert';
 import {
-  IndexChangedNotification, StatusRequest, ProjectMapRequest, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest, LocateCheckProblemsRequest,
+  IndexChangedNotification, StatusRequest, ProjectMapRequest, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest, LocateCheckProblemsRequest, HtmlAutoInsertRequest,
   type StatusResult, type MapNode, type ProjectMapParams, type FlowResult, type RouteSuggestion, type ProjectCommands,
 } from '../../server/src/protocol';
 import { ProjectMap } from './projectMap';
@@ -63,6 +64,7 @@ export class Ctx implements vscode.Disposable {
     });
     this.started = new Promise((resolve) => (this.markStarted = resolve));
     this.disposables.push(this.output, this.statusBar, this.templateLanguage, this.map, this.flow, this.diagram, this.tasks);
+    this.disposables.push(registerHtmlAutoInsert((params) => this.request('HTML auto-insert', (c) => c.sendRequest(HtmlAutoInsertRequest, params))));
   }
 
   /** Keeps `d` until the extension is deactivated. */

@@ -294,3 +294,17 @@ export interface LocateCheckProblemsParams {
 
 /** Client → server: where each problem is in the source (null: not known), in order. */
 export const LocateCheckProblemsRequest = new RequestType<LocateCheckProblemsParams, (MapLocation | null)[], void>('djangoAtlas/locateCheckProblems');
+
+export interface HtmlAutoInsertParams {
+  textDocument: { uri: string };
+  /** Just after the typed character. */
+  position: { line: number; character: number };
+  /** `autoClose` after `>` or `/`; `autoQuote` after `=`. */
+  kind: 'autoClose' | 'autoQuote';
+}
+
+/**
+ * Client → server: in a `django-html` template, the snippet VS Code's HTML extension would insert
+ * after the keystroke in an `html` file (the closing tag, the attribute's quotes), or null.
+ */
+export const HtmlAutoInsertRequest = new RequestType<HtmlAutoInsertParams, string | null, void>('djangoAtlas/htmlAutoInsert');

@@ -70,6 +70,17 @@ suite('templates', () => {
     assert.equal(labels.filter((l) => l === 'div').length, 1);
   });
 
+  test('typing > closes the tag and = adds the quotes in a django-html template, as in html files', async () => {
+    const { doc, end } = await typed('<section');
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(end, end);
+    await vscode.commands.executeCommand('type', { text: ' class=' });
+    await until('the quotes', () => doc.getText().includes('<section class=""'), 10_000);
+    await vscode.commands.executeCommand('cursorEnd');
+    await vscode.commands.executeCommand('type', { text: '>' });
+    await until('the closing tag', () => doc.getText().includes('<section class=""></section>'), 10_000);
+  });
+
   test('Emmet expands an abbreviation in a django-html template', async () => {
     const { doc, end } = await typed('ul>li.item*2');
     const editor = await vscode.window.showTextDocument(doc);

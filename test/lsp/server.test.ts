@@ -601,6 +601,30 @@ describe('templates (templates_site)', () => {
     }
   });
 
+  test('T7. djangoAtlas/htmlAutoInsert: closing tags and quotes as in html files, never inside Django tokens or for html documents', async () => {
+    const file = t('templates/pages/auto.html');
+    const text = '{% block content %}\n<section class=\n<p>{{ a > b }}</\n{% endblock %}\n';
+    const ask = (line: number, character: number, kind: 'autoClose' | 'autoQuote') =>
+      c.request<string | null>('djangoAtlas/htmlAutoInsert', { textDocument: td(file), position: { line, character }, kind });
+    await c.openDoc(file, 'django-html', text);
+    try {
+      expect(await ask(1, 15, 'autoQuote')).toBe('"$1"');
+      expect(await ask(2, 3, 'autoClose')).toBe('$0</p>');
+      // `>` inside {{ }} is Django's; `</` after it closes the <p>.
+      expect(await ask(2, 9, 'autoClose')).toBeNull();
+      expect(await ask(2, 16, 'autoClose')).toBe('p>');
+      expect(await ask(0, 19, 'autoClose')).toBeNull();
+    } finally {
+      await c.closeDoc(file);
+    }
+    await c.openDoc(file, 'html', text);
+    try {
+      expect(await ask(2, 3, 'autoClose')).toBeNull();
+    } finally {
+      await c.closeDoc(file);
+    }
+  });
+
   test('T3. completion of tags after {% load %} in an unsaved template, and a missing load diagnosed', async () => {
     const file = t('templates/pages/sent.html');
     const text = '{% extends "base.html" %}\n{% load blog_tags %}\n{% block content %}{% upper %}x{% endupper %}{% endblock %}\n{% up';

@@ -55,3 +55,15 @@ export function htmlHover(doc: Doc, offset: number, position: { line: number; ch
   const td = htmlView(doc, offset);
   return td ? html.doHover(td, position, html.parseHTMLDocument(td)) : null;
 }
+
+/**
+ * What VS Code's HTML extension inserts after a keystroke in `html` files, for templates: after
+ * `>` the closing tag (`$0</div>`), after `</` the rest of it (`div>`); after `=` in a tag, the
+ * quotes (`"$1"`). A snippet, or null (inside a Django token, or nothing to insert).
+ */
+export function htmlAutoInsert(doc: Doc, offset: number, position: { line: number; character: number }, kind: 'autoClose' | 'autoQuote'): string | null {
+  const td = htmlView(doc, offset);
+  if (!td) return null;
+  const parsed = html.parseHTMLDocument(td);
+  return (kind === 'autoClose' ? html.doTagComplete(td, position, parsed) : html.doQuoteComplete(td, position, parsed, { attributeDefaultValue: 'doublequotes' })) ?? null;
+}

@@ -21,14 +21,14 @@ import { ProjectSession, type Doc } from '../features/session';
 import { definition, references } from '../features/navigation';
 import { hover, codeLenses, completions } from '../features/presentation';
 import { templateSymbols } from '../features/templates';
-import { templateFoldingRanges, htmlCompletions, htmlHover } from './html';
+import { templateFoldingRanges, htmlCompletions, htmlHover, htmlAutoInsert } from './html';
 import { projectMap, filterMap } from '../features/map';
 import { workspaceSymbols } from '../features/symbols';
 import { locateCheckProblem } from '../features/checkObjects';
 import { traceFlow, routeExamples } from '../core/flow/flow';
 import { managementCommands } from '../core/management';
 import {
-  StatusRequest, ProjectMapRequest, IndexChangedNotification, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest, LocateCheckProblemsRequest,
+  StatusRequest, ProjectMapRequest, IndexChangedNotification, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest, LocateCheckProblemsRequest, HtmlAutoInsertRequest,
   ScaffoldKindsRequest, ScaffoldStepRequest, ScaffoldCheckRequest, ScaffoldPlanRequest,
   type StatusResult, type DjangoAtlasSettings, type FlowResult, type ProjectCommands, type ScaffoldParams,
 } from '../protocol';
@@ -471,6 +471,8 @@ export function startServer(connection: Connection): void {
     if (ours.length || doc.kind !== 'template' || !servesHtml(p.textDocument.uri)) return ours;
     return htmlCompletions(doc, offsetOf(doc, p.position.line, p.position.character), p.position) ?? [];
   }));
+  connection.onRequest(HtmlAutoInsertRequest, (p) => withDoc(p.textDocument.uri, null, (_s, doc) =>
+    doc.kind === 'template' && servesHtml(p.textDocument.uri) ? htmlAutoInsert(doc, offsetOf(doc, p.position.line, p.position.character), p.position, p.kind) : null));
   connection.onCodeAction((p) => toQuickFixes(p.textDocument.uri, p.context.diagnostics));
   connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, [], (_s, doc) => (doc.kind === 'template' ? templateSymbols(doc).map(toDocumentSymbol) : [])));
   connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, [], (_s, doc) => (doc.kind === 'template' ? templateFoldingRanges(doc) : [])));
