@@ -16,7 +16,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { reap, spawnServer, startedInDebugMode, workspaceDir } from './serverProcess';
-import { TemplateLanguage } from './templateLanguage';
+import { TemplateLanguage, otherDjangoGrammars } from './templateLanguage';
 import { registerHtmlAutoInsert } from './htmlAutoInsert';
 import {
   IndexChangedNotification, StatusRequest, ProjectMapRequest, FlowRequest, FlowRoutesRequest, ManagementCommandsRequest, LocateCheckProblemsRequest, HtmlAutoInsertRequest,
@@ -64,6 +64,10 @@ export class Ctx implements vscode.Disposable {
     });
     this.started = new Promise((resolve) => (this.markStarted = resolve));
     this.disposables.push(this.output, this.statusBar, this.templateLanguage, this.map, this.flow, this.diagram, this.tasks);
+    const others = otherDjangoGrammars(extension.extension.id);
+    if (others.length) {
+      this.output.appendLine(`[client] ${others.join(', ')} also contribute${others.length === 1 ? 's' : ''} a django-html grammar (scope text.html.django): VS Code keeps the one of the extension it loads last, so template highlighting and {% typing may be theirs; navigation, completion and hover stay ours.`);
+    }
     this.disposables.push(registerHtmlAutoInsert((params) => this.request('HTML auto-insert', (c) => c.sendRequest(HtmlAutoInsertRequest, params))));
   }
 

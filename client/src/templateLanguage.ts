@@ -42,3 +42,19 @@ export class TemplateLanguage implements vscode.Disposable {
     this.sub.dispose();
   }
 }
+
+/**
+ * Other installed extensions that contribute a `django-html` grammar (the *Django* extension,
+ * batisteo.vscode-django, uses the same language id and scope): VS Code keeps one grammar per
+ * scope, the one of the extension it loads last, so highlighting and `{%` typing may be theirs.
+ * Said in the output, once, so a changed highlighting has an explanation.
+ */
+export function otherDjangoGrammars(self: string): string[] {
+  const out: string[] = [];
+  for (const ext of vscode.extensions.all) {
+    if (ext.id.toLowerCase() === self.toLowerCase()) continue;
+    const grammars = (ext.packageJSON?.contributes?.grammars ?? []) as { language?: string; scopeName?: string }[];
+    if (Array.isArray(grammars) && grammars.some((g) => g?.language === 'django-html' || g?.scopeName === 'text.html.django')) out.push(ext.id);
+  }
+  return out;
+}
