@@ -124,6 +124,25 @@ describe('Python edits of the new scaffolds keep the file as it was around them'
       .toBe('import os\n\nfrom django.db import models\nfrom django.dispatch import receiver\nfrom django.urls import path\nfrom rest_framework import x\n\nfrom .models import A\n');
     expect(ensureImport('from django.db import models\n\nX = 1\n', '.models', 'A')).toBe('from django.db import models\n\nfrom .models import A\n\nX = 1\n');
   });
+
+  test("imports in isort's sections: third-party, then the project's own packages, then relative ones", () => {
+    const own = (top: string) => ['api', 'blog', 'shop'].includes(top);
+    const head = 'from django.db import models\nfrom rest_framework import serializers\n';
+    // The first first-party import starts its own section, between third-party and relative imports.
+    expect(ensureImport(`${head}\nfrom .models import A\n`, 'api.models', 'Feedback', own))
+      .toBe(`${head}\nfrom api.models import Feedback\n\nfrom .models import A\n`);
+    expect(ensureImport(`${head}\n\nclass X:\n    pass\n`, 'shop.models', 'Order', own))
+      .toBe(`${head}\nfrom shop.models import Order\n\n\nclass X:\n    pass\n`);
+    // Then joins it; a third-party import goes with the third-party ones, not after the project's.
+    const sections = `${head}\nfrom blog.models import Post\n\nfrom .models import A\n`;
+    expect(ensureImport(sections, 'shop.models', 'Order', own)).toBe(`${head}\nfrom blog.models import Post\nfrom shop.models import Order\n\nfrom .models import A\n`);
+    expect(ensureImport(sections, 'rest_framework.routers', 'DefaultRouter', own))
+      .toBe(`from django.db import models\nfrom rest_framework import serializers\nfrom rest_framework.routers import DefaultRouter\n\nfrom blog.models import Post\n\nfrom .models import A\n`);
+    expect(ensureImport('from blog.models import Post\n\nfrom .models import A\n', 'django.db', 'models', own))
+      .toBe('from django.db import models\n\nfrom blog.models import Post\n\nfrom .models import A\n');
+    // Without knowing the project's packages, everything absolute is one section (as before).
+    expect(ensureImport(`${head}\nfrom .models import A\n`, 'api.models', 'Feedback')).toBe(`${head}from api.models import Feedback\n\nfrom .models import A\n`);
+  });
 });
 
 describe('django-atlas new tags', () => {

@@ -44,12 +44,28 @@ export function appStyle(project: DjangoProject, app: AppInfo & { dir: string },
   return { q, ind, s: (v: string) => pyString(v, q) };
 }
 
+/** Whether a top-level module name is one of the project's own packages (isort's first party), for import grouping. */
+export function firstPartyOf(project: DjangoProject): (top: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (top) => {
+    let own = known.get(top);
+    if (own === undefined) {
+      const found = project.resolver.resolve(top);
+      const where = found?.file ?? found?.dir;
+      own = !!where && !isLibraryFile(where) && !path.relative(project.root, where).startsWith('..');
+      known.set(top, own);
+    }
+    return own;
+  };
+}
+
 /** Appends `code` (a class) to a module of the app, made when missing, with its imports. */
 export function addToModule(project: DjangoProject, app: AppInfo & { dir: string }, stem: string, imports: [string, string][], code: (s: ReturnType<typeof appStyle>) => string, edits: FileEdit[]): void {
   const file = path.join(app.dir, `${stem}.py`);
   const before = project.host.readFile(file);
   const style = appStyle(project, app, before);
-  const text = `${imports.reduce((t, [m, n]) => ensureImport(t, m, n), before ?? '').replace(/\n*$/, '')}\n\n\n${code(style)}`.replace(/^\n+/, '');
+  const firstParty = firstPartyOf(project);
+  const text = `${imports.reduce((t, [m, n]) => ensureImport(t, m, n, firstParty), before ?? '').replace(/\n*$/, '')}\n\n\n${code(style)}`.replace(/^\n+/, '');
   edits.push(before === undefined ? { file, after: text } : { file, before, after: text });
 }
 

@@ -15,7 +15,7 @@ import { entryExample } from '../urls/example';
 import { resolverFor } from '../flow/flow';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
 import { assignedName, ensureImport, moduleReference, pyString, registerOnRouter } from './pyedit';
-import { addToModule, appStyle, checkFreeName, modelImport, ownApp, ownApps } from './app';
+import { addToModule, appStyle, checkFreeName, firstPartyOf, modelImport, ownApp, ownApps } from './app';
 import { addToAppUrls, findModel, includePrefix } from './view';
 
 type App = AppInfo & { dir: string };
@@ -209,7 +209,7 @@ export function planNewEndpoint(project: DjangoProject, appName: string, modelNa
     const pkg = project.moduleForFile(found.file)?.split('.').slice(0, path.basename(found.file) === '__init__.py' ? undefined : -1).join('.') ?? '';
     const ref = moduleReference(found.text, pkg, viewsetModuleName);
     let text = registerOnRouter(found.text, found.name, prefix, ref ? `${ref}.${viewset}` : viewset, basename)!;
-    if (!ref) text = ensureImport(text, path.dirname(found.file) === app.dir ? `.${stem}` : viewsetModuleName, viewset);
+    if (!ref) text = ensureImport(text, path.dirname(found.file) === app.dir ? `.${stem}` : viewsetModuleName, viewset, firstPartyOf(project));
     edits.push({ file: found.file, before: found.text, after: text });
     return { edits, notes };
   }

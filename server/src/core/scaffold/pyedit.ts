@@ -144,27 +144,27 @@ function lineIndent(text: string, offset: number): string {
 
 /**
  * `text` importing `name` from `module`: added to an existing `from module import …` (kept sorted
- * when it was), else a new import line: among the imports from the same package (in order when
- * they are), else after the last absolute import (a relative one after the last import, the
- * first relative one after a blank line). Unchanged when imported.
+ * when it was), else a new import line in isort's sections: among the imports from the same
+ * package (in order when they are), else after the last import of its section — standard library
+ * and third-party, then the project's own packages (`firstParty`, by top-level name), then
+ * relative imports — a section of its own starting after a blank line. Unchanged when imported.
  */
-export function ensureImport(text: string, module: string, name: string): string {
+export function ensureImport(text: string, module: string, name: string, firstParty: (top: string) => boolean = () => false): string {
   const tree = parsePython(text);
   try {
-    let lastImport: Node | undefined;
-    // A new absolute import goes with the absolute ones, before `from . import …` lines.
-    let lastAbsolute: Node | undefined;
+    const top = (m: string) => m.split('.')[0];
+    type Section = 'third' | 'first' | 'local';
+    const sectionOf = (m: string): Section => (m.startsWith('.') ? 'local' : firstParty(top(m)) ? 'first' : 'third');
+    const mine = sectionOf(module);
+    const imports: { stmt: Node; module: string; section: Section }[] = [];
     // `from` imports of the same top-level package (`django.…`): the new one joins them, in order when they are.
     const kin: Node[] = [];
-    const relative = module.startsWith('.');
-    const top = (m: string | undefined) => m?.split('.')[0];
     for (const stmt of tree.rootNode.namedChildren) {
       if (!stmt) continue;
-      if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') {
-        lastImport = stmt;
-        const from = stmt.childForFieldName('module_name')?.text;
-        if (!from?.startsWith('.')) lastAbsolute = stmt;
-        if (!relative && stmt.type === 'import_from_statement' && top(from) === top(module)) kin.push(stmt);
+      const from = importedModule(stmt);
+      if (from !== undefined) {
+        imports.push({ stmt, module: from, section: sectionOf(from) });
+        if (mine !== 'local' && stmt.type === 'import_from_statement' && !from.startsWith('.') && top(from) === top(module)) kin.push(stmt);
       }
       if (stmt.type !== 'import_from_statement' || stmt.childForFieldName('module_name')?.text !== module) continue;
       const names = stmt.childrenForFieldName('name').filter((n): n is Node => !!n);
@@ -178,28 +178,36 @@ export function ensureImport(text: string, module: string, name: string): string
       return `${text.slice(0, last.endIndex)}, ${name}${text.slice(last.endIndex)}`;
     }
     const line = `from ${module} import ${name}\n`;
+    const lineStart = (n: Node) => text.lastIndexOf('\n', n.startIndex - 1) + 1;
+    const after = (n: Node, group: string) => {
+      const eol = text.indexOf('\n', n.endIndex);
+      return eol < 0 ? `${text}\n${group}${line}` : `${text.slice(0, eol + 1)}${group}${line}${text.slice(eol + 1)}`;
+    };
     const kinModules = kin.map((k) => k.childForFieldName('module_name')!.text);
     const next = kinModules.every((m, i) => i === 0 || kinModules[i - 1] <= m) ? kin.find((_k, i) => kinModules[i] > module) : undefined;
-    if (next) {
-      const at = text.lastIndexOf('\n', next.startIndex - 1) + 1;
-      return `${text.slice(0, at)}${line}${text.slice(at)}`;
-    }
-    const anchor = relative ? lastImport : kin[kin.length - 1] ?? lastAbsolute;
-    if (!anchor) {
-      // No absolute import yet: before the relative ones (or at the top).
-      if (!relative && lastImport) {
-        const first = tree.rootNode.namedChildren.find((c) => c?.type === 'import_from_statement');
-        if (first) return `${text.slice(0, first.startIndex)}${line}\n${text.slice(first.startIndex)}`;
-      }
-      return line + text;
-    }
-    // The first relative import starts its own group, after a blank line.
-    const group = relative && !lastImport?.childForFieldName('module_name')?.text.startsWith('.') ? '\n' : '';
-    const eol = text.indexOf('\n', anchor.endIndex);
-    return eol < 0 ? `${text}\n${group}${line}` : `${text.slice(0, eol + 1)}${group}${line}${text.slice(eol + 1)}`;
+    if (next) return `${text.slice(0, lineStart(next))}${line}${text.slice(lineStart(next))}`;
+    if (kin.length) return after(kin[kin.length - 1], '');
+    const same = imports.filter((i) => i.section === mine);
+    if (same.length) return after(same[same.length - 1].stmt, '');
+    // The first import of its section: after the sections before it, else before those after it, a blank line between.
+    const order: Section[] = ['third', 'first', 'local'];
+    const earlier = imports.filter((i) => order.indexOf(i.section) < order.indexOf(mine));
+    if (earlier.length) return after(earlier[earlier.length - 1].stmt, '\n');
+    const later = imports[0];
+    if (later) return `${text.slice(0, lineStart(later.stmt))}${line}\n${text.slice(lineStart(later.stmt))}`;
+    return line + text;
   } finally {
     tree.delete();
   }
+}
+
+/** The module an import statement imports from (`from x.y import z` → `x.y`, `import os.path` → `os.path`), else undefined. */
+function importedModule(stmt: Node): string | undefined {
+  if (stmt.type === 'future_import_statement') return '__future__';
+  if (stmt.type === 'import_from_statement') return stmt.childForFieldName('module_name')?.text ?? '';
+  if (stmt.type !== 'import_statement') return undefined;
+  const first = stmt.childForFieldName('name');
+  return (first?.type === 'aliased_import' ? first.childForFieldName('name')?.text : first?.text) ?? '';
 }
 
 /** The top-level statement nodes, decorated definitions unwrapped. */

@@ -10,7 +10,7 @@ import type { ModelInfo } from '../models/index';
 import type { UrlEntry } from '../urls/tree';
 import { ScaffoldError, type Plan, type FileEdit } from './edits';
 import { appendToList, ensureImport, hasTopLevelList, insertBeforeAssignment, insertIntoList, listItemAtLine, pyString, quoteStyle } from './pyedit';
-import { appStyle, includeInRoot, ownApp, validateIdentifier } from './app';
+import { appStyle, firstPartyOf, includeInRoot, ownApp, validateIdentifier } from './app';
 import { templateText } from './template';
 import { entryExample } from '../urls/example';
 import { resolverFor } from '../flow/flow';
@@ -150,7 +150,8 @@ export function planNewView(project: DjangoProject, appName: string, name: strin
     code = `${formCode}class ${name}(${cls}):\n${lines.map((l) => `${ind}${l}`).join('\n')}\n`;
   }
   let views = viewsText ?? '';
-  for (const [mod, n] of imports) views = ensureImport(views, mod, n);
+  const firstParty = firstPartyOf(project);
+  for (const [mod, n] of imports) views = ensureImport(views, mod, n, firstParty);
   views = `${views.replace(/\n*$/, '')}\n\n\n${code}`.replace(/^\n+/, '');
   edits.push(viewsText === undefined ? { file: viewsFile, after: views } : { file: viewsFile, before: viewsText, after: views });
 
@@ -196,7 +197,7 @@ export function addToAppUrls(project: DjangoProject, app: AppInfo & { dir: strin
   const urlsText = project.host.readFile(urlsFile);
   const uq = quoteStyle(urlsText ?? style.q.repeat(2));
   const imports: [string, string][] = [['django.urls', 'path'], ...add.imports];
-  const withImports = (text: string) => imports.reduce((t, [mod, n]) => ensureImport(t, mod, n), text);
+  const withImports = (text: string) => imports.reduce((t, [mod, n]) => ensureImport(t, mod, n, firstPartyOf(project)), text);
   if (urlsText === undefined) {
     const body = `app_name = ${pyString(app.label, uq)}\n\n${add.before?.(uq) ?? ''}urlpatterns = [\n${style.ind}${add.pattern(uq)},\n]\n`;
     edits.push({ file: urlsFile, after: `${withImports('')}\n${body}` });
