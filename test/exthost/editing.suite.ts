@@ -10,6 +10,31 @@ import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { activated, definitions, open, positionOf, relOf, revert, setText, until, workspaceRoot } from './helpers';
 
+/** Skips a test that runs manage.py when python3 has no Django on this machine. */
+function needsDjango(test: Mocha.Context): void {
+  try {
+    execFileSync('python3', ['-c', 'import django'], { stdio: 'ignore' });
+  } catch {
+    test.skip();
+  }
+}
+
+/** Runs the provided `check` task; its exit code. */
+async function runCheck(): Promise<number | undefined> {
+  const tasks = await vscode.tasks.fetchTasks({ type: 'django' });
+  const check = tasks.find((t) => t.definition.command === 'check');
+  assert.ok(check, tasks.map((t) => t.name).join(', '));
+  const ended = new Promise<number | undefined>((resolve) => {
+    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+      if (e.execution.task.definition.command !== 'check') return;
+      sub.dispose();
+      resolve(e.exitCode);
+    });
+  });
+  await vscode.tasks.executeTask(check);
+  return ended;
+}
+
 suite('editing', () => {
   const touched = new Set<vscode.TextDocument>();
   suiteSetup(async () => {
@@ -65,47 +90,15 @@ suite('editing', () => {
   });
 
   test('the check task runs manage.py check in the project and succeeds', async function () {
-    try {
-      execFileSync('python3', ['-c', 'import django'], { stdio: 'ignore' });
-    } catch {
-      this.skip(); // Django is not installed for python3 on this machine.
-    }
-    const tasks = await vscode.tasks.fetchTasks({ type: 'django' });
-    const check = tasks.find((t) => t.definition.command === 'check');
-    assert.ok(check, tasks.map((t) => t.name).join(', '));
-    const ended = new Promise<number | undefined>((resolve) => {
-      const sub = vscode.tasks.onDidEndTaskProcess((e) => {
-        if (e.execution.task.name !== check.name) return;
-        sub.dispose();
-        resolve(e.exitCode);
-      });
-    });
-    await vscode.tasks.executeTask(check);
-    assert.equal(await ended, 0, `manage.py check in ${workspaceRoot()} exited non-zero`);
+    needsDjango(this);
+    assert.equal(await runCheck(), 0, `manage.py check in ${workspaceRoot()} exited non-zero`);
   });
 
   test("the check task's problems land on the field and the ModelAdmin attribute, and go when fixed", async function () {
-    try {
-      execFileSync('python3', ['-c', 'import django'], { stdio: 'ignore' });
-    } catch {
-      this.skip();
-    }
+    needsDjango(this);
     const models = path.join(workspaceRoot(), 'blog', 'models.py');
     const admin = path.join(workspaceRoot(), 'blog', 'admin.py');
     const saved = [models, admin].map((f) => [f, readFileSync(f, 'utf8')] as const);
-    const runCheck = async () => {
-      const check = (await vscode.tasks.fetchTasks({ type: 'django' })).find((t) => t.definition.command === 'check');
-      assert.ok(check);
-      const ended = new Promise<number | undefined>((resolve) => {
-        const sub = vscode.tasks.onDidEndTaskProcess((e) => {
-          if (e.execution.task.definition.command !== 'check') return;
-          sub.dispose();
-          resolve(e.exitCode);
-        });
-      });
-      await vscode.tasks.executeTask(check);
-      return ended;
-    };
     const fromCheck = (file: string) => vscode.languages.getDiagnostics(vscode.Uri.file(file)).filter((d) => d.source === 'django check');
     try {
       writeFileSync(models, saved[0][1].replace('name = models.CharField(max_length=50, unique=True)', 'name = models.CharField(unique=True)'));
