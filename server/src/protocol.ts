@@ -163,7 +163,7 @@ export const FlowRequest = new RequestType<FlowParams, FlowResult, void>('django
 export interface RouteSuggestion {
   /** An example path filled in for the route (`/blog/2024/hello/`). */
   example: string;
-  /** The full route as the URL table shows it, with its leading `/` (`/blog/<int:year>/<slug:slug>/`). */
+  /** The full route as people read it, with its leading `/` (`/blog/<int:year>/<slug:slug>/`; a router's regex as `/api/users/<pk>/`). */
   route: string;
   /** The namespaced URL name (`blog:post-detail`), or null. */
   name: string | null;

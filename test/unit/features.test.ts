@@ -197,6 +197,9 @@ describe('routes as people read them (map labels)', () => {
     expect(readableRoute('^archive/(?P<year>[0-9]{4})/(?P<slug>[\\w-]+)\\.html$')).toBe('/archive/<year>/<slug>.html');
     expect(readableRoute('blog/<int:year>/<slug:slug>/')).toBe('/blog/<int:year>/<slug:slug>/');
     expect(readableRoute('^$')).toBe('/');
+    // DRF's .json variants and trailing_slash='/?' routers: the optional slash is left out.
+    expect(readableRoute('api/^users\\.(?P<format>[a-z0-9]+)/?$')).toBe('/api/users.<format>');
+    expect(readableRoute('^items/?$')).toBe('/items');
     for (const raw of ['^(?:en|de)/$', '^a\\d+/$', '^files/.*$', '^x/(?P<y>[a-z]+/$']) expect(readableRoute(raw)).toBe(`/${raw}`);
   });
 

@@ -30,6 +30,9 @@ export function readableRoute(route: string): string {
     const c = route[i];
     if (c === '^' || (c === '$' && (i === route.length - 1 || route[i + 1] !== '$'))) {
       i++;
+    } else if (route.startsWith('/?', i) && /^\/\?\$?$/.test(route.slice(i))) {
+      // An optional trailing slash (DRF's `.json` variants, routers' trailing_slash='/?').
+      i += 2;
     } else if (route.startsWith('(?P<', i)) {
       const close = route.indexOf('>', i);
       const end = groupEnd(route, i);

@@ -10,6 +10,7 @@ import {
 import type { Loc } from '../core/python/values';
 import type { Diagnostic } from '../core/checks';
 import type { Lens, Completion, HoverResult } from '../features/presentation';
+import { readableRoute } from '../features/presentation';
 import type { TemplateSymbol } from '../features/templates';
 import type { AtlasNode } from '../features/map';
 import type { AtlasSymbol } from '../features/symbols';
@@ -181,7 +182,7 @@ export function toFlowResult(f: Flow, root: string): FlowResult {
 export function toRouteSuggestion(r: RouteExample): RouteSuggestion {
   const v = r.leaf.pattern.view;
   return {
-    example: r.example, route: '/' + r.leaf.route, name: r.leaf.name,
+    example: r.example, route: readableRoute(r.leaf.route), name: r.leaf.name,
     view: v ? `${v.module}.${v.qualname}` : null,
     location: toMapLocation(r.leaf.pattern.loc),
     ...(r.leaf.pattern.origin === 'admin' || v?.external ? { library: true } : {}),
