@@ -252,12 +252,11 @@ function toTask(spec: TaskSpec, checks: CheckProblems, from?: vscode.Task): vsco
   const task = new vscode.Task(from?.definition ?? spec.definition, scope, from?.name ?? spec.label, 'Django', execution, spec.problemMatchers);
   task.detail = spec.detail;
   task.isBackground = spec.isBackground;
-  if (spec.group === 'test') {
-    task.group = vscode.TaskGroup.Test;
-    // Seen in code-server 1.139: in a reused terminal the multi-line traceback matchers report
-    // nothing after the first run; a new terminal per run gets every failure into Problems.
-    task.presentationOptions = { panel: vscode.TaskPanelKind.New };
-  }
+  if (spec.group === 'test') task.group = vscode.TaskGroup.Test;
+  // Seen in code-server 1.139: in a reused terminal the multi-line traceback matchers report
+  // nothing after the first run (a test failure, or check's settings ImportError, never reached
+  // Problems again); a new terminal per run gets every traceback into Problems.
+  if (spec.group === 'test' || spec.locatesChecks) task.presentationOptions = { panel: vscode.TaskPanelKind.New };
   if (spec.interactive) task.presentationOptions = { focus: true, reveal: vscode.TaskRevealKind.Always };
   return task;
 }
