@@ -121,11 +121,24 @@ export class CheckTerminal implements vscode.Pseudoterminal {
     if (this.finished) return;
     this.finished = true;
     this.child = undefined;
-    this.write(`\n${this.spec.process}: ${e instanceof Error ? e.message : String(e)}\n`);
+    this.write(`\x1b[31m${failureText(this.spec.process, e)}\x1b[0m\n`);
     this.closer.fire(127);
   }
 
   private write(text: string): void {
     this.writer.fire(text.replace(/\r?\n/g, '\r\n'));
   }
+}
+
+/**
+ * Why the interpreter could not be started, and what to do: Node's own `spawn python3 ENOENT`
+ * tells a Django developer nothing (seen in code-server with no python3 on PATH).
+ */
+function failureText(exe: string, e: unknown): string {
+  if ((e as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    return path.isAbsolute(exe)
+      ? `The interpreter ${exe} does not exist (a removed virtualenv?): select the project's interpreter with the Python extension's "Python: Select Interpreter".`
+      : `No "${exe}" command on the PATH VS Code runs tasks with: select the project's interpreter with the Python extension ("Python: Select Interpreter"), or make ${exe} available on that PATH.`;
+  }
+  return `Could not run ${exe}: ${e instanceof Error ? e.message : String(e)}`;
 }
