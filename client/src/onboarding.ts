@@ -4,6 +4,7 @@
  * workspace's `djangoAtlas.settingsModule`, which makes the server index again. Shown by the
  * project map's welcome view when no Django project is found, and by the walkthrough.
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { SECTION } from './settings';
 import { settingsModuleName } from './settingsModule';
@@ -52,9 +53,32 @@ export async function chooseSettingsModule(): Promise<void> {
     if (manage) await vscode.commands.executeCommand('workbench.trust.manage');
     return;
   }
+  // A typed module no file answers (a typo, a module not written yet) gives an empty project: say so
+  // instead of a plain 'using X' (seen: 'using config.settings.local', then a red '0 URLs').
+  if (picked && !candidates.has(picked) && !(await moduleFileExists(folder, picked, roots))) {
+    const file = `${picked.replace(/\./g, '/')}.py`;
+    void vscode.window.showWarningMessage(`Django Atlas: using ${picked}, but there is no ${file} (nor a ${picked.replace(/\./g, '/')}/ package) in this folder: check the name.`);
+    return;
+  }
   void vscode.window.showInformationMessage(picked ? `Django Atlas: using ${picked}.` : 'Django Atlas: detecting the settings module.');
 }
 
+/** Whether `module` is a file or package under the folder, a manage.py folder, `src/` or a `djangoAtlas.pythonPaths` entry. */
+async function moduleFileExists(folder: vscode.WorkspaceFolder, module: string, roots: string[]): Promise<boolean> {
+  const rel = module.split('.');
+  const extra = vscode.workspace.getConfiguration(SECTION, folder.uri).get<string[]>('pythonPaths', []);
+  const bases = [...new Set(['', 'src', ...roots, ...extra])].map((b) => (path.isAbsolute(b) ? vscode.Uri.file(b) : vscode.Uri.joinPath(folder.uri, b)));
+  for (const base of bases) {
+    for (const candidate of [[...rel.slice(0, -1), `${rel[rel.length - 1]}.py`], [...rel, '__init__.py']]) {
+      const found = await vscode.workspace.fs.stat(vscode.Uri.joinPath(base, ...candidate)).then(() => true, () => false);
+      if (found) return true;
+    }
+  }
+  return false;
+}
+
+/** The module of the 'not a dotted module name' item: accepting it does nothing. */
+const INVALID = '\0';
 const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /**
@@ -78,14 +102,17 @@ function pickModule(items: (vscode.QuickPickItem & { module: string })[], detect
     };
     qp.onDidChangeValue((value) => {
       const typed = value.trim();
+      // What is typed and matches nothing: said, rather than an empty list where Enter does nothing.
       const typedItem = DOTTED.test(typed) && !items.some((i) => i.module === typed)
         ? [{ label: typed, description: 'use this module', alwaysShow: true, module: typed }]
-        : [];
+        : typed && !DOTTED.test(typed) && !items.some((i) => i.label.includes(typed) || i.description?.includes(typed))
+          ? [{ label: '$(warning) Not a dotted module name', description: 'like config.settings.dev', alwaysShow: true, module: INVALID }]
+          : [];
       qp.items = [...typedItem, ...items, detect];
     });
     qp.onDidAccept(() => {
       const item = qp.selectedItems[0] ?? qp.activeItems[0];
-      if (item) finish(item.module);
+      if (item && item.module !== INVALID) finish(item.module);
     });
     qp.onDidHide(() => finish(undefined));
     qp.show();
