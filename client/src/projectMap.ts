@@ -113,7 +113,10 @@ export class ProjectMap implements vscode.TreeDataProvider<MapNode>, vscode.Disp
     const item = new vscode.TreeItem(n.label, state);
     item.id = `${this.filter ? `f${this.filterGen}` : ''}|${this.ids.get(n) ?? n.label}`;
     item.description = n.description;
-    item.tooltip = n.tooltip ?? (n.description ? `${n.label} — ${n.description}` : n.label);
+    // The label and description first: the narrow sidebar cuts the description off (a URL's name,
+    // its view, '+ .format'); the server's tooltip (the pattern as Django has it) comes under them.
+    const summary = n.description ? `${n.label} — ${n.description}` : n.label;
+    item.tooltip = n.tooltip ? `${summary}\n${n.tooltip}` : summary;
     item.iconPath = new vscode.ThemeIcon(ICONS[n.kind] ?? 'circle-outline');
     // `url-route-trace`: a URL with an example path (Trace); `*-route`: anything with a route to copy.
     item.contextValue = n.route ? `${n.kind}-route${n.example ? '-trace' : ''}` : n.kind;
