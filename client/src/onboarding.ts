@@ -56,8 +56,7 @@ export async function chooseSettingsModule(): Promise<void> {
   // A typed module no file answers (a typo, a module not written yet) gives an empty project: say so
   // instead of a plain 'using X' (seen: 'using config.settings.local', then a red '0 URLs').
   if (picked && !candidates.has(picked) && !(await moduleFileExists(folder, picked, roots))) {
-    const file = `${picked.replace(/\./g, '/')}.py`;
-    void vscode.window.showWarningMessage(`Django Atlas: using ${picked}, but there is no ${file} (nor a ${picked.replace(/\./g, '/')}/ package) in this folder: check the name.`);
+    void vscode.window.showWarningMessage(`Django Atlas: no ${picked.replace(/\./g, '/')}.py in this folder; check the name of ${picked}.`);
     return;
   }
   void vscode.window.showInformationMessage(picked ? `Django Atlas: using ${picked}.` : 'Django Atlas: detecting the settings module.');
