@@ -108,22 +108,39 @@ const CHECK_SECTIONS: Record<string, CheckOutputProblem['severity']> = { CRITICA
 export function parseCheckOutput(output: string): CheckOutputProblem[] {
   const out: CheckOutputProblem[] = [];
   let section: CheckOutputProblem['severity'] = 'warning';
+  /** The problem the next indented lines belong to (until a blank line). */
+  let continued: CheckOutputProblem | undefined;
   for (const raw of output.split(/\r?\n/)) {
     const header = /^([A-Z]+):$/.exec(raw.trim());
     if (header && CHECK_SECTIONS[header[1]]) {
       section = CHECK_SECTIONS[header[1]];
       continue;
     }
-    const hint = /^\s+HINT: (.*)$/.exec(raw);
-    if (hint && out.length > 0) {
-      out[out.length - 1].hint = hint[1].trim();
+    if (!raw.trim()) {
+      continued = undefined;
+      continue;
+    }
+    const last = continued;
+    const hint = /^\s+HINT: ?(.*)$/.exec(raw);
+    if (hint && last) {
+      last.hint = hint[1].trim();
       continue;
     }
     const m = CHECK_LINE.exec(raw);
-    if (!m) continue;
+    // An indented line under a problem continues its hint (or its message): wagtailadmin.W001's hint is 4 lines.
+    if (!m && last && /^\s+\S/.test(raw)) {
+      if (last.hint !== undefined) last.hint = [last.hint, raw.trim()].filter(Boolean).join('\n');
+      else last.message = `${last.message}\n${raw.trim()}`;
+      continue;
+    }
+    if (!m) {
+      continued = undefined;
+      continue;
+    }
     const letter = /(?:^|\.)([CEWID])\d+$/.exec(m[2])?.[1];
     const severity = letter === 'C' || letter === 'E' ? 'error' : letter === 'W' ? 'warning' : letter ? 'info' : section;
-    out.push({ object: m[1], id: m[2], message: m[3].trim(), severity });
+    continued = { object: m[1], id: m[2], message: m[3].trim(), severity };
+    out.push(continued);
   }
   return out;
 }

@@ -82,6 +82,15 @@ describe('parseCheckOutput', () => {
     expect(parseCheckOutput(out).map((p) => [p.object, p.id, p.severity])).toEqual([['myapp.Thing', 'myapp.custom', 'warning'], ['?', 'E1', 'error']]);
     expect(parseCheckOutput('System check identified no issues (0 silenced).\n')).toEqual([]);
   });
+
+  test('a hint over several indented lines is kept whole; a traceback after a problem is not taken into it', () => {
+    const out = 'WARNINGS:\n?: (wagtailadmin.W001) CSS for the Wagtail admin is missing\n\tHINT: \n\t\tMost likely you are running a development (non-packaged) copy of\n\t\tWagtail and have not built the static assets.\n\t\tFile not found: /x/core.css\n'
+      + 'blog.Post: (models.W042) Auto-created primary key used.\nTraceback (most recent call last):\n  File "/x/manage.py", line 3, in <module>\n';
+    const [w, p] = parseCheckOutput(out);
+    expect(w.hint).toBe('Most likely you are running a development (non-packaged) copy of\nWagtail and have not built the static assets.\nFile not found: /x/core.css');
+    expect(p.message).toBe('Auto-created primary key used.');
+    expect(p.hint).toBeUndefined();
+  });
 });
 
 describe('locateCheckProblem on the demo', () => {
@@ -98,6 +107,18 @@ describe('locateCheckProblem on the demo', () => {
       '? security.W018': `mysite/settings.py:${lineIn(root, 'mysite/settings.py', 'DEBUG =')}`,
       'blog.Post models.W042': `blog/models.py:${lineIn(root, 'blog/models.py', 'class Post(')}`,
     });
+    // The setting a deployment check is about, not the first one its message names; any ALL_CAPS setting name.
+    const at = (id: string, message: string) => locateCheckProblem(project, { object: '?', id, message })?.line;
+    expect(at('security.W020', 'You have MIDDLEWARE, but ALLOWED_HOSTS must not be empty in deployment.')).toBe(lineIn(root, 'mysite/settings.py', 'ALLOWED_HOSTS ='));
+    expect(at('x.E1', 'Your ROOT_URLCONF is odd.')).toBe(lineIn(root, 'mysite/settings.py', 'ROOT_URLCONF ='));
+    expect(at('x.E2', 'Your INSTALLED_APPS setting is odd.')).toBe(lineIn(root, 'mysite/settings.py', 'INSTALLED_APPS ='));
+  });
+
+  test("a field the project's model inherits from a library class (AbstractUser.groups): the model", async () => {
+    const root = path.join(FIXTURES, 'models_site');
+    const project = await open(root);
+    const loc = locateCheckProblem(project, { object: 'accounts.User.groups', id: 'fields.E304', message: "Reverse accessor 'Group.user_set' clashes." });
+    expect(loc && `${path.relative(root, loc.file)}:${loc.line}`).toBe(`accounts/models.py:${lineIn(root, 'accounts/models.py', 'class User(AbstractUser)')}`);
   });
 
   test('objects that are not there, odd objects: not placed, never a throw', async () => {

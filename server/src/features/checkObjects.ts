@@ -35,7 +35,7 @@ export function locateCheckProblem(project: DjangoProject, problem: CheckProblem
     const attrLoc = attr && def?.k === 'def' ? def.cls?.attrs.get(attr)?.loc : undefined;
     return own(attrLoc ?? resolveDotted(project, dotted));
   }
-  if (object === '?' || object === '') return settingNamedIn(project, problem.message);
+  if (object === '?' || object === '') return settingNamedIn(project, problem.id, problem.message);
   const parts = object.split('.');
   if (parts.length >= 2 && /^[\w.]+$/.test(object)) {
     const models = project.models();
@@ -43,17 +43,29 @@ export function locateCheckProblem(project: DjangoProject, problem: CheckProblem
     if (model) {
       if (parts.length === 2) return own(model.def.loc);
       const field = model.fields.find((f) => f.name === parts[2]);
-      return own(field?.loc ?? model.def.loc);
+      // A field inherited from a library class (AbstractUser.groups): the project's model.
+      return own(field?.loc) ?? own(model.def.loc);
     }
     return own(resolveDotted(project, object));
   }
   return undefined;
 }
 
-/** The first SETTING_NAME in the message that the settings assign, else the settings module. */
-function settingNamedIn(project: DjangoProject, message: string): Loc | undefined {
-  for (const m of message.matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b(?:DEBUG|MIDDLEWARE|TEMPLATES|DATABASES|CACHES)\b/g)) {
-    const loc = project.settingLoc(m[0]);
+/** The setting each of Django's deployment checks is about (its message names others too). */
+const CHECK_SETTING: Record<string, string> = {
+  'security.W004': 'SECURE_HSTS_SECONDS', 'security.W005': 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'security.W006': 'SECURE_CONTENT_TYPE_NOSNIFF',
+  'security.W008': 'SECURE_SSL_REDIRECT', 'security.W009': 'SECRET_KEY', 'security.W012': 'SESSION_COOKIE_SECURE',
+  'security.W013': 'SESSION_COOKIE_HTTPONLY', 'security.W016': 'CSRF_COOKIE_SECURE', 'security.W018': 'DEBUG',
+  'security.W019': 'X_FRAME_OPTIONS', 'security.W020': 'ALLOWED_HOSTS', 'security.W021': 'SECURE_HSTS_PRELOAD',
+  'security.W022': 'SECURE_REFERRER_POLICY', 'security.E023': 'SECURE_REFERRER_POLICY', 'security.E024': 'SECURE_CROSS_ORIGIN_OPENER_POLICY',
+  'security.W025': 'SECRET_KEY_FALLBACKS',
+};
+
+/** The setting the check is about when it is assigned, else the first ALL_CAPS name in the message the settings assign, else the settings module. */
+function settingNamedIn(project: DjangoProject, id: string, message: string): Loc | undefined {
+  const names = [CHECK_SETTING[id], ...[...message.matchAll(/\b[A-Z][A-Z0-9_]{2,}\b/g)].map((m) => m[0])].filter((n): n is string => !!n);
+  for (const name of names) {
+    const loc = project.settingLoc(name);
     if (loc && !isLibraryFile(loc.file)) return loc;
   }
   const settings = project.settingsModule ? project.resolver.resolve(project.settingsModule) : undefined;
