@@ -81,6 +81,15 @@ suite('templates', () => {
     await until('the closing tag', () => doc.getText().includes('<section class=""></section>'), 10_000);
   });
 
+  test('typing a whole {% tag %} or {{ variable }} leaves no stray closer behind the auto-closed one', async () => {
+    const { doc, end } = await typed('');
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(end, end);
+    for (const ch of '{% if x %}{{ x }}') await vscode.commands.executeCommand('type', { text: ch });
+    const line = doc.lineAt(end.line).text;
+    assert.equal(line, '{% if x %}{{ x }}');
+  });
+
   test('Emmet expands an abbreviation in a django-html template', async () => {
     const { doc, end } = await typed('ul>li.item*2');
     const editor = await vscode.window.showTextDocument(doc);

@@ -407,19 +407,17 @@ describe('package.json contributions', () => {
     expect(contributes.snippets.map((s: any) => s.language)).toContain('django-html');
   });
 
-  test('language configuration: Django delimiters auto-close, also inside attribute values', () => {
+  test('language configuration: `{` auto-closes (also inside attribute values), so `{%`/`{{` close as typed', () => {
     const conf = readJson('language-configuration/django-html.json');
     expect(conf.comments.blockComment).toEqual(['{#', '#}']);
     const pairs: { open: string; close: string; notIn?: string[] }[] = conf.autoClosingPairs;
     const pair = (open: string) => pairs.find((p) => p.open === open);
-    expect(pair('{%')?.close).toBe(' %}');
-    expect(pair('{{')?.close).toBe(' }}');
-    expect(pair('{#')?.close).toBe(' #}');
-    // `<a href="{%` is inside an HTML string: the pair must not be disabled there.
-    for (const open of ['{%', '{{', '{#']) expect(pair(open)?.notIn ?? []).not.toContain('string');
-    // VS Code turns `{|}` + `%` into `{%| %}` only if the `{` pair's close is the tail of the longer one's.
-    expect(pair('{')?.close).toBe('}');
-    for (const open of ['{%', '{{', '{#']) expect(pair(open)!.close.endsWith(pair('{')!.close)).toBe(true);
+    // `{` → `{|}`, then `%`, ` if x `, `%` and `}` types over the `}`: `{% if x %}`. Pairs for `{%`/`{{`/`{#`
+    // left a stray ` %}` / `}}` behind whoever typed the whole tag (VS Code types over one-character closers only;
+    // seen in code-server, and the extension-host suite types a tag to check it).
+    expect(pair('{')).toEqual({ open: '{', close: '}' });
+    for (const open of ['{%', '{{', '{#']) expect(pair(open)).toBeUndefined();
+    expect(conf.autoCloseBefore).toContain('%');
     expect(conf.brackets).toContainEqual(['{', '}']);
   });
 });
