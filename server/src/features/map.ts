@@ -70,11 +70,10 @@ function urlNodes(entries: UrlEntry[], prefix: string, depth: number, examples: 
     }
     const full = prefix + e.route;
     return {
-      label: readableRoute(full), description: [e.module, e.namespace ? `namespace ${e.namespace}` : undefined].filter(Boolean).join(' · '),
-      kind: 'include', loc: e.loc, route: displayRoute(full), children: urlNodes(e.children, full, depth + 1, examples),
-      ...(readableRoute(full) !== displayRoute(full) ? { tooltip: displayRoute(full) } : {}),
+      ...urlNode(full, [e.module, e.namespace ? `namespace ${e.namespace}` : undefined].filter(Boolean).join(' · '), e.loc),
+      kind: 'include', children: urlNodes(e.children, full, depth + 1, examples),
     } satisfies AtlasNode;
-  }).filter(foldSuffixVariants());
+  }).filter(notSuffixVariant);
 }
 
 /** A URL node: labelled with the readable route; the route as Django has it in the tooltip (and to copy). */
@@ -89,15 +88,13 @@ function urlNode(full: string, description: string | undefined, loc: Loc | undef
  * A filter for sibling nodes that drops the format-suffix variants DRF adds next to a pattern
  * (`/api/users.<format>` beside `/api/users/`, from the same source line) and notes them on it.
  */
-function foldSuffixVariants(): (n: AtlasNode, i: number, all: AtlasNode[]) => boolean {
-  return (n, _i, all) => {
-    if (n.kind !== 'url' || !n.route) return true;
-    const bases = formatSuffixBases(n.route.slice(1)).map((b) => `/${b}`);
-    const base = bases.length ? all.find((b) => b.kind === 'url' && b.route && bases.includes(b.route) && sameLine(b.loc, n.loc)) : undefined;
-    if (!base) return true;
-    if (!base.description?.endsWith('+ .format')) base.description = [base.description, '+ .format'].filter(Boolean).join(' · ');
-    return false;
-  };
+function notSuffixVariant(n: AtlasNode, _i: number, all: AtlasNode[]): boolean {
+  if (n.kind !== 'url' || !n.route) return true;
+  const bases = formatSuffixBases(n.route.slice(1)).map((b) => `/${b}`);
+  const base = bases.length ? all.find((b) => b.kind === 'url' && b.route && bases.includes(b.route) && sameLine(b.loc, n.loc)) : undefined;
+  if (!base) return true;
+  if (!base.description?.endsWith('+ .format')) base.description = [base.description, '+ .format'].filter(Boolean).join(' · ');
+  return false;
 }
 
 function sameLine(a: Loc | undefined, b: Loc | undefined): boolean {
@@ -140,7 +137,7 @@ export function projectMap(s: ProjectSession, want: (group: number) => boolean =
       if (!n) byView.set(key, (n = { label: v.qualname, description: v.module, kind: 'view', loc: v.loc, children: [] }));
       n.children!.push(urlNode(l.route, l.name ?? undefined, l.pattern.loc));
     }
-    for (const n of byView.values()) n.children = n.children!.filter(foldSuffixVariants());
+    for (const n of byView.values()) n.children = n.children!.filter(notSuffixVariant);
     return [...byView.values()].filter((n) => !n.loc || isOwn(s, n.loc.file));
   }));
   children.push(safely(s, 'Models', () => {
@@ -216,7 +213,7 @@ export function projectMap(s: ProjectSession, want: (group: number) => boolean =
       if (!n) byView.set(key, (n = { label: v?.qualname ?? l.route, description: v ? `viewset · ${v.module}` : 'router', kind: 'drf', loc: v?.loc, children: [] }));
       n.children!.push(urlNode(l.route, l.name ?? undefined, l.pattern.loc));
     }
-    for (const n of byView.values()) n.children = n.children!.filter(foldSuffixVariants());
+    for (const n of byView.values()) n.children = n.children!.filter(notSuffixVariant);
     // Serializers of the project's apps (`<app>.serializers`), with the model they serialize.
     const serializers: AtlasNode[] = [];
     for (const a of p.installedApps()) {

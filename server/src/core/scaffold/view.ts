@@ -197,7 +197,8 @@ export function addToAppUrls(project: DjangoProject, app: AppInfo & { dir: strin
   const urlsText = project.host.readFile(urlsFile);
   const uq = quoteStyle(urlsText ?? style.q.repeat(2));
   const imports: [string, string][] = [['django.urls', 'path'], ...add.imports];
-  const withImports = (text: string) => imports.reduce((t, [mod, n]) => ensureImport(t, mod, n, firstPartyOf(project)), text);
+  const firstParty = firstPartyOf(project);
+  const withImports = (text: string) => imports.reduce((t, [mod, n]) => ensureImport(t, mod, n, firstParty), text);
   if (urlsText === undefined) {
     const body = `app_name = ${pyString(app.label, uq)}\n\n${add.before?.(uq) ?? ''}urlpatterns = [\n${style.ind}${add.pattern(uq)},\n]\n`;
     edits.push({ file: urlsFile, after: `${withImports('')}\n${body}` });
